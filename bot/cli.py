@@ -1,0 +1,134 @@
+"""`kodaira-bot`: subcommands only; each one a few lines calling into the modules that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.assistant import ENGINES, Assistant, build_assistant
+from bot.config import ConfigError, Settings
+from bot.problems import DataError
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _assistant(settings: Settings, engine: str) -> Assistant:
+    return build_assistant(settings.data_dir, engine)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(settings, args.engine)
+    if args.jsonl:
+        for line in sys.stdin:
+            _print_json(assistant.reply(line.rstrip("\r\n")).to_json())
+        return 0
+    if args.question is None:
+        print("質問を指定してください: kodaira-bot ask \"質問\"", file=sys.stderr)
+        return 2
+    reply = assistant.reply(args.question)
+    if args.json:
+        _print_json(reply.to_json())
+    else:
+        print(reply.text)
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kbcheck import check_data
+
+    problems = check_data(settings.data_dir)
+    if problems:
+        print(f"kb check: {len(problems)} problem(s) in {settings.data_dir}")
+        for problem in problems:
+            print(f"  {problem}")
+        return 1
+    print(f"kb check: OK ({settings.data_dir / 'knowledge'}, {settings.data_dir / 'intents'})")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import format_report, load_cases, run_cases
+
+    report = run_cases(_assistant(settings, args.engine), load_cases(Path(args.file)))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(_assistant(settings, "main"), settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram import run_bot
+
+    return run_bot(settings, webhook=args.webhook, webhook_url=args.webhook_url, port=args.port,
+                   secret_token=args.secret_token)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kodaira-bot", description="小平市 福祉の相談先あんない")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("chat", help="console chat (same dialogue as Telegram)").set_defaults(func=cmd_chat)
+
+    run = sub.add_parser("run", help="the Telegram bot (long polling; --webhook optional)")
+    run.add_argument("--webhook", action="store_true", help="receive updates through a webhook")
+    run.add_argument("--webhook-url", help="public URL Telegram should post to")
+    run.add_argument("--port", type=int, default=8443, help="local port of the webhook server")
+    run.add_argument("--secret-token", help="secret Telegram sends with each webhook call")
+    run.set_defaults(func=cmd_run)
+
+    ask = sub.add_parser("ask", help="one question, one reply")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--jsonl", action="store_true", help="one question per stdin line, one JSON reply per line")
+    ask.add_argument("--engine", choices=ENGINES, default="main")
+    ask.set_defaults(func=cmd_ask)
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("check", help="validate knowledge/ and intents/").set_defaults(func=cmd_kb_check)
+
+    ev = sub.add_parser("eval", help="accuracy report on a labelled question file")
+    ev.add_argument("file")
+    ev.add_argument("--engine", choices=ENGINES, default="main")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
+
+    try:
+        from bot.review.cli import add_review_parser
+    except ImportError:  # the staff tools are optional at import time only while being built
+        pass
+    else:
+        add_review_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except ConfigError as exc:
+        print(f"設定エラー: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print("knowledge/ または intents/ に問題があります。`kodaira-bot kb check` で確認してください。", file=sys.stderr)
+        for problem in exc.problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

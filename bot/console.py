@@ -1,0 +1,105 @@
+"""The terminal channel: the same dialogue as Telegram, with buttons shown as numbered choices.
+
+Interactive or piped: with piped stdin it reads one message per line until EOF. A line that is a
+number picks that choice of the last message; /start, /help, /privacy and /quit work as in Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import TextIO
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.dialogue import Choice, Dialogue, State, Turn
+from bot.events import LogEvent
+
+def render(turn: Turn) -> str:
+    blocks = []
+    for message in turn.messages:
+        lines = [message.text]
+        lines.extend(f"  {i}) {c.label}" for i, c in enumerate(message.choices, start=1))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class ConsoleChat:
+    def __init__(self, dialogue: Dialogue, on_event: Callable[[LogEvent], None] | None = None) -> None:
+        self.dialogue = dialogue
+        self.state = State()
+        self.choices: tuple[Choice, ...] = ()
+        self._on_event = on_event
+
+    def handle(self, line: str) -> Turn | None:
+        """One line of input → the turn to show; None means quit."""
+        line = line.strip()
+        if line in ("/quit", "/exit"):
+            return None
+        if line in ("/start", "/menu"):
+            turn = self.dialogue.start(self.state)
+        elif line == "/help":
+            turn = self.dialogue.help(self.state)
+        elif line == "/privacy":
+            turn = self.dialogue.privacy(self.state)
+        elif line.isdigit() and 1 <= int(line) <= len(self.choices):
+            turn = self.dialogue.choose(self.state, self.choices[int(line) - 1].data)
+        else:
+            turn = self.dialogue.text(self.state, line)
+        self.state = turn.state
+        self.choices = next((m.choices for m in reversed(turn.messages) if m.choices), ())
+        if self._on_event is not None:
+            for event in turn.events:
+                self._on_event(event)
+        return turn
+
+    async def run(self, lines: AsyncIterator[str], out: TextIO, interactive: bool) -> None:
+        welcome = self.dialogue.start(self.state)
+        out.write(render(welcome) + "\n")
+        self.choices = welcome.messages[0].choices
+        if interactive:
+            out.write("（終わるときは /quit と入力してください）\n")
+        out.flush()
+        async for line in lines:
+            turn = self.handle(line)
+            if turn is None:
+                break
+            if not interactive:
+                out.write(f"\n> {line.rstrip()}\n")
+            out.write(render(turn) + "\n")
+            out.flush()
+
+
+def _read_line(interactive: bool) -> str | None:
+    try:
+        line = input("\nあなた> ") if interactive else sys.stdin.readline()
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return line if interactive or line else None
+
+
+async def _lines(interactive: bool) -> AsyncIterator[str]:
+    # stdin is read in a worker thread so the log writer keeps running between messages.
+    loop = asyncio.get_running_loop()
+    while (line := await loop.run_in_executor(None, _read_line, interactive)) is not None:
+        yield line
+
+
+async def _run(assistant: Assistant, settings: Settings) -> None:
+    from bot.storage import EventLogger
+
+    logger = EventLogger.from_settings(settings)
+    await logger.start()
+    interactive = sys.stdin.isatty()
+    chat = ConsoleChat(Dialogue(assistant, "console"), logger.submit)
+    try:
+        await chat.run(_lines(interactive), sys.stdout, interactive)
+    finally:
+        await logger.aclose()
+
+
+def run_console(assistant: Assistant, settings: Settings) -> int:
+    """`kodaira-bot chat`: the console channel; its events go to the same anonymized log as Telegram's."""
+    asyncio.run(_run(assistant, settings))
+    return 0

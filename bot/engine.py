@@ -1,0 +1,118 @@
+"""The main matcher: nearest examples in a weighted TF-IDF space of words, readings and characters.
+
+Built once from intents/ (examples, synonyms, out-of-scope examples) and from the knowledge cards'
+titles and keywords, so a card staff add to knowledge/ is findable before anyone writes examples.
+A query is scored against every example through an inverted index; a topic's score is its best
+example's cosine plus a little for a second agreeing example, so one lucky phrase counts less
+than a topic that several examples support.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.features import GROUP_WEIGHTS, FeatureExtractor
+from bot.intents import Intents
+from bot.knowledge import Knowledge
+from bot.matching import OUT_OF_SCOPE, Candidate, Thresholds
+from bot.synonyms import SynonymRewriter
+from bot.text import Analyzer
+
+SECOND_EXAMPLE_BONUS = 0.15
+# Tuned on tests/data/dev.yaml with scripts/tune_thresholds.py (see README, "Accuracy").
+MAIN_THRESHOLDS = Thresholds(floor=0.24, sure=0.42, margin=0.04)
+
+
+def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, str]]:
+    """(topic, text) pairs: intents' examples, each card's title and keywords, out-of-scope examples."""
+    pairs: list[tuple[str, str]] = []
+    for topic, examples in intents.examples.items():
+        pairs.extend((topic, e) for e in examples)
+    for card_id, card in knowledge.cards.items():
+        if card.id != card_id:  # a （再掲） alias points at the original card; index it once
+            continue
+        pairs.append((card.id, card.title))
+        pairs.extend((card.id, k) for k in card.keywords)
+    pairs.extend((OUT_OF_SCOPE, e) for e in intents.out_of_scope)
+    return pairs
+
+
+class TfidfMatcher:
+    name = "main"
+
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        analyzer: Analyzer,
+        rewriter: SynonymRewriter,
+        thresholds: Thresholds = MAIN_THRESHOLDS,
+    ) -> None:
+        self.thresholds = thresholds
+        self._extractor = FeatureExtractor(analyzer, rewriter)
+        self._topics: list[str] = []
+        docs: list[frozenset[str]] = []
+        for topic, text in pairs:
+            feats = self._extractor.extract(text).features
+            if feats:
+                self._topics.append(topic)
+                docs.append(feats)
+        df: dict[str, int] = defaultdict(int)
+        for feats in docs:
+            for f in feats:
+                df[f] += 1
+        n = len(docs)
+        self._idf = {f: math.log((n + 1) / (c + 1)) + 1.0 for f, c in df.items()}
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, feats in enumerate(docs):
+            weights = {f: self._weight(f) for f in feats}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for f, w in weights.items():
+                self._postings[f].append((index, w / norm))
+        # Known content words, for correcting a misspelt word the index has never seen.
+        self._vocabulary = sorted({f[2:] for f in self._idf if f.startswith("w:") and len(f) > 3})
+
+    def _weight(self, feature: str) -> float:
+        return GROUP_WEIGHTS[feature[0]] * self._idf.get(feature, 0.0)
+
+    def _corrections(self, feats: frozenset[str]) -> set[str]:
+        """Word features for unknown words that are one edit away from a known word (介語 → 介護)."""
+        extra: set[str] = set()
+        for f in feats:
+            if f.startswith("w:") and f not in self._idf and len(f) >= 4:
+                match = process.extractOne(
+                    f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1
+                )
+                if match is not None:
+                    extra.add("w:" + match[0])
+        return extra
+
+    def rank(self, text: str) -> list[Candidate]:
+        feats = self._extractor.extract(text).features
+        feats = feats | self._corrections(feats)
+        weights = {f: self._weight(f) for f in feats if f in self._idf}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        if not norm:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        for f, w in weights.items():
+            qw = w / norm
+            for index, dw in self._postings[f]:
+                scores[index] += qw * dw
+        best: dict[str, list[float]] = {}
+        for index, score in scores.items():
+            top = best.setdefault(self._topics[index], [0.0, 0.0])
+            if score > top[0]:
+                top[0], top[1] = score, top[0]
+            elif score > top[1]:
+                top[1] = score
+        ranked = [
+            Candidate(topic, min(1.0, first + SECOND_EXAMPLE_BONUS * second))
+            for topic, (first, second) in best.items()
+        ]
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked

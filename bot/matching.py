@@ -1,0 +1,55 @@
+"""What every matcher shares: candidates, the decision rule and its thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+OUT_OF_SCOPE = "__out_of_scope__"  # pseudo-topic of intents/out_of_scope.yaml examples
+
+MatchStatus = Literal["answer", "clarify", "no_match"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    floor: float  # below this the best candidate is not trusted at all: no_match
+    sure: float  # at or above this the best candidate is answered even when others are close
+    margin: float  # runners-up within this distance of the best make a weaker answer ambiguous
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: MatchStatus
+    candidates: tuple[Candidate, ...]  # in-scope candidates, best first
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Matcher(Protocol):
+    name: str
+    thresholds: Thresholds
+
+    def rank(self, text: str) -> list[Candidate]:
+        """Topics (and possibly OUT_OF_SCOPE) with scores in [0, 1], best first."""
+        ...
+
+
+def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) -> Decision:
+    """Turn a ranking into answer / clarify / no_match."""
+    in_scope = [c for c in ranked if c.topic != OUT_OF_SCOPE]
+    oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
+    if not in_scope or in_scope[0].score < t.floor or oos >= in_scope[0].score:
+        return Decision("no_match", tuple(in_scope[:max_alternatives]))
+    best = in_scope[0]
+    close = [c for c in in_scope[1:max_alternatives] if best.score - c.score < t.margin and c.score >= t.floor]
+    if close and best.score < t.sure:
+        return Decision("clarify", (best, *close))
+    return Decision("answer", tuple(in_scope[:max_alternatives]))

@@ -1,0 +1,155 @@
+"""Ready-made staff reports over a LogStore, shared by the `review` CLI and the Telegram staff commands.
+
+Everything returned here is safe to show to staff: question texts are the masked ones, and every
+count that reaches a statistic is suppressed below 3 (see `bot.review.stats`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.review.grouping import Group, load_groups
+from bot.review.stats import (
+    REPLY_STATUSES,
+    STATUS_LABELS,
+    WeekStats,
+    local_day,
+    period_start,
+    shown,
+    table_rows,
+    weekly,
+)
+from bot.storage.base import REVIEW_STATUSES, LogStore
+
+log = logging.getLogger(__name__)
+
+EXPORT_HEADER = ("id", "日付", "質問（マスク済み）", "件数", "状態")
+STATS_HEADER = ("週", "区分", "項目", "件数")
+PREVIEW_CHARS = 40
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def load_titles(data_dir: Path) -> dict[str, str]:
+    """Card titles and town names by id, so staff read 認知症・物忘れの相談 rather than an id."""
+    from bot.knowledge import load_knowledge
+    from bot.problems import ProblemLog
+
+    try:
+        knowledge = load_knowledge(data_dir / "knowledge", ProblemLog(data_dir))
+    except Exception:  # titles are a nicety: ids still tell staff what they need
+        log.warning("Card titles could not be read from %s; ids are shown instead.", data_dir)
+        return {}
+    titles = {card_id: card.title for card_id, card in knowledge.cards.items()}
+    titles.update({town.id: town.name for town in knowledge.towns})
+    return titles
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def format_groups(groups: Sequence[Group], limit: int | None = None) -> str:
+    if not groups:
+        return "該当なしの質問はまだありません。"
+    total = sum(g.count for g in groups)
+    lines = [f"該当なしの質問（マスク済み・新しい順）: {len(groups)} グループ / {total} 件", ""]
+    # Japanese characters take two columns in a terminal: pad by display width, not by length.
+    lines.append(f"{'ID':>6}  日付{' ' * 8} 件数  状態{' ' * 6}質問")
+    for group in groups[:limit]:
+        status = group.status + " " * (8 - 2 * len(group.status))
+        day = local_day(group.newest).isoformat()
+        lines.append(f"{group.id:>6}  {day}  {group.count:>3}件  {status}  {preview(group.text)}")
+    if limit is not None and len(groups) > limit:
+        lines.append(f"… ほかに {len(groups) - limit} グループあります（`kodaira-bot review list` で全件）。")
+    return "\n".join(lines)
+
+
+def format_stats(weeks: Sequence[WeekStats], titles: Mapping[str, str], top: int | None = None) -> str:
+    lines = ["週ごとの集計（日本時間・月曜始まり。1〜2件は「<3」と表示します）"]
+    if weeks:
+        lines.append(f"期間: {weeks[0].monday} 〜 {weeks[-1].sunday}")
+    for w in reversed(weeks):  # newest week first, like the unmatched list
+        lines += ["", f"■ {w.label}（{w.monday:%m/%d}〜{w.sunday:%m/%d}）"]
+        lines.append(f"メッセージ {shown(w.messages)} 件　該当なし率 {w.rate_text}")
+        if not w.messages and not w.feedback:
+            continue
+        replies = " / ".join(f"{STATUS_LABELS[s]} {shown(w.statuses[s])}" for s in REPLY_STATUSES)
+        lines.append(f"応答: {replies}")
+        reviews = " / ".join(f"{s} {shown(w.reviews[s])}" for s in REVIEW_STATUSES)
+        lines.append(f"該当なしの対応状況: {reviews}")
+        if w.topics:
+            lines.append("トピック別（件数・評価👍/👎）:")
+            for topic, n in w.topics.most_common(top):
+                votes = w.feedback.get(topic)
+                rating = f"（👍 {shown(votes['up'])} / 👎 {shown(votes['down'])}）" if votes else ""
+                lines.append(f"  {titles.get(topic, topic)}: {shown(n)}{rating}")
+        unrated = {t: v for t, v in w.feedback.items() if t not in w.topics}
+        for topic, votes in sorted(unrated.items()):
+            rating = f"👍 {shown(votes['up'])} / 👎 {shown(votes['down'])}"
+            lines.append(f"  {titles.get(topic, topic)}: 評価 {rating}")
+        if w.area_topics:
+            lines.append("地域×トピック:")
+            for (area, topic), n in w.area_topics.most_common(top):
+                lines.append(f"  {titles.get(area, area)} × {titles.get(topic, topic)}: {shown(n)}")
+    return "\n".join(lines)
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """CSV as Excel opens it correctly: UTF-8 with BOM, CRLF line ends, no formula cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def groups_csv(groups: Sequence[Group]) -> bytes:
+    rows = [(g.id, local_day(g.newest).isoformat(), g.text, g.count, g.status) for g in groups]
+    return to_csv(EXPORT_HEADER, rows)
+
+
+async def load_weeks(store: LogStore, now: datetime, weeks: int) -> list[WeekStats]:
+    return weekly(await store.stats_rows(since=period_start(now, weeks)), now, weeks)
+
+
+async def unmatched_text(store: LogStore, limit: int = 20) -> str:
+    return format_groups(await load_groups(store), limit)
+
+
+async def stats_text(
+    store: LogStore, now: datetime, *, weeks: int = 4, titles: Mapping[str, str] | None = None, top: int = 10
+) -> str:
+    return format_stats(await load_weeks(store, now, weeks), titles or {}, top)
+
+
+async def stats_png(
+    store: LogStore, now: datetime, *, weeks: int = 12, titles: Mapping[str, str] | None = None
+) -> bytes:
+    from bot.review.plot import render_png
+
+    data = await load_weeks(store, now, weeks)
+    # Drawing takes a few hundred milliseconds: off the event loop, so replies keep flowing.
+    return await asyncio.to_thread(render_png, data, titles or {})
+
+
+async def export_csv(store: LogStore) -> bytes:
+    return groups_csv(await load_groups(store))
+
+
+async def stats_csv(
+    store: LogStore, now: datetime, *, weeks: int = 12, titles: Mapping[str, str] | None = None
+) -> bytes:
+    return to_csv(STATS_HEADER, table_rows(await load_weeks(store, now, weeks), dict(titles or {})))

@@ -1,0 +1,144 @@
+"""Text normalization and the one shared Sudachi tokenizer.
+
+Everything that reads residents' Japanese goes through here, so the matcher, the town finder, the
+crisis detector and the masking in storage all see the same normalized text and the same tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sudachipy import Dictionary, SplitMode
+
+# Characters that carry no meaning for matching: controls, zero-width and bidi marks, variation
+# selectors. They are removed before anything else looks at the text.
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
+_SPACES = re.compile(r"\s+")
+# A space between two Japanese characters is an input habit (「母が 認知症」), not a word break.
+_JA = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆ー"
+_SPACE_IN_JA = re.compile(rf"(?<=[{_JA}])\s+(?=[{_JA}])")
+_REPEATED_MARKS = re.compile(r"([ー〜~!?！？。、.…・])\1+")
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\U0001F900-\U0001F9FF]")
+
+# Folding used on readings so that long-vowel spellings and small kana do not split matches:
+# コーケン, コウケン and コオケン all become コケン.
+_SMALL_TO_LARGE = str.maketrans("ァィゥェォャュョヮヵヶ", "アイウエオヤユヨワカケ")
+_KANA_VARIANTS = str.maketrans({"ヴ": "ブ", "ヂ": "ジ", "ヅ": "ズ", "ヲ": "オ"})
+_O_ROW = "オコソトノホモヨロゴゾドボポョ"
+_E_ROW = "エケセテネヘメレゲゼデベペ"
+_LONG_OU = re.compile(rf"(?<=[{_O_ROW}])[ウオ]")
+_LONG_EI = re.compile(rf"(?<=[{_E_ROW}])イ")
+
+MAX_ANALYSED_CHARS = 2000  # a longer message is matched on its first part; nobody writes a question longer
+
+CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "代名詞", "接頭辞", "副詞"})
+# Lemmas so common in questions that they say nothing about the topic.
+STOP_LEMMAS = frozenset(
+    """
+    する 為る ある 有る いる 居る なる 成る 出来る できる 思う 言う 行く 来る くる いく 見る 分かる わかる 知る
+    教える 聞く 欲しい 良い いい よい 無い ない 下さる くださる 頂く いただく 貰う もらう くれる 呉れる 事 こと
+    物 もの 方 かた 人 ひと 所 ところ 時 とき 今 何 なに なん 誰 どこ 何処 どう どの どれ 此れ これ 其れ それ
+    私 わたし 僕 ぼく 俺 おれ 自分 皆 ちょっと 少し とても すごい 凄い 本当 ほんと よく まだ もう 又 また 大丈夫
+    様 さん 的 化 等 など 方法 場合 ため 為 よう 様子 感じ 話 お願い 願う 相談 窓口 質問 件 について 関する
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    lemma: str  # Sudachi's normalized form: 申立て→申し立て, ﾎﾞｹ→惚ける
+    reading: str  # katakana, folded (see fold_reading)
+    pos: str  # coarse part of speech (名詞, 動詞 …)
+    pos_detail: tuple[str, ...]
+    parts: tuple[str, ...]  # lemmas of the A-mode split of a compound (成年後見制度 → 成年, 後見, 制度)
+
+    @property
+    def is_content(self) -> bool:
+        return self.pos in CONTENT_POS and self.lemma not in STOP_LEMMAS and not self.pos_detail[1:2] == ("数詞",)
+
+    @property
+    def is_person_name(self) -> bool:
+        return self.pos_detail[:3] == ("名詞", "固有名詞", "人名")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    normalized: str
+    tokens: tuple[Token, ...]
+    reading: str  # the whole text read as folded katakana
+
+    @property
+    def content_lemmas(self) -> tuple[str, ...]:
+        return tuple(t.lemma for t in self.tokens if t.is_content)
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, no invisible characters, one space at most, no spaces inside Japanese."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.lower()
+    text = _SPACES.sub(" ", text).strip()
+    text = _SPACE_IN_JA.sub("", text)
+    text = _REPEATED_MARKS.sub(r"\1", text)
+    return text
+
+
+def strip_emoji(text: str) -> str:
+    return _EMOJI.sub("", text)
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def to_hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def fold_reading(reading: str) -> str:
+    """Fold a katakana reading so long vowels, small kana and rare kana spell one way."""
+    reading = to_katakana(reading).translate(_SMALL_TO_LARGE).translate(_KANA_VARIANTS)
+    reading = reading.replace("ー", "")
+    reading = _LONG_OU.sub("", reading)
+    return _LONG_EI.sub("", reading)
+
+
+class Analyzer:
+    """Wraps one Sudachi dictionary; create it once (see `analyzer()`) and share it."""
+
+    def __init__(self) -> None:
+        self._dictionary: Any = Dictionary(dict="core")
+        self._tokenizer: Any = self._dictionary.tokenizer(mode=SplitMode.C)
+
+    def tokens(self, normalized: str) -> tuple[Token, ...]:
+        if not normalized:
+            return ()
+        out: list[Token] = []
+        for m in self._tokenizer.tokenize(normalized[:MAX_ANALYSED_CHARS]):
+            pos = tuple(m.part_of_speech())
+            surface = m.surface()
+            if pos[0] in ("補助記号", "空白"):
+                reading = ""
+            else:
+                # Sudachi reads unknown words as themselves; a kana word's reading is its own kana.
+                reading = fold_reading(m.reading_form() or surface)
+            sub = m.split(SplitMode.A)
+            parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
+            out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))
+        return tuple(out)
+
+    def analyse(self, text: str) -> Analysis:
+        normalized = normalize(strip_emoji(text))
+        tokens = self.tokens(normalized)
+        return Analysis(normalized, tokens, "".join(t.reading for t in tokens))
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> Analyzer:
+    """The process-wide analyzer: the Sudachi dictionary is loaded once."""
+    return Analyzer()

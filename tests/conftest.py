@@ -1,0 +1,34 @@
+"""Shared fixtures: the real project data and the real Sudachi dictionary, loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant, build_assistant
+from bot.config import PROJECT_ROOT
+from bot.kbcheck import AssistantData, load_data
+
+DATA_DIR = PROJECT_ROOT
+FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"
+
+
+@pytest.fixture(scope="session")
+def project_data() -> AssistantData:
+    return load_data(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def assistant(project_data: AssistantData) -> Assistant:
+    return build_assistant(DATA_DIR, "main", data=project_data)
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of knowledge/ and intents/ for tests that break or edit the data."""
+    import shutil
+
+    for name in ("knowledge", "intents"):
+        shutil.copytree(DATA_DIR / name, tmp_path / name)
+    return tmp_path

@@ -1,0 +1,145 @@
+"""Masking of unmatched questions: real Japanese input through the real Sudachi dictionary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.storage.masking import ADDRESS, EMAIL, NAME, PHONE, POSTAL, URL, mask
+
+TABLE = [
+    # phone numbers in any width and with any separator
+    ("電話番号は０９０ー１２３４ー５６７８です", "電話番号は[電話番号]です"),
+    ("090 1234 5678に折り返してください", "[電話番号]に折り返してください"),
+    ("03(1234)5678に電話しました", "[電話番号]に電話しました"),
+    ("０３（１２３４）５６７８", "[電話番号]"),
+    ("連絡先は+81 90-1234-5678です", "連絡先は[電話番号]です"),
+    ("+81(0)42-345-0691まで", "[電話番号]まで"),
+    ("携帯 09012345678", "携帯 [電話番号]"),
+    ("0120-123-456は無料ですか", "[電話番号]は無料ですか"),
+    ("電話は345-0691です", "電話は[電話番号]です"),
+    # e-mails and URLs inside sentences
+    ("メールはtaro.yamada@example.co.jpに送ってください", "メールは[メール]に送ってください"),
+    ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍへ", "[メール]へ"),
+    ("https://example.com/abc?x=1を見たけど分からない", "[URL]を見たけど分からない"),
+    ("www.city.kodaira.tokyo.jp のページ", "[URL] のページ"),
+    # postal codes and address parts below town level; the town stays
+    ("〒187-0032 小平市小川町2-1333", "[郵便番号] 小平市小川町[番地]"),
+    ("〒１８７－００３２", "[郵便番号]"),
+    ("郵便番号は187-0032", "郵便番号は[郵便番号]"),
+    ("小川西町3丁目5番地に住んでいます", "小川西町[番地]に住んでいます"),
+    ("小川西町３丁目５番７号の母", "小川西町[番地]の母"),
+    ("学園東町1-2-3の者です", "学園東町[番地]の者です"),
+    ("○○マンション205に一人暮らし", "[番地]に一人暮らし"),
+    ("花小金井グリーンハイツ203号室", "花小金井[番地]"),
+    ("101号室の隣の人が心配", "[番地]の隣の人が心配"),
+    # personal names: Sudachi's 人名 and the honorific patterns
+    ("田中さんに相談したい", "[名前]さんに相談したい"),
+    ("山田花子様の件で", "[名前]様の件で"),
+    ("母の友人のたなかさんが倒れた", "母の友人の[名前]さんが倒れた"),
+    ("翔太くんが学校に行かない", "[名前]くんが学校に行かない"),
+    ("佐藤氏から聞いた", "[名前]氏から聞いた"),
+    ("みーちゃんの世話", "[名前]ちゃんの世話"),
+    ("キララさんに言われた", "[名前]さんに言われた"),
+    ("鈴木町に住む鈴木さん", "鈴木町に住む[名前]さん"),
+    ("tanaka-sanに聞いた", "[名前]に聞いた"),
+    # words that are not personal data stay
+    ("お母さんが認知症かもしれない", "お母さんが認知症かもしれない"),
+    ("ヘルパーさんが来てくれない", "ヘルパーさんが来てくれない"),
+    ("ケアマネさんに相談した", "ケアマネさんに相談した"),
+    ("第1号被保険者の保険料", "第1号被保険者の保険料"),
+    ("80歳の母と子供2人", "80歳の母と子供2人"),
+    ("9-17時に開いていますか", "9-17時に開いていますか"),
+    ("小平市で介護保険の申請", "小平市で介護保険の申請"),
+]
+
+
+@pytest.mark.parametrize(("raw", "masked"), TABLE)
+def test_masking_table(raw: str, masked: str) -> None:
+    assert mask(raw) == masked
+
+
+def test_several_kinds_in_one_message() -> None:
+    raw = "小川東町4丁目12番地の高橋一郎です。電話０４２－３４５－６７８９、メール ichiro@example.ne.jp"
+    out = mask(raw)
+    assert out.startswith("小川東町")
+    for tag in (ADDRESS, NAME, PHONE, EMAIL):
+        assert tag in out
+    assert "高橋" not in out and "一郎" not in out
+    assert not re.search(r"\d", out)
+
+
+def test_long_input_is_cut_without_leaving_a_partial_number() -> None:
+    out = mask("あ" * 495 + "090-1234-5678 の件")
+    assert not re.search(r"\d", out)
+    assert len(out) <= 501
+
+
+def _digits_left(text: str) -> bool:
+    return re.search(r"\d", unicodedata.normalize("NFKC", text)) is not None
+
+
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+_SEPARATORS = ["-", "ー", "－", " ", "‐", "−", "", "."]
+_BEFORE = ["", "電話番号は", "母の携帯 ", "連絡先：", "TEL ", "こちらに"]
+_AFTER = ["", "です", "に電話してください。", "まで連絡をください", "（日中）"]
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["mobile", "landline", "freedial"]))
+    if kind == "mobile":
+        head = "0" + draw(st.sampled_from(["70", "80", "90"]))
+        groups = [head, draw(st.text("0123456789", min_size=4, max_size=4)), draw(st.text("0123456789", min_size=4, max_size=4))]
+    elif kind == "landline":
+        area = draw(st.sampled_from(["03", "042", "0422", "0428"]))
+        local = draw(st.text("0123456789", min_size=10 - len(area), max_size=10 - len(area)))
+        cut = draw(st.integers(1, len(local) - 1))
+        groups = [area, local[:cut], local[cut:]]
+    else:
+        groups = ["0120", draw(st.text("0123456789", min_size=3, max_size=3)), draw(st.text("0123456789", min_size=3, max_size=3))]
+    style = draw(st.sampled_from(["plain", "parens", "international"]))
+    sep = draw(st.sampled_from(_SEPARATORS))
+    if style == "parens":
+        number = f"{groups[0]}({groups[1]}){groups[2]}"
+    elif style == "international":
+        number = "+81" + draw(st.sampled_from([" ", "-", "(0)"])) + sep.join([groups[0][1:], *groups[1:]])
+    else:
+        number = sep.join(groups)
+    if draw(st.booleans()):
+        number = number.translate(_FULL)
+    return draw(st.sampled_from(_BEFORE)) + number + draw(st.sampled_from(_AFTER))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(phone_numbers())
+def test_no_phone_number_is_recognisable_after_masking(text: str) -> None:
+    out = mask(text)
+    assert not _digits_left(out), (text, out)
+    assert PHONE in out
+
+
+_LOCAL = st.from_regex(r"[a-z0-9][a-z0-9._+\-]{0,15}", fullmatch=True)
+_DOMAIN = st.from_regex(r"[a-z0-9]{1,10}(\.[a-z0-9]{1,8}){0,2}\.(com|jp|net|org)", fullmatch=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_LOCAL, _DOMAIN, st.sampled_from(_BEFORE), st.sampled_from(_AFTER), st.booleans())
+def test_no_email_is_recognisable_after_masking(local: str, domain: str, before: str, after: str, wide: bool) -> None:
+    address = f"{local}@{domain}"
+    if wide:
+        address = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in address)
+    out = mask(f"{before}{address}{after}")
+    residue = re.sub(r"\[[^\]]+\]", "", unicodedata.normalize("NFKC", out))
+    assert "@" not in residue
+    assert not re.search(r"[a-z0-9]{2,}", residue.replace("tel", "")), (address, out)
+    assert EMAIL in out
+
+
+def test_tags_are_the_documented_ones() -> None:
+    out = mask("〒187-0032 https://a.example.jp")
+    assert POSTAL in out and URL in out

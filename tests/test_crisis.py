@@ -1,0 +1,50 @@
+import pytest
+
+from bot.assistant import Assistant
+from bot.crisis import CrisisDetector
+from bot.intents import CrisisKind
+from bot.text import analyzer
+
+
+@pytest.fixture(scope="module")
+def detector() -> CrisisDetector:
+    kinds = (
+        CrisisKind("suicide", ("死にたい", "自殺", "消えたい")),
+        CrisisKind("violence", ("殴られている",)),
+    )
+    return CrisisDetector(kinds, ("死ぬほど忙しい", "自殺予防"), analyzer())
+
+
+@pytest.mark.parametrize("text", ["死にたい", "もう しにたい", "シニタイ", "消えたい…", "自殺を考えてる"])
+def test_crisis_terms_in_any_script(detector: CrisisDetector, text: str) -> None:
+    hit = detector.detect(text)
+    assert hit is not None and hit.kinds == ("suicide",)
+
+
+def test_allow_list_blanks_only_its_own_span(detector: CrisisDetector) -> None:
+    assert detector.detect("死ぬほど忙しい毎日です") is None
+    assert detector.detect("自殺予防の講演会はありますか") is None
+    hit = detector.detect("死ぬほど忙しい。もう死にたい")
+    assert hit is not None
+
+
+def test_several_kinds_are_all_reported_in_file_order(detector: CrisisDetector) -> None:
+    hit = detector.detect("夫に殴られている。死にたい")
+    assert hit is not None and hit.kinds == ("suicide", "violence")
+
+
+def test_ordinary_text_is_not_a_crisis(detector: CrisisDetector) -> None:
+    assert detector.detect("母の物忘れが心配です") is None
+    assert detector.detect("") is None
+
+
+def test_project_crisis_vocabulary_wins_over_matching(assistant: Assistant) -> None:
+    reply = assistant.reply("もう死にたい。介護に疲れた")
+    assert reply.status == "crisis"
+    assert "110" in reply.text and "119" in reply.text
+    assert any("いのちの電話" in w.name for w in reply.windows)
+
+
+@pytest.mark.parametrize("text", ["死ぬほど忙しくて親の介護が大変", "自殺予防の取組を知りたい", "DVの相談窓口はどこですか"])
+def test_project_allow_list(assistant: Assistant, text: str) -> None:
+    assert assistant.reply(text).status != "crisis"

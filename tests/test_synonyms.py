@@ -1,0 +1,19 @@
+from bot.intents import Synonym
+from bot.synonyms import SynonymRewriter
+
+
+def test_variants_become_canonical_longest_first() -> None:
+    rw = SynonymRewriter([Synonym("認知症", ("ボケ", "物忘れ", "もの忘れ")), Synonym("親", ("おふくろ",))])
+    assert rw.rewrite("おふくろがボケてきた") == "親が認知症てきた"
+    assert rw.rewrite("もの忘れ") == "認知症"
+    assert rw.canonical("物忘れ") == "認知症"
+    assert rw.canonical("介護") == "介護"
+
+
+def test_normalizes_variants_and_ignores_self_mapping() -> None:
+    rw = SynonymRewriter([Synonym("ケア", ("ｹｱ", "ケア"))])
+    assert rw.rewrite("ケア") == "ケア"
+
+
+def test_empty_rewriter_is_identity() -> None:
+    assert SynonymRewriter([]).rewrite("そのまま") == "そのまま"
