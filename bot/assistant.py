@@ -12,11 +12,11 @@ from bot.baselines import Bm25Matcher, FuzzyMatcher
 from bot.crisis import CrisisDetector
 from bot.engine import TfidfMatcher, training_pairs
 from bot.kbcheck import AssistantData, load_data
-from bot.matching import Matcher, decide
+from bot.matching import Candidate, Matcher, decide
 from bot.reply import Composer, Reply
 from bot.synonyms import SynonymRewriter
 from bot.text import analyzer, normalize
-from bot.towns import TownFinder, TownMatch
+from bot.towns import TownFinder, TownMatch, other_municipality
 
 ENGINES = ("main", "bm25", "fuzzy")
 EMPTY_HINT = "ご相談の内容を、文字で書いて送ってください。たとえば「母の物忘れが心配です」のように書けます。"
@@ -34,8 +34,11 @@ class Assistant:
     def engine_name(self) -> str:
         return self.matcher.name
 
-    def reply(self, text: str, town: TownMatch | None = None) -> Reply:
-        """Reply to one message; `town` is the one the conversation already knows, if any."""
+    def reply(self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None) -> Reply:
+        """Reply to one message; `town` is the one the conversation already knows, if any.
+
+        `ranked` lets a caller that already ranked the text (threshold tuning) skip the matcher.
+        """
         query = text
         if not normalize(text):
             empty = self.composer.no_match(query, town)
@@ -46,7 +49,11 @@ class Assistant:
                 return self.composer.crisis(query, hit.kinds, self.towns.find(text) or town)
         named = self.towns.find(text)
         town = named or town
-        decision = decide(self.matcher.rank(text), self.matcher.thresholds)
+        if self.crisis is not None:
+            city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
+            if city is not None and named is None:
+                return self.composer.other_city(query, city)
+        decision = decide(self.matcher.rank(text) if ranked is None else ranked, self.matcher.thresholds)
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
             return self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)

@@ -11,9 +11,30 @@ import re
 from dataclasses import dataclass
 
 from bot.intents import CrisisKind
-from bot.text import Analyzer, normalize, strip_emoji
+from bot.text import Analyzer, Token, normalize, strip_emoji
 
 MIN_READING_MATCH = 4  # shorter readings collide with ordinary words too often
+# Colloquial contractions whose lemma differs from the full form: 殴られてる = 殴られている.
+_LEMMA_VARIANTS = {"てる": "て居る", "とる": "て居る", "ちゃう": "て仕舞う", "じゃう": "て仕舞う"}
+
+
+def _lemma_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
+    """The text as dictionary forms, so 殴られています matches the term 殴られている."""
+    out, starts = "", set()
+    for tok in tokens:
+        if tok.pos in ("補助記号", "空白"):
+            continue
+        starts.add(len(out))
+        out += _LEMMA_VARIANTS.get(tok.lemma, tok.lemma)
+    return out, starts
+
+
+def _reading_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
+    out, starts = "", set()
+    for tok in tokens:
+        starts.add(len(out))
+        out += tok.reading
+    return out, starts
 
 
 @dataclass(frozen=True)
@@ -31,20 +52,24 @@ class CrisisDetector:
     def __init__(self, kinds: tuple[CrisisKind, ...], allow: tuple[str, ...], analyzer: Analyzer) -> None:
         self._analyzer = analyzer
         self._kinds = [k.kind for k in kinds]
-        self._surface: dict[str, str] = {}
-        self._reading: dict[str, str] = {}
+        # Three views of each term: as written, as dictionary forms, as kana (しにたい).
+        self._views: list[dict[str, str]] = [{}, {}, {}]
         for kind in kinds:
             for term in kind.terms:
                 surface = normalize(term)
-                self._surface.setdefault(surface, kind.kind)
-                reading = analyzer.analyse(surface).reading
-                if len(reading) >= MIN_READING_MATCH:
-                    self._reading.setdefault(reading, kind.kind)
-        allowed = [normalize(a) for a in allow]
-        self._allow_surface = _alternation(allowed)
-        self._allow_reading = _alternation([analyzer.analyse(a).reading for a in allowed])
-        self._term_surface = _alternation(list(self._surface))
-        self._term_reading = _alternation(list(self._reading))
+                tokens = analyzer.analyse(surface).tokens
+                reading = _reading_string(tokens)[0]
+                for view, key in zip(self._views, (surface, _lemma_string(tokens)[0], reading), strict=True):
+                    if key and (view is not self._views[2] or len(key) >= MIN_READING_MATCH):
+                        view.setdefault(key, kind.kind)
+        allowed = [analyzer.analyse(a) for a in allow]
+        self._allow = [
+            _alternation([a.normalized for a in allowed]),
+            _alternation([_lemma_string(a.tokens)[0] for a in allowed]),
+            _alternation([_reading_string(a.tokens)[0] for a in allowed]),
+        ]
+        self._terms = [_alternation(list(view)) for view in self._views]
+        self._lengths = sorted({len(k) for view in self._views[1:] for k in view}, reverse=True)
 
     @staticmethod
     def _blank(pattern: re.Pattern[str] | None, text: str) -> str:
@@ -52,14 +77,33 @@ class CrisisDetector:
 
     def detect(self, text: str) -> CrisisHit | None:
         normalized = normalize(strip_emoji(text))
+        if not normalized:
+            return None
+        tokens = self._analyzer.analyse(normalized).tokens
+        lemmas, lemma_starts = _lemma_string(tokens)
+        reading, reading_starts = _reading_string(tokens)
+        views = (
+            (normalized, None),  # the written form matches anywhere
+            (lemmas, lemma_starts),  # the others only on whole words:
+            (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
+        )
         found: dict[str, str] = {}
-        if self._term_surface:
-            for m in self._term_surface.finditer(self._blank(self._allow_surface, normalized)):
-                found.setdefault(self._surface[m.group(0)], m.group(0))
-        if self._term_reading:
-            reading = self._analyzer.analyse(normalized).reading
-            for m in self._term_reading.finditer(self._blank(self._allow_reading, reading)):
-                found.setdefault(self._reading[m.group(0)], m.group(0))
+        for (string, starts), terms, allow, table in zip(views, self._terms, self._allow, self._views, strict=True):
+            if terms is None:
+                continue
+            string = self._blank(allow, string)
+            if starts is None:
+                for m in terms.finditer(string):
+                    found.setdefault(table[m.group(0)], m.group(0))
+                continue
+            # Every term that starts and ends on a word boundary; a longer term that fails the
+            # boundary test must not hide a shorter one starting at the same place.
+            ends = starts | {len(string)}
+            for start in sorted(starts):
+                for length in self._lengths:
+                    key = string[start : start + length]
+                    if start + length in ends and key in table:
+                        found.setdefault(table[key], key)
         if not found:
             return None
         kinds = tuple(k for k in self._kinds if k in found)

@@ -8,7 +8,7 @@ and who to ask.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.knowledge import Card, Knowledge, Window, iter_windows_of
@@ -145,12 +145,23 @@ class Composer:
         )
 
     def clarify(self, query: str, cards: list[tuple[Card, float]], match: TownMatch | None) -> Reply:
+        """Several cards fit about equally: list each with its main window, so the reply helps as is."""
         lines = ["ご質問に近いものがいくつかあります。あてはまるものを選んでください。"]
-        lines.extend(f"・{card.title}" for card, _ in cards)
+        windows: list[Window] = []
+        for card, _ in cards:
+            main = next(iter_windows_of(self.knowledge, card), None)
+            if main is None:
+                lines.append(f"・{card.title}")
+                continue
+            phone = f" 電話 {main.phone}" if main.phone else ""
+            lines.append(f"・{card.title}（{main.name}{phone}）")
+            if main not in windows:
+                windows.append(main)
         return Reply(
             query=query,
             status="clarify",
             text="\n".join(lines),
+            windows=tuple(windows),
             area=area_json(match, self.towns, self.knowledge),
             alternatives=tuple((card.id, card.title) for card, _ in cards),
             score=cards[0][1] if cards else 0.0,
@@ -172,6 +183,15 @@ class Composer:
             area=area_json(match, self.towns, self.knowledge),
             score=score,
         )
+
+    def other_city(self, query: str, city: str) -> Reply:
+        general = self.no_match(query, None)
+        lines = [
+            f"ごめんなさい。このサービスは小平市の相談先だけをご案内しています。{city}のことは、{city}の窓口におたずねください。",
+            "小平市にお住まいの方のご相談なら、次の窓口が話を聞いてくれます。",
+            *self._windows_block(list(general.windows)),
+        ]
+        return replace(general, text="\n".join(lines))
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
         hotlines = [w for w in self.knowledge.windows.values() if w.is_hotline]

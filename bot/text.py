@@ -59,7 +59,12 @@ class Token:
 
     @property
     def is_content(self) -> bool:
-        return self.pos in CONTENT_POS and self.lemma not in STOP_LEMMAS and not self.pos_detail[1:2] == ("数詞",)
+        return self.pos in CONTENT_POS and self.lemma not in STOP_LEMMAS
+
+    @property
+    def is_question_word(self) -> bool:
+        """A common word of asking (どこ, 相談, 分かる): in STOP_LEMMAS but not a particle or ending."""
+        return self.pos in CONTENT_POS and self.lemma in STOP_LEMMAS
 
     @property
     def is_person_name(self) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.knowledge import Assignment, Knowledge, Town
-from bot.text import normalize, to_hiragana
+from bot.text import Token, normalize, to_hiragana
 
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CHOME = re.compile(r"^\s*([0-9]{1,2}|[一二三四五六七八九])\s*(?:丁目|ちょうめ|チョウメ|-|−)")
@@ -22,6 +22,31 @@ class TownMatch:
         return f"{self.town.name}{self.chome}丁目" if self.chome else self.town.name
 
 
+_MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村")
+HOME_CITY = "小平"
+
+
+def other_municipality(tokens: tuple[Token, ...], own_towns: frozenset[str]) -> str | None:
+    """Another city named in the text (国分寺市, 八王子市役所), unless Kodaira is named too."""
+    other = None
+    for index, tok in enumerate(tokens):
+        if tok.pos_detail[:3] != ("名詞", "固有名詞", "地名"):
+            continue
+        name = tok.surface
+        if name.startswith(HOME_CITY):
+            return None
+        following = tokens[index + 1].surface if index + 1 < len(tokens) else ""
+        if name.endswith(_MUNICIPALITY_SUFFIXES):
+            city = name
+        elif following.startswith(("市", "区", "村")):
+            city = name + following[0]
+        else:
+            continue
+        if name not in own_towns and city not in own_towns and other is None:
+            other = city
+    return other
+
+
 class TownFinder:
     def __init__(self, knowledge: Knowledge) -> None:
         self._knowledge = knowledge
@@ -33,6 +58,7 @@ class TownFinder:
         # Longest first, so 花小金井南町 wins over 花小金井 and 小川西町 over 小川町's neighbours.
         self._pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
         self._by_id = {t.id: t for t in knowledge.towns}
+        self.own_town_names = frozenset(t.name for t in knowledge.towns)
 
     def find(self, text: str) -> TownMatch | None:
         normalized = normalize(text)

@@ -48,3 +48,9 @@ def test_project_crisis_vocabulary_wins_over_matching(assistant: Assistant) -> N
 @pytest.mark.parametrize("text", ["死ぬほど忙しくて親の介護が大変", "自殺予防の取組を知りたい", "DVの相談窓口はどこですか"])
 def test_project_allow_list(assistant: Assistant, text: str) -> None:
     assert assistant.reply(text).status != "crisis"
+
+
+def test_reading_matches_only_at_word_starts(detector: CrisisDetector) -> None:
+    # 私に対して reads ワタシニタイシテ: シニタイ is inside it, but no word there means 死にたい.
+    assert detector.detect("市に対して意見があります") is None
+    assert detector.detect("医師に対して相談したい") is None

@@ -17,3 +17,9 @@ def test_normalizes_variants_and_ignores_self_mapping() -> None:
 
 def test_empty_rewriter_is_identity() -> None:
     assert SynonymRewriter([]).rewrite("そのまま") == "そのまま"
+
+
+def test_variant_inside_its_own_canonical_word_is_left_alone() -> None:
+    rw = SynonymRewriter([Synonym("認知症", ("認知", "ボケ"))])
+    assert rw.rewrite("認知症が心配") == "認知症が心配"
+    assert rw.rewrite("認知が心配") == "認知症が心配"

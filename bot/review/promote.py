@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.config import PROJECT_ROOT
@@ -102,16 +103,39 @@ def add_example(source: str | None, topic: str, example: str) -> str | None:
     if normalize(example) in {normalize(str(e)) for e in examples}:
         return None
     examples.append(example)
-    last = len(examples) - 1
-    if last > 0 and last - 1 in examples.ca.items:
-        # The blank line or comment after the old last example belongs after the new one, or the
-        # new line would land below the gap, visually under the next topic.
-        examples.ca.items[last] = examples.ca.items.pop(last - 1)
+    _move_trailing_gap(examples)
     out = io.StringIO()
     if source is None or not source.strip():
         out.write(PROMOTED_HEADER)
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _move_trailing_gap(examples: CommentedSeq) -> None:
+    """Keep the new last example above the blank line (and comments) that closed the list.
+
+    ruamel attaches "  # note\n\n  # next topic…\n" to the old last item; appended as-is, the new
+    example would land below the gap, visually under the next topic. The end-of-line comment stays
+    with its item; everything after it moves to the new item.
+    """
+    last = len(examples) - 1
+    entry = examples.ca.items.get(last - 1)
+    if last < 1 or not entry or entry[0] is None:
+        return
+    token = entry[0]
+    value: str = token.value
+    if value.startswith("#"):
+        own, newline, rest = value.partition("\n")
+        if not rest:
+            return
+        token.value = own + newline
+        moved = CommentToken("\n" + rest, token.start_mark, None)
+    else:
+        entry[0] = None
+        if not any(entry):
+            del examples.ca.items[last - 1]
+        moved = token
+    examples.ca.items[last] = [moved, None, None, None]
 
 
 def promote_example(

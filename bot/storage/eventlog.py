@@ -177,9 +177,11 @@ class EventLogger:
             now = self._clock()
             try:
                 record = to_record(event, now)
-            except Exception:
-                # Masking failed on some odd input: keep the count, never the unmasked text.
-                log.exception("A log event could not be masked; it is stored without its text.")
+            except Exception as exc:
+                # Masking failed on some odd input: keep the count, never the unmasked text. Only the
+                # error's type is logged: its message or traceback could quote the resident's words.
+                log.error("A log event could not be masked (%s); it is stored without its text.",
+                          type(exc).__name__)
                 record = to_record(dataclasses.replace(event, unmatched_text=None), now)
             self._pending.append(record)
 

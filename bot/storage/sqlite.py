@@ -65,10 +65,13 @@ def describe(error: BaseException) -> str:
         return "the log database is read-only"
     if "full" in message or "no space" in message:
         return "the disk holding the log database is full"
-    if "unable to open" in message or isinstance(error, (FileNotFoundError, NotADirectoryError, FileExistsError)):
+    if "unable to open" in message or isinstance(error, (FileNotFoundError, NotADirectoryError,
+                                                         FileExistsError)):
         return "the log database file cannot be opened (its folder is missing or not writable)"
     if isinstance(error, PermissionError):
         return "the log database folder is not writable"
+    if "disk i/o" in message:
+        return "the disk holding the log database reported an input/output error"
     if "newer than this program" in message:
         return "the log database was written by a newer version of this program"
     if "malformed" in message or "not a database" in message:
@@ -131,7 +134,10 @@ class SqliteLogStore:
                         changed += max(cursor.rowcount, 0)
                     await conn.execute("COMMIT")
                 except BaseException:
-                    await conn.execute("ROLLBACK")
+                    # SQLite may have rolled back already (disk full): keep the first error, not this one.
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            await conn.execute("ROLLBACK")
                     raise
                 return changed
             except (sqlite3.Error, OSError) as exc:
@@ -218,5 +224,6 @@ async def migrate(conn: aiosqlite.Connection) -> None:
             await conn.executescript(script)
         except BaseException:
             if conn.in_transaction:
-                await conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute("ROLLBACK")
             raise

@@ -78,7 +78,8 @@ async def test_crisis_and_non_message_events_never_store_text(tmp_path: Path) ->
     await logger.start()
     secret = "もう死にたい。山田太郎"
     logger.submit(LogEvent("message", "telegram", status="crisis", unmatched_text=secret))
-    logger.submit(LogEvent("clarify_choice", "telegram", status="no_match", topic="dv", unmatched_text=secret))
+    logger.submit(LogEvent("clarify_choice", "telegram", status="no_match", topic="dv",
+                           unmatched_text=secret))
     logger.submit(LogEvent("feedback", "telegram", status="no_match", feedback="down", unmatched_text=secret))
     logger.submit(LogEvent("message", "telegram", status="answer", topic="dv", unmatched_text=secret))
     await logger.aclose()
@@ -192,3 +193,19 @@ async def test_from_settings_uses_the_configured_path(tmp_path: Path) -> None:
     logger.submit(no_match("設定の確認"))
     await logger.aclose()
     assert rows(tmp_path / "configured.sqlite3")[0][2] == "設定の確認"
+
+
+async def test_a_masking_failure_stores_the_count_without_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_mask(text: str) -> str:
+        raise ValueError(f"cannot mask {text}")  # a bug that quotes its input
+
+    monkeypatch.setattr("bot.storage.records.mask", broken_mask)
+    store = SqliteLogStore(tmp_path / "log.sqlite3")
+    logger = fast_logger(store)
+    await logger.start()
+    logger.submit(no_match("山田さんの住所は3丁目5番地"))
+    await logger.aclose()
+    assert [r[1:3] for r in rows(store.path)] == [("no_match", None)]
+    assert "ValueError" in caplog.text and "山田" not in caplog.text

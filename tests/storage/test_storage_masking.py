@@ -89,19 +89,23 @@ _BEFORE = ["", "電話番号は", "母の携帯 ", "連絡先：", "TEL ", "こ�
 _AFTER = ["", "です", "に電話してください。", "まで連絡をください", "（日中）"]
 
 
+def digits(n: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=n, max_size=n)
+
+
 @st.composite
 def phone_numbers(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["mobile", "landline", "freedial"]))
     if kind == "mobile":
         head = "0" + draw(st.sampled_from(["70", "80", "90"]))
-        groups = [head, draw(st.text("0123456789", min_size=4, max_size=4)), draw(st.text("0123456789", min_size=4, max_size=4))]
+        groups = [head, draw(digits(4)), draw(digits(4))]
     elif kind == "landline":
         area = draw(st.sampled_from(["03", "042", "0422", "0428"]))
-        local = draw(st.text("0123456789", min_size=10 - len(area), max_size=10 - len(area)))
+        local = draw(digits(10 - len(area)))
         cut = draw(st.integers(1, len(local) - 1))
         groups = [area, local[:cut], local[cut:]]
     else:
-        groups = ["0120", draw(st.text("0123456789", min_size=3, max_size=3)), draw(st.text("0123456789", min_size=3, max_size=3))]
+        groups = ["0120", draw(digits(3)), draw(digits(3))]
     style = draw(st.sampled_from(["plain", "parens", "international"]))
     sep = draw(st.sampled_from(_SEPARATORS))
     if style == "parens":
@@ -129,7 +133,9 @@ _DOMAIN = st.from_regex(r"[a-z0-9]{1,10}(\.[a-z0-9]{1,8}){0,2}\.(com|jp|net|org)
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_LOCAL, _DOMAIN, st.sampled_from(_BEFORE), st.sampled_from(_AFTER), st.booleans())
-def test_no_email_is_recognisable_after_masking(local: str, domain: str, before: str, after: str, wide: bool) -> None:
+def test_no_email_is_recognisable_after_masking(
+    local: str, domain: str, before: str, after: str, wide: bool
+) -> None:
     address = f"{local}@{domain}"
     if wide:
         address = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in address)

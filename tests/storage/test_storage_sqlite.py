@@ -63,8 +63,9 @@ async def test_time_is_rounded_down_to_the_hour_in_utc(store: SqliteLogStore) ->
 async def test_only_allowed_fields_are_stored(store: SqliteLogStore) -> None:
     await store.record([unmatched("田中さんの電話は090-1234-5678")])
     (row,) = raw_rows(store.path)
-    assert set(row.keys()) == {"id", "hour", "channel", "kind", "status", "topic", "area", "score", "feedback",
-                               "text", "review"}
+    assert set(row.keys()) == {
+        "id", "hour", "channel", "kind", "status", "topic", "area", "score", "feedback", "text", "review"
+    }
     assert row["text"] == "[名前]さんの電話は[電話番号]"
     assert row["review"] == "未対応"
 
@@ -90,12 +91,13 @@ async def test_set_status_and_read_back(store: SqliteLogStore) -> None:
 
 async def test_stats_rows_aggregate_and_filter_by_time(store: SqliteLogStore) -> None:
     events = [LogEvent("message", "telegram", status="answer", topic="elder_care", at=T0)] * 4
-    events.append(LogEvent("feedback", "telegram", topic="elder_care", feedback="up", at=T0 + timedelta(days=8)))
+    next_week = T0 + timedelta(days=8)
+    events.append(LogEvent("feedback", "telegram", topic="elder_care", feedback="up", at=next_week))
     await store.record([to_record(e, T0) for e in events])
     rows = await store.stats_rows()
     assert [(r.kind, r.count) for r in rows] == [("message", 4), ("feedback", 1)]
-    later = await store.stats_rows(since=T0 + timedelta(days=7))
-    assert [(r.kind, r.feedback) for r in later] == [("feedback", "up")]
+    recent = await store.stats_rows(since=T0 + timedelta(days=7))
+    assert [(r.kind, r.feedback) for r in recent] == [("feedback", "up")]
 
 
 V1_SCHEMA = """

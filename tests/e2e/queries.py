@@ -1,0 +1,37 @@
+"""Questions that give a wanted reply status with the project's data, picked from the labelled dev set.
+
+The tests ask the real assistant rather than hard-coding, so they keep working as intents/ grows.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.assistant import Assistant
+from bot.dialogue import Dialogue, State
+
+DEV_SET = Path(__file__).resolve().parent.parent / "data" / "dev.yaml"
+
+
+@cache
+def _dev_questions() -> tuple[tuple[str, str], ...]:
+    cases = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["cases"]
+    return tuple((str(c["kind"]), str(c["q"])) for c in cases)
+
+
+def query_with(assistant: Assistant, status: str) -> str:
+    """A dev-set question, naming no town, that the assistant answers with `status`."""
+    dialogue = Dialogue(assistant, "telegram")
+    for _kind, question in _dev_questions():
+        if assistant.towns.find(question) is not None:
+            continue  # keep the conversation's town out of it
+        reply = assistant.reply(question)
+        if reply.status != status:
+            continue
+        if status == "clarify" and len(dialogue.text(State(), question).messages) != 1:
+            continue
+        return question
+    raise LookupError(f"no dev-set question gives status {status!r} ")

@@ -1,0 +1,166 @@
+"""Every flow of the console chat, over the real Application and real HTTP: menu, questions, towns,
+the guardianship self-check, cancel, crisis in the middle, forged and stale buttons."""
+
+from __future__ import annotations
+
+from bot.assistant import Assistant
+from bot.dialogue import ASK_TOPIC, ASK_TOWN, GREETING, HELP, MENU, PRIVACY, STALE
+from tests.e2e.conftest import Harness
+from tests.e2e.queries import query_with
+
+CHAT = 1001
+
+
+def datas(call_buttons: list[tuple[str, str]], prefix: str) -> list[str]:
+    return [data for _, data in call_buttons if data.startswith(prefix)]
+
+
+async def test_start_shows_greeting_and_menu(bot: Harness) -> None:
+    (reply,) = await bot.say(CHAT, "/start")
+    assert reply.text == GREETING
+    assert reply.buttons() == [(c.label, c.data) for c in MENU]
+    assert "parse_mode" not in reply.params
+    assert [c["command"] for c in bot.double.commands] == ["start", "help", "privacy"]
+
+
+async def test_help_and_privacy(bot: Harness) -> None:
+    (help_reply,) = await bot.say(CHAT, "/help")
+    assert help_reply.text == HELP
+    assert [d for _, d in help_reply.buttons()] == [c.data for c in MENU]
+    (privacy,) = await bot.say(CHAT, "/privacy")
+    assert privacy.text == PRIVACY
+    assert privacy.buttons() == []
+
+
+async def test_menu_buttons_lead_to_an_answer_and_feedback(bot: Harness) -> None:
+    (topics,) = await bot.press(CHAT, "m:find")
+    assert topics.text == ASK_TOPIC
+    categories = datas(topics.buttons(), "c:")
+    assert categories
+    (cards,) = await bot.press(CHAT, categories[0])
+    first_topic = datas(cards.buttons(), "t:")[0]
+    (answer,) = await bot.press(CHAT, first_topic)
+    assert answer.text.startswith("【")
+    votes = datas(answer.buttons(), "f:")
+    assert [v[:4] for v in votes] == ["f:u:", "f:d:"]
+    (thanks,) = await bot.press(CHAT, votes[0])
+    assert "ありがとう" in thanks.text
+    # The feedback reached the log writer off the reply path.
+    await bot.logger.wait_for(lambda stats: stats.written >= 1)
+    assert len(bot.double.of("answerCallbackQuery")) == 4
+
+
+async def test_menu_crisis_button_gives_emergency_numbers(bot: Harness) -> None:
+    (reply,) = await bot.press(CHAT, "m:crisis")
+    assert "110" in reply.text and "119" in reply.text
+
+
+async def test_free_text_answer(bot: Harness, assistant: Assistant) -> None:
+    question = query_with(assistant, "answer")
+    (reply,) = await bot.say(CHAT, question)
+    assert reply.text == assistant.reply(question).text
+    assert datas(reply.buttons(), "f:")
+
+
+async def test_free_text_clarify_then_choose(bot: Harness, assistant: Assistant) -> None:
+    question = query_with(assistant, "clarify")
+    (reply,) = await bot.say(CHAT, question)
+    options = datas(reply.buttons(), "t:")
+    assert len(options) >= 2 and "m:none" in [d for _, d in reply.buttons()]
+    (answer,) = await bot.press(CHAT, options[0])
+    assert answer.text.startswith("【")
+    (none,) = await bot.say(CHAT, question)
+    (fallback,) = await bot.press(CHAT, "m:none")
+    assert "お答えできません" in fallback.text
+
+
+async def test_free_text_no_match_is_logged_masked(bot: Harness) -> None:
+    (reply,) = await bot.say(CHAT, "明日の天気は晴れますか。090-1234-5678")
+    assert "お答えできません" in reply.text
+    assert [d for _, d in reply.buttons()] == [c.data for c in MENU[:3]]
+    await bot.logger.wait_for(lambda stats: stats.written >= 1)
+    stored = await bot.logger.store.unmatched()
+    assert len(stored) == 1 and "1234-5678" not in stored[0].text
+
+
+async def test_town_by_button_is_kept_and_can_change(bot: Harness, assistant: Assistant) -> None:
+    towns = assistant.data.knowledge.towns
+    (picker,) = await bot.press(CHAT, "m:town")
+    assert picker.text == ASK_TOWN
+    assert [d for _, d in picker.buttons()] == [f"w:{t.id}" for t in towns]
+    rows = picker.rows()
+    assert all(len(row) <= 3 for row in rows) and len(rows) == -(-len(towns) // 3)
+    first, second = towns[1], towns[5]
+    (chosen,) = await bot.press(CHAT, f"w:{first.id}")
+    assert first.name in chosen.text
+    question = query_with(assistant, "answer")
+    (answer,) = await bot.say(CHAT, question)
+    assert first.name in answer.text  # the town stays with the conversation
+    (picker_again,) = await bot.press(CHAT, "m:town")
+    assert "w:-" in [d for _, d in picker_again.buttons()]
+    await bot.press(CHAT, f"w:{second.id}")
+    (answer,) = await bot.say(CHAT, question)
+    assert second.name in answer.text and first.name not in answer.text
+    (cleared,) = await bot.press(CHAT, "w:-")
+    assert "消しました" in cleared.text
+
+
+async def test_town_typed_in_kana(bot: Harness, assistant: Assistant) -> None:
+    town = next(t for t in assistant.data.knowledge.towns if t.name == "小川西町")
+    (reply,) = await bot.say(CHAT, town.kana)
+    assert town.name in reply.text
+    question = query_with(assistant, "answer")
+    (answer,) = await bot.say(CHAT, question)
+    assert town.name in answer.text
+
+
+async def _open_self_check(bot: Harness) -> list[str]:
+    (question,) = await bot.press(CHAT, "g:start")
+    answers = [d for _, d in question.buttons() if d.startswith("g:") and d != "g:x"]
+    assert answers and "g:x" in [d for _, d in question.buttons()]
+    return answers
+
+
+async def test_guardianship_self_check_to_a_result(bot: Harness, assistant: Assistant) -> None:
+    check = assistant.data.knowledge.self_check
+    assert check is not None
+    (overview,) = await bot.press(CHAT, "m:guard")
+    assert "g:start" in [d for _, d in overview.buttons()]
+    answers = await _open_self_check(bot)
+    for _ in range(len(check.questions) + 1):
+        (step,) = await bot.press(CHAT, answers[-1])  # "わからない" and the like: the longest path
+        answers = [d for _, d in step.buttons() if d.startswith("g:") and d not in ("g:x", "g:start")]
+        if not answers:
+            break
+    assert check.closing in step.text
+    assert [d for _, d in step.buttons()] == [c.data for c in MENU[:3]]
+
+
+async def test_self_check_cancel(bot: Harness) -> None:
+    answers = await _open_self_check(bot)
+    (cancelled,) = await bot.press(CHAT, "g:x")
+    assert "やめました" in cancelled.text
+    (stale,) = await bot.press(CHAT, answers[0])
+    assert stale.text == STALE
+
+
+async def test_crisis_in_the_middle_of_the_self_check(bot: Harness, assistant: Assistant) -> None:
+    answers = await _open_self_check(bot)
+    crisis = query_with(assistant, "crisis")
+    (reply,) = await bot.say(CHAT, crisis)
+    assert reply.text == assistant.reply(crisis).text
+    assert "110" in reply.text and "119" in reply.text
+    (stale,) = await bot.press(CHAT, answers[0])  # the check was left
+    assert stale.text == STALE
+
+
+async def test_forged_and_stale_callback_data(bot: Harness) -> None:
+    forged = ["zz:evil", "x" * 200, "", "t:no_such_topic", "w:atlantis", "g:q_decide:99", "f:u:nope", "m:nope",
+              "c:", ":::", "t:" + "あ" * 40]
+    for data in forged:
+        (reply,) = await bot.press(CHAT, data)
+        assert reply.text == STALE, data
+    (no_data,) = await bot.press(CHAT, None)
+    assert no_data.text == STALE
+    assert len(bot.double.of("answerCallbackQuery")) == len(forged) + 1
+    assert not [c for c in bot.double.calls if c.method == "sendMessage" and "ごめんなさい。うまく" in c.text]

@@ -1,0 +1,87 @@
+"""Bad and odd input: every non-text kind, edits, groups, channels, the longest message, HTML-looking text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.dialogue import Dialogue, State
+from bot.handlers.other import EDITED
+from tests.e2e.conftest import Harness
+from tests.e2e.queries import query_with
+from tests.e2e.updates import NON_TEXT, callback_update, message, text_update
+
+CHAT = 2002
+GROUP = -1001234567890
+LABELS = {"sticker": "スタンプ", "photo": "写真", "voice": "音声", "video": "動画", "document": "ファイル",
+          "location": "町の名前", "contact": "連絡先", "poll": "アンケート"}
+
+
+@pytest.mark.parametrize("kind", sorted(NON_TEXT))
+async def test_non_text_kinds_get_a_short_kind_reply(bot: Harness, kind: str) -> None:
+    (reply,) = await bot.send({"message": message(CHAT, **NON_TEXT[kind])}, CHAT)
+    assert LABELS[kind] in reply.text
+    assert len(reply.text) < 200
+    if kind == "contact":
+        assert "09012345678" not in reply.text and "花子" not in reply.text
+
+
+async def test_edited_message_is_not_re_answered(bot: Harness) -> None:
+    (reply,) = await bot.send({"edited_message": {**message(CHAT, "/start"), "edit_date": 1}}, CHAT)
+    assert reply.text == EDITED
+
+
+async def test_group_answers_only_when_addressed(bot: Harness, assistant: Assistant) -> None:
+    question = query_with(assistant, "answer")
+    username = bot.double.me["username"]
+    assert await bot.say(GROUP, question, kind="supergroup") == []
+    assert await bot.send({"message": message(GROUP, kind="supergroup", **NON_TEXT["sticker"])}, GROUP) == []
+    assert await bot.say(GROUP, "/start@some_other_bot", kind="supergroup") == []
+    # A mention, a reply to the bot, a /command: answered, as a reply to the resident's message.
+    (by_mention,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup")
+    assert by_mention.text == assistant.reply(question).text
+    assert by_mention.json("reply_parameters")["message_id"] > 0
+    bots_message = {"message_id": 5, "date": 1, "chat": {"id": GROUP, "type": "supergroup", "title": "t"},
+                    "from": bot.bot_user, "text": "…"}
+    (by_reply,) = await bot.say(GROUP, question, kind="supergroup", reply_to=bots_message)
+    assert by_reply.text == by_mention.text
+    (by_command,) = await bot.say(GROUP, f"/help@{username}", kind="group")
+    assert by_command.text.startswith("使い方")
+    # Buttons pressed in a group work like anywhere else.
+    (pressed,) = await bot.send(callback_update(GROUP, "m:crisis", kind="supergroup", bot=bot.bot_user), GROUP)
+    assert "110" in pressed.text
+
+
+async def test_channel_posts_get_silence(bot: Harness) -> None:
+    channel = -1009876543210
+    post: dict[str, Any] = message(channel, "母の物忘れが心配", kind="channel")
+    assert await bot.send({"channel_post": post}, channel) == []
+    assert await bot.send({"edited_channel_post": {**post, "edit_date": 2}}, channel) == []
+    assert bot.double.of("sendMessage") == []
+
+
+async def test_longest_message_is_answered(bot: Harness, assistant: Assistant) -> None:
+    text = ("母の物忘れが心配です。" * 500)[:4096]
+    (reply,) = await bot.say(CHAT, text)
+    assert reply.text == assistant.reply(text).text
+    assert len(reply.text.encode("utf-16-le")) // 2 <= 4096
+
+
+async def test_html_looking_text_is_plain_text_both_ways(bot: Harness, assistant: Assistant) -> None:
+    dialogue = Dialogue(assistant, "telegram")
+    for text in ("<b>x</b>", "*bold* _it_ [link](http://example.com) `code`", "&lt;script&gt;"):
+        (reply,) = await bot.say(CHAT, text)
+        assert reply.text == dialogue.text(State(), text).messages[0].text
+    assert all("parse_mode" not in c.params for c in bot.double.calls if c.method == "sendMessage")
+
+
+async def test_unknown_command_is_ordinary_text(bot: Harness, assistant: Assistant) -> None:
+    (reply,) = await bot.say(CHAT, "/weather")
+    assert reply.text == Dialogue(assistant, "telegram").text(State(), "/weather").messages[0].text
+
+
+async def test_empty_looking_text(bot: Harness) -> None:
+    (reply,) = await bot.send(text_update(CHAT, "　 "), CHAT)
+    assert "文字で書いて" in reply.text

@@ -1,0 +1,51 @@
+"""Staff commands answer staff in a private chat only; anyone else gets the ordinary reply, no hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.dialogue import Dialogue, State
+from tests.e2e.conftest import STAFF_ID, Harness
+
+RESIDENT = 6006
+GROUP = -1005550001
+
+
+async def _log_unmatched(bot: Harness) -> None:
+    await bot.say(RESIDENT, "明日の天気はどうですか")
+    await bot.say(RESIDENT + 1, "明日の天気はどうですか")
+    await bot.logger.wait_for(lambda stats: stats.written >= 2)
+
+
+async def test_unmatched_for_staff(bot: Harness) -> None:
+    await _log_unmatched(bot)
+    (report,) = await bot.say(STAFF_ID, "/unmatched")
+    assert "該当なし" in report.text and "明日の天気" in report.text
+
+
+async def test_stats_text_and_chart_for_staff(bot: Harness) -> None:
+    await _log_unmatched(bot)
+    replies = await bot.say(STAFF_ID, "/stats")
+    assert replies and "集計" in replies[0].text
+    (photo,) = bot.double.of("sendPhoto", STAFF_ID)
+    assert photo.files["photo"].startswith(b"\x89PNG")
+
+
+async def test_export_csv_for_staff(bot: Harness) -> None:
+    await _log_unmatched(bot)
+    await bot.say(STAFF_ID, "/export")
+    (document,) = bot.double.of("sendDocument", STAFF_ID)
+    csv = document.files["document"]
+    assert csv.startswith(b"\xef\xbb\xbf") and "明日の天気".encode() in csv
+
+
+@pytest.mark.parametrize("command", ["/unmatched", "/stats", "/export", "/stats@kodaira_test_bot"])
+async def test_others_get_the_ordinary_reply(bot: Harness, assistant: Assistant, command: str) -> None:
+    ordinary = Dialogue(assistant, "telegram").text(State(), command).messages[0].text
+    (reply,) = await bot.say(RESIDENT, command)
+    assert reply.text == ordinary
+    # Staff in a group would show the report to everyone: there, too, the command does not exist.
+    (in_group,) = await bot.say(GROUP, command, kind="supergroup", user_id=STAFF_ID)
+    assert in_group.text == ordinary
+    assert bot.double.of("sendPhoto") == [] and bot.double.of("sendDocument") == []

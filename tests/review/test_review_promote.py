@@ -1,0 +1,186 @@
+"""`review promote`: the YAML edit keeps comments, and nothing changes unless check and eval agree."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.intents import load_intents
+from bot.kbcheck import check_data
+from bot.knowledge import load_knowledge
+from bot.problems import ProblemLog
+from bot.review.promote import DEV_SET, PROMOTED_FILE, add_example, promote_example
+
+EXAMPLE = "駐輪場の場所を教えてほしいと[名前]さんが言っている"
+
+SAMPLE = """\
+# 住民の言い方の例文です。
+topics:
+  - topic: dementia_consult          # 認知症・物忘れの相談
+    examples:
+      - 母が認知症かもしれない
+      - "9060"   # quoted on purpose
+
+  - topic: elder_care                # 親の介護
+    examples:
+      - 親の介護が必要になりそう
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private copy of the project's real knowledge/ and intents/."""
+    root = tmp_path / "data"
+    for part in ("knowledge", "intents"):
+        shutil.copytree(PROJECT_ROOT / part, root / part)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def a_topic_with_file(root: Path) -> tuple[str, Path]:
+    files = load_intents(root / "intents", ProblemLog(root)).example_files
+    if not files:
+        pytest.skip("intents/topics holds no topic yet")
+    topic = sorted(files)[0]
+    return topic, files[topic]
+
+
+def accept(_: Path) -> list[object]:
+    return []
+
+
+def same_rates(_: Path, __: Path) -> Mapping[str, float]:
+    return {"answer": 0.9, "no_match": 1.0, "crisis": 1.0}
+
+
+def test_add_example_keeps_comments_quotes_and_layout() -> None:
+    out = add_example(SAMPLE, "dementia_consult", EXAMPLE)
+    assert out is not None
+    expected = SAMPLE.replace('      - "9060"   # quoted on purpose\n',
+                              f'      - "9060"   # quoted on purpose\n      - {EXAMPLE}\n')
+    assert out == expected  # the one added line is the whole diff
+
+
+def test_add_example_skips_a_duplicate_and_creates_a_missing_file() -> None:
+    assert add_example(SAMPLE, "dementia_consult", "母が認知症かもしれない") is None
+    assert add_example(SAMPLE, "dementia_consult", "母が認知症かもしれない ") is None
+    created = add_example(None, "new_card", EXAMPLE)
+    assert created is not None and created.startswith("#")
+    assert yaml.safe_load(created) == {"topics": [{"topic": "new_card", "examples": [EXAMPLE]}]}
+
+
+def test_promote_writes_the_example_and_keeps_everything_else(data_dir: Path) -> None:
+    topic, path = a_topic_with_file(data_dir)
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, topic, EXAMPLE, check=accept, pass_rates=same_rates)
+    assert result.ok and result.changed and result.file == path
+    after = snapshot(data_dir)
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == [str(path.relative_to(data_dir))]
+    text = path.read_text(encoding="utf-8")
+    assert EXAMPLE in text
+    comments = [line for line in before[changed[0]].decode().splitlines() if line.lstrip().startswith("#")]
+    assert all(line in text.splitlines() for line in comments)  # every staff comment is still there
+    assert EXAMPLE in load_intents(data_dir / "intents", ProblemLog(data_dir)).examples[topic]
+
+
+def test_promote_refuses_when_the_real_kb_check_fails(data_dir: Path) -> None:
+    topic, _ = a_topic_with_file(data_dir)
+    broken = data_dir / "intents" / "topics" / "zz_broken.yaml"
+    broken.write_text("topics:\n  - topic: no_such_card\n    examples: [何か]\n", encoding="utf-8")
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, topic, EXAMPLE, pass_rates=same_rates)  # the real check_data
+    assert not result.ok
+    assert "kb check" in result.message and "変更していません" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_promote_refuses_a_change_the_check_rejects(data_dir: Path) -> None:
+    topic, path = a_topic_with_file(data_dir)
+
+    def rejects_new_example(root: Path) -> list[object]:
+        copy = root / path.relative_to(data_dir)
+        return ["intents: example breaks a rule"] if EXAMPLE in copy.read_text(encoding="utf-8") else []
+
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, topic, EXAMPLE, check=rejects_new_example, pass_rates=same_rates)
+    assert not result.ok and "example breaks a rule" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_promote_refuses_when_a_pass_rate_drops(data_dir: Path, tmp_path: Path) -> None:
+    topic, _ = a_topic_with_file(data_dir)
+    cases = tmp_path / "dev.yaml"
+    cases.write_text("cases: []\n", encoding="utf-8")
+
+    def worse_on_the_copy(_: Path, root: Path) -> Mapping[str, float]:
+        return {"answer": 0.9 if root == data_dir else 0.85, "no_match": 1.0}
+
+    before = snapshot(data_dir)
+    result = promote_example(
+        data_dir, topic, EXAMPLE, dev_set=cases, check=accept, pass_rates=worse_on_the_copy
+    )
+    assert not result.ok and "answer: 90.0% → 85.0%" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_promote_refuses_an_unknown_topic(data_dir: Path) -> None:
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, "no_such_topic", EXAMPLE, check=accept, pass_rates=same_rates)
+    assert not result.ok and "no_such_topic" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_a_card_without_examples_goes_to_promoted_yaml(data_dir: Path) -> None:
+    log = ProblemLog(data_dir)
+    cards = set(load_knowledge(data_dir / "knowledge", log).cards)
+    spare = sorted(cards - set(load_intents(data_dir / "intents", log).example_files))
+    if not spare:
+        pytest.skip("every card already has examples")
+    result = promote_example(data_dir, spare[0], EXAMPLE, check=accept, pass_rates=same_rates)
+    assert result.ok and result.file == data_dir / PROMOTED_FILE
+    assert yaml.safe_load(result.file.read_text(encoding="utf-8"))["topics"][0]["topic"] == spare[0]
+
+
+def test_promote_end_to_end_with_the_real_check_and_dev_set(data_dir: Path) -> None:
+    if check_data(data_dir):
+        pytest.skip("the project's knowledge/ and intents/ do not pass kb check yet")
+    topic, path = a_topic_with_file(data_dir)
+    result = promote_example(data_dir, topic, "駐輪場のことで相談したい", dev_set=DEV_SET)
+    # Either outcome is legitimate for real data; what must hold is that the files match the verdict.
+    added = "駐輪場のことで相談したい" in path.read_text(encoding="utf-8")
+    assert added == (result.ok and result.changed), result.message
+    assert check_data(data_dir) == []
+
+
+def test_promote_refuses_an_example_that_makes_the_real_dev_set_worse(data_dir: Path) -> None:
+    """A dev-set question filed under a topic that cannot answer it: the real evaluation says no."""
+    if check_data(data_dir):
+        pytest.skip("the project's knowledge/ and intents/ do not pass kb check yet")
+    knowledge = load_knowledge(data_dir / "knowledge")
+    topics = sorted(load_intents(data_dir / "intents").example_files)
+    cases = [c for c in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["cases"] if c["kind"] == "answer"]
+    case = cases[0]
+
+    def cannot_answer(topic: str) -> bool:
+        card = knowledge.cards[topic]
+        names = [knowledge.windows[w].name for w in card.windows if w in knowledge.windows]
+        haystack = " ".join([card.title, card.summary, *names])
+        return not any(s in haystack for s in case.get("expect_any", []) + case.get("expect_all", []))
+
+    wrong = next((t for t in topics if t in knowledge.cards and cannot_answer(t)), None)
+    if wrong is None:
+        pytest.skip("no topic is clearly wrong for the first dev case")
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, wrong, case["q"], dev_set=DEV_SET)
+    assert not result.ok, result.message
+    assert "正答率が下がる" in result.message
+    assert snapshot(data_dir) == before
