@@ -58,7 +58,9 @@ class Assistant:
         if decision.status == "answer" and decision.best is not None:
             return self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)
         if decision.status == "clarify":
-            return self.composer.clarify(query, [(cards[c.topic], c.score) for c in decision.candidates], town)
+            return self.composer.clarify(
+                query, [(cards[c.topic], c.score) for c in decision.candidates], town
+            )
         if named is not None and decision.best is None:
             # Only a town name: the resident wants their local window.
             card = cards.get("town_centre")

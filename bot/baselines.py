@@ -17,8 +17,8 @@ from bot.matching import Candidate, Thresholds
 from bot.text import Analyzer, normalize
 
 # Tuned on tests/data/dev.yaml with scripts/tune_thresholds.py.
-BM25_THRESHOLDS = Thresholds(floor=0.35, sure=0.6, margin=0.03)
-FUZZY_THRESHOLDS = Thresholds(floor=0.62, sure=0.8, margin=0.02)
+BM25_THRESHOLDS = Thresholds(floor=0.10, sure=0.22, margin=0.02)
+FUZZY_THRESHOLDS = Thresholds(floor=0.68, sure=0.92, margin=0.10)
 
 
 def _best_per_topic(scored: Iterable[tuple[str, float]]) -> list[Candidate]:

@@ -29,7 +29,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             _print_json(assistant.reply(line.rstrip("\r\n")).to_json())
         return 0
     if args.question is None:
-        print("質問を指定してください: kodaira-bot ask \"質問\"", file=sys.stderr)
+        print('質問を指定してください: kodaira-bot ask "質問"', file=sys.stderr)
         return 2
     reply = assistant.reply(args.question)
     if args.json:
@@ -72,8 +72,13 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram import run_bot
 
-    return run_bot(settings, webhook=args.webhook, webhook_url=args.webhook_url, port=args.port,
-                   secret_token=args.secret_token)
+    return run_bot(
+        settings,
+        webhook=args.webhook,
+        webhook_url=args.webhook_url,
+        port=args.port,
+        secret_token=args.secret_token,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="one question, one reply")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--json", action="store_true")
-    ask.add_argument("--jsonl", action="store_true", help="one question per stdin line, one JSON reply per line")
+    ask.add_argument(
+        "--jsonl", action="store_true", help="one question per stdin line, one JSON reply per line"
+    )
     ask.add_argument("--engine", choices=ENGINES, default="main")
     ask.set_defaults(func=cmd_ask)
 
@@ -124,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"設定エラー: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
-        print("knowledge/ または intents/ に問題があります。`kodaira-bot kb check` で確認してください。", file=sys.stderr)
+        print(
+            "knowledge/ または intents/ に問題があります。`kodaira-bot kb check` で確認してください。",
+            file=sys.stderr,
+        )
         for problem in exc.problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.dialogue import Choice, Dialogue, State, Turn
 from bot.events import LogEvent
 
+
 def render(turn: Turn) -> str:
     blocks = []
     for message in turn.messages:
@@ -26,7 +27,7 @@ def render(turn: Turn) -> str:
 
 
 class ConsoleChat:
-    def __init__(self, dialogue: Dialogue, on_event: Callable[[LogEvent], None] | None = None) -> None:
+    def __init__(self, dialogue: Dialogue, on_event: Callable[[LogEvent], object] | None = None) -> None:
         self.dialogue = dialogue
         self.state = State()
         self.choices: tuple[Choice, ...] = ()

@@ -88,7 +88,9 @@ class CrisisDetector:
             (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
         )
         found: dict[str, str] = {}
-        for (string, starts), terms, allow, table in zip(views, self._terms, self._allow, self._views, strict=True):
+        for (string, starts), terms, allow, table in zip(
+            views, self._terms, self._allow, self._views, strict=True
+        ):
             if terms is None:
                 continue
             string = self._blank(allow, string)

@@ -44,7 +44,10 @@ PRIVACY = (
 STALE = "ごめんなさい。このボタンは古いか、読み取れませんでした。もう一度メニューから選んでください。"
 ASK_TOPIC = "困っていることに近いものを選んでください。文字で書いて送ることもできます。"
 ASK_TOWN = "住んでいる町を選んでください。町名を文字で送ることもできます（例：小川西町、はなこがねい）。"
-FEEDBACK_THANKS = {"u": "ありがとうございます。お役に立ててうれしいです。", "d": "ご意見ありがとうございます。もっと役に立てるよう直していきます。"}
+FEEDBACK_THANKS = {
+    "u": "ありがとうございます。お役に立ててうれしいです。",
+    "d": "ご意見ありがとうございます。もっと役に立てるよう直していきます。",
+}
 
 
 @dataclass(frozen=True)
@@ -155,15 +158,22 @@ class Dialogue:
         if reply.status == "answer" and reply.topic:
             state = replace(state, last_topic=reply.topic)
             card = self.knowledge.cards[reply.topic]
-            extra = ()
+            extra: tuple[Choice, ...] = ()
             if card.needs_town and state.town_id is None:
                 state = replace(state, awaiting_town_for=card.id)
                 extra = (Choice("町をえらぶ", "m:town"),)
-            if card.id.startswith("guardianship") or card.group == "guardianship":
+            if card.group == "guardianship":
                 extra = (*extra, Choice("かんたんチェック", "g:start"))
-            choices = (Choice("👍 役に立った", f"f:u:{card.id}"), Choice("👎 役に立たなかった", f"f:d:{card.id}"), *extra)
+            choices = (
+                Choice("👍 役に立った", f"f:u:{card.id}"),
+                Choice("👎 役に立たなかった", f"f:d:{card.id}"),
+                *extra,
+            )
         elif reply.status == "clarify":
-            choices = (*(Choice(title, f"t:{topic}") for topic, title in reply.alternatives), Choice("どれでもない", "m:none"))
+            choices = (
+                *(Choice(title, f"t:{topic}") for topic, title in reply.alternatives),
+                Choice("どれでもない", "m:none"),
+            )
         elif reply.status == "no_match":
             choices = MENU[:3]
         else:
@@ -182,8 +192,9 @@ class Dialogue:
         return not [lemma for lemma in analysis.content_lemmas if lemma not in ("住む", "丁目", "町", "在住")]
 
     def _town_set(self, state: State, named: TownMatch) -> Turn:
+        last = self.knowledge.cards.get(state.last_topic) if state.last_topic else None
         pending = state.awaiting_town_for or (
-            state.last_topic if state.last_topic and self.knowledge.cards[state.last_topic].needs_town else None
+            last.id if last and self.assistant.composer.depends_on_town(last) else None
         )
         if pending and pending in self.knowledge.cards:
             reply = self.assistant.composer.answer(named.label, self.knowledge.cards[pending], 1.0, named)
@@ -198,7 +209,9 @@ class Dialogue:
 
     def _menu_choice(self, state: State, value: str) -> Turn:
         if value == "find":
-            return Turn((Message(ASK_TOPIC, tuple(Choice(c.label, f"c:{c.id}") for c in self.knowledge.menu)),), state)
+            return Turn(
+                (Message(ASK_TOPIC, tuple(Choice(c.label, f"c:{c.id}") for c in self.knowledge.menu)),), state
+            )
         if value == "town":
             choices = tuple(Choice(t.name, f"w:{t.id}") for t in self.knowledge.towns)
             if state.town_id:
@@ -223,7 +236,9 @@ class Dialogue:
         if category is None:
             return self._stale(state)
         choices = tuple(
-            Choice(self.knowledge.cards[t].title, f"t:{t}") for t in category.topics if t in self.knowledge.cards
+            Choice(self.knowledge.cards[t].title, f"t:{t}")
+            for t in category.topics
+            if t in self.knowledge.cards
         )
         return Turn((Message(f"「{category.label}」の中から選んでください。", choices),), state)
 
@@ -247,7 +262,11 @@ class Dialogue:
         if vote not in FEEDBACK_THANKS or topic not in self.knowledge.cards:
             return self._stale(state)
         event = LogEvent(
-            kind="feedback", channel=self.channel, topic=topic, area=state.town_id, feedback="up" if vote == "u" else "down"
+            kind="feedback",
+            channel=self.channel,
+            topic=topic,
+            area=state.town_id,
+            feedback="up" if vote == "u" else "down",
         ).stamped()
         return Turn((Message(FEEDBACK_THANKS[vote]),), state, (event,))
 
@@ -268,7 +287,10 @@ class Dialogue:
         if value == "start":
             return Turn((self._question_message(check.start, check.intro),), replace(state, step=check.start))
         if value == "x":
-            return Turn((Message("チェックをやめました。ほかに知りたいことがあれば書いてください。", MENU),), replace(state, step=None))
+            return Turn(
+                (Message("チェックをやめました。ほかに知りたいことがあれば書いてください。", MENU),),
+                replace(state, step=None),
+            )
         qid, _, index = value.partition(":")
         if state.step != qid or qid not in check.questions or not index.isdigit():
             return self._stale(state)
@@ -298,4 +320,6 @@ class Dialogue:
         reply = self.assistant.composer.answer(card.title, card, 1.0, self._town(state))
         text = f"{result.text}\n\n{check.closing}\n\n{reply.text}"
         event = self._event(reply, state, None, "clarify_choice")
-        return Turn((Message(text, MENU[:3], replace(reply, text=text)),), replace(state, step=None), (event,))
+        return Turn(
+            (Message(text, MENU[:3], replace(reply, text=text)),), replace(state, step=None), (event,)
+        )

@@ -132,8 +132,11 @@ class TfidfMatcher:
         ranked = [
             Candidate(
                 topic,
-                min(1.0, EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second)
-                    + (1 - EXAMPLE_WEIGHT) * centroid_scores[topic]),
+                min(
+                    1.0,
+                    EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second)
+                    + (1 - EXAMPLE_WEIGHT) * centroid_scores[topic],
+                ),
             )
             for topic, (first, second) in best.items()
         ]

@@ -82,8 +82,14 @@ class EvalReport:
                 "p99": round(self.latency(0.99), 3),
             },
             "failures": [
-                {"id": f.case.id, "kind": f.case.kind, "q": f.case.q, "status": f.reply.status,
-                 "topic": f.reply.topic, "score": round(f.reply.score, 3)}
+                {
+                    "id": f.case.id,
+                    "kind": f.case.kind,
+                    "q": f.case.q,
+                    "status": f.reply.status,
+                    "topic": f.reply.topic,
+                    "score": round(f.reply.score, 3),
+                }
                 for f in self.failures
             ],
         }
@@ -112,7 +118,9 @@ def passes(case: Case, reply: Reply) -> bool:
     if case.kind == "no_match":
         return reply.status == "no_match"
     if case.kind == "crisis":
-        return reply.status == "crisis" and (not case.expect_any or any(s in haystack for s in case.expect_any))
+        return reply.status == "crisis" and (
+            not case.expect_any or any(s in haystack for s in case.expect_any)
+        )
     if reply.status == "no_match":
         return False
     if not all(s in haystack for s in case.expect_all):
@@ -147,13 +155,19 @@ def format_report(report: EvalReport) -> str:
     lines = [f"engine: {report.engine}"]
     for kind, rate in report.pass_rates.items():
         lines.append(f"  {kind:<9} {report.passed[kind]:>4}/{report.totals[kind]:<4} {rate:6.1%}")
-    lines.append(f"  overall   {report.overall:6.1%}   clarify rate {report.clarify_rate:.1%}"
-                 f"   false crisis {report.false_crisis_rate:.1%}")
-    lines.append(f"  latency   median {statistics.median(report.latencies_ms or [0]):.2f} ms"
-                 f"   p99 {report.latency(0.99):.2f} ms")
+    lines.append(
+        f"  overall   {report.overall:6.1%}   clarify rate {report.clarify_rate:.1%}"
+        f"   false crisis {report.false_crisis_rate:.1%}"
+    )
+    lines.append(
+        f"  latency   median {statistics.median(report.latencies_ms or [0]):.2f} ms"
+        f"   p99 {report.latency(0.99):.2f} ms"
+    )
     if report.failures:
         lines.append(f"failures ({len(report.failures)}):")
         for f in report.failures:
             got = f.reply.topic or ",".join(t for t, _ in f.reply.alternatives) or "-"
-            lines.append(f"  {f.case.id} [{f.case.kind}] {f.case.q!r} → {f.reply.status} {got} ({f.reply.score:.2f})")
+            lines.append(
+                f"  {f.case.id} [{f.case.kind}] {f.case.q!r} → {f.reply.status} {got} ({f.reply.score:.2f})"
+            )
     return "\n".join(lines)

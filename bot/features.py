@@ -32,11 +32,7 @@ def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str
     """n-grams over the joined pieces that touch at least one content piece (or all, if keep_all)."""
     text = "".join(p for p, _ in pieces)
     mask = [keep for piece, keep in pieces for _ in piece]
-    return {
-        text[i : i + size]
-        for i in range(len(text) - size + 1)
-        if keep_all or any(mask[i : i + size])
-    }
+    return {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or any(mask[i : i + size])}
 
 
 def _kana_only(text: str) -> bool:

@@ -23,7 +23,11 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, intents: Intents, log: Pr
     served = {kind for w in knowledge.windows.values() for kind in w.crisis}
     for kind in intents.crisis:
         if kind.kind not in served:
-            log.add(data_dir / "intents" / "crisis.yaml", kind.kind, "no hotline in knowledge/hotlines.yaml serves this kind")
+            log.add(
+                data_dir / "intents" / "crisis.yaml",
+                kind.kind,
+                "no hotline in knowledge/hotlines.yaml serves this kind",
+            )
 
 
 def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:

@@ -207,12 +207,14 @@ class _Builder:
             return
         phone = item.get("phone")
         if phone is not None and not isinstance(phone, str):
-            self.log.add(path, wid, "phone must be quoted text, e.g. \"042-345-0691\"")
+            self.log.add(path, wid, 'phone must be quoted text, e.g. "042-345-0691"')
         facts = [f for f in FACT_FIELDS if item.get(f)]
         if facts and not (_text(item.get("source")) and _text(item.get("source_date"))):
             self.log.add(path, wid, f"states {', '.join(facts)} but has no source and source_date")
         if not item.get("phone") and not item.get("fallback") and not hotline:
-            self.log.add(path, wid, "has no phone, so it needs 'fallback:' windows that can direct the resident")
+            self.log.add(
+                path, wid, "has no phone, so it needs 'fallback:' windows that can direct the resident"
+            )
         self.windows[wid] = Window(
             id=wid,
             name=name,
@@ -230,9 +232,7 @@ class _Builder:
             is_hotline=hotline,
         )
 
-    def card(
-        self, item: dict[str, Any], path: Path, where: str, group: str, **links: Any
-    ) -> Card | None:
+    def card(self, item: dict[str, Any], path: Path, where: str, group: str, **links: Any) -> Card | None:
         cid = self._claim(item.get("id"), path, where)
         if cid is None:
             return None
@@ -283,7 +283,11 @@ def _measure_cards(b: _Builder, data: Any, path: Path) -> dict[str, str]:
             continue
         policies = [p for p in pillar.get("policies") or [] if isinstance(p, dict)]
         pillar_card = b.card(
-            pillar, path, f"pillars[{p_index}]", "measures", children=tuple(str(p.get("id")) for p in policies)
+            pillar,
+            path,
+            f"pillars[{p_index}]",
+            "measures",
+            children=tuple(str(p.get("id")) for p in policies),
         )
         for q_index, policy in enumerate(policies):
             initiatives = [i for i in policy.get("initiatives") or [] if isinstance(i, dict)]
@@ -360,7 +364,9 @@ def _self_check(b: _Builder, raw: Any, path: Path) -> SelfCheck | None:
     return check
 
 
-def _areas(b: _Builder, data: Any, path: Path) -> tuple[tuple[Town, ...], tuple[str, ...], tuple[Assignment, ...]]:
+def _areas(
+    b: _Builder, data: Any, path: Path
+) -> tuple[tuple[Town, ...], tuple[str, ...], tuple[Assignment, ...]]:
     towns: list[Town] = []
     areas: list[str] = []
     assignments: list[Assignment] = []
@@ -385,7 +391,11 @@ def _areas(b: _Builder, data: Any, path: Path) -> tuple[tuple[Town, ...], tuple[
             areas.append(card.id)
     for index, item in enumerate(data.get("assignments") or []):
         if not isinstance(item, dict) or not (_text(item.get("source")) and _text(item.get("source_date"))):
-            b.log.add(path, f"assignments[{index}]", "an assignment needs town, area or centre, source and source_date")
+            b.log.add(
+                path,
+                f"assignments[{index}]",
+                "an assignment needs town, area or centre, source and source_date",
+            )
             continue
         chome = item.get("chome")
         assignments.append(
@@ -401,7 +411,14 @@ def _areas(b: _Builder, data: Any, path: Path) -> tuple[tuple[Town, ...], tuple[
     return tuple(towns), tuple(areas), tuple(assignments)
 
 
-def _check_links(b: _Builder, repeats: dict[str, str], assignments: tuple[Assignment, ...], towns: tuple[Town, ...], areas: tuple[str, ...], check: SelfCheck | None) -> None:
+def _check_links(
+    b: _Builder,
+    repeats: dict[str, str],
+    assignments: tuple[Assignment, ...],
+    towns: tuple[Town, ...],
+    areas: tuple[str, ...],
+    check: SelfCheck | None,
+) -> None:
     def files_of(entry_id: str) -> str:
         return b.seen[entry_id].name if entry_id in b.seen else "knowledge"
 
@@ -460,11 +477,15 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     path = knowledge_dir / "topics.yaml"
     for index, item in enumerate(entries_of(read_yaml(path, log), "topics", path, log)):
         b.card(item, path, f"topics[{index}]", "topics")
-    repeats = _measure_cards(b, read_yaml(knowledge_dir / "measures.yaml", log), knowledge_dir / "measures.yaml")
+    repeats = _measure_cards(
+        b, read_yaml(knowledge_dir / "measures.yaml", log), knowledge_dir / "measures.yaml"
+    )
     self_check, figures = _guardianship(
         b, read_yaml(knowledge_dir / "guardianship.yaml", log), knowledge_dir / "guardianship.yaml"
     )
-    towns, areas, assignments = _areas(b, read_yaml(knowledge_dir / "areas.yaml", log), knowledge_dir / "areas.yaml")
+    towns, areas, assignments = _areas(
+        b, read_yaml(knowledge_dir / "areas.yaml", log), knowledge_dir / "areas.yaml"
+    )
     menu = _menu(b, read_yaml(knowledge_dir / "menu.yaml", log), knowledge_dir / "menu.yaml")
     _check_links(b, repeats, assignments, towns, areas, self_check)
     for category in menu:

@@ -49,7 +49,9 @@ def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) ->
     if not in_scope or in_scope[0].score < t.floor or oos >= in_scope[0].score:
         return Decision("no_match", tuple(in_scope[:max_alternatives]))
     best = in_scope[0]
-    close = [c for c in in_scope[1:max_alternatives] if best.score - c.score < t.margin and c.score >= t.floor]
+    close = [
+        c for c in in_scope[1:max_alternatives] if best.score - c.score < t.margin and c.score >= t.floor
+    ]
     if close and best.score < t.sure:
         return Decision("clarify", (best, *close))
     return Decision("answer", tuple(in_scope[:max_alternatives]))

@@ -81,7 +81,9 @@ def short_source(source: str, date: str | None) -> str:
     return f"出典：{first}{shown_date}{more}"
 
 
-def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge) -> dict[str, str | None] | None:
+def area_json(
+    match: TownMatch | None, finder: TownFinder, knowledge: Knowledge
+) -> dict[str, str | None] | None:
     if match is None:
         return None
     assignment = finder.assignment(match)
@@ -95,20 +97,27 @@ class Composer:
         self.knowledge = knowledge
         self.towns = towns
 
+    def depends_on_town(self, card: Card) -> bool:
+        """True when the right window for this card differs by town (a local centre, an area)."""
+        return (
+            card.needs_town
+            or card.group == "areas"
+            or any(w.kind == LOCAL_CENTRE_KIND for w in iter_windows_of(self.knowledge, card))
+        )
+
     def _windows_block(self, windows: list[Window]) -> list[str]:
         lines = ["", "■ 相談先"]
         for w in windows:
             lines.extend(window_lines(w))
         return lines
 
-    def _town_lines(self, card: Card, windows: list[Window], match: TownMatch) -> list[str]:
+    def _town_lines(self, card: Card, match: TownMatch) -> list[str]:
         assignment = self.towns.assignment(match)
-        if assignment and assignment.centre in self.knowledge.windows:
-            centre = self.knowledge.windows[assignment.centre]
+        centre = self.knowledge.windows.get(assignment.centre or "") if assignment else None
+        if assignment and centre:
             phone = f"（電話 {centre.phone}）" if centre.phone else ""
             return ["", f"{match.label}の担当は {centre.name}{phone} です。（出典：{assignment.source}）"]
-        local = card.needs_town or card.group == "areas" or any(w.kind == LOCAL_CENTRE_KIND for w in windows)
-        if not local:
+        if not self.depends_on_town(card):
             return ["", f"{match.label}にお住まいですね。上の窓口に相談できます。"]
         guides = [self.knowledge.windows[w] for w in TOWN_GUIDE_WINDOWS if w in self.knowledge.windows]
         ask = "、".join(f"{w.name}（電話 {w.phone}）" for w in guides if w.phone)
@@ -128,7 +137,7 @@ class Composer:
             lines.append(f"計画での説明：{card.detail}")
         lines.extend(self._windows_block(windows))
         if match is not None:
-            lines.extend(self._town_lines(card, windows, match))
+            lines.extend(self._town_lines(card, match))
         elif card.needs_town:
             lines.extend(["", "お住まいの町名を教えていただくと、担当の窓口の探し方をご案内します。"])
         if card.source:
@@ -195,7 +204,9 @@ class Composer:
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
         hotlines = [w for w in self.knowledge.windows.values() if w.is_hotline]
-        chosen: list[Window] = [self.knowledge.windows[i] for i in EMERGENCY_LINES if i in self.knowledge.windows]
+        chosen: list[Window] = [
+            self.knowledge.windows[i] for i in EMERGENCY_LINES if i in self.knowledge.windows
+        ]
         for kind in kinds:
             serving = [w for w in hotlines if kind in w.crisis and w not in chosen]
             chosen.extend(serving[:MAX_CRISIS_LINES_PER_KIND])
@@ -206,7 +217,8 @@ class Composer:
         )
         lines = [
             "とてもつらい状況なのですね。知らせてくれてありがとうございます。",
-            "あなたの命と安全がいちばん大切です。いま危険なときは、すぐに 110（警察）か 119（救急）に電話してください。",
+            "あなたの命と安全がいちばん大切です。",
+            "いま危険なときは、すぐに 110（警察）か 119（救急）に電話してください。",
             "",
             "■ いま話を聞いてくれる電話",
         ]

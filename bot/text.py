@@ -16,7 +16,9 @@ from sudachipy import Dictionary, SplitMode
 
 # Characters that carry no meaning for matching: controls, zero-width and bidi marks, variation
 # selectors. They are removed before anything else looks at the text.
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
+_INVISIBLE = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 # A space between two Japanese characters is an input habit (「母が 認知症」), not a word break.
 _JA = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆ー"
@@ -127,11 +129,8 @@ class Analyzer:
         for m in self._tokenizer.tokenize(normalized[:MAX_ANALYSED_CHARS]):
             pos = tuple(m.part_of_speech())
             surface = m.surface()
-            if pos[0] in ("補助記号", "空白"):
-                reading = ""
-            else:
-                # Sudachi reads unknown words as themselves; a kana word's reading is its own kana.
-                reading = fold_reading(m.reading_form() or surface)
+            # Symbols have no reading; Sudachi reads an unknown word as itself (a kana word: its kana).
+            reading = "" if pos[0] in ("補助記号", "空白") else fold_reading(m.reading_form() or surface)
             sub = m.split(SplitMode.A)
             parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
             out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))

@@ -20,7 +20,7 @@ from bot.matching import Thresholds, decide
 
 
 def frange(start: float, stop: float, step: float) -> list[float]:
-    count = int(round((stop - start) / step)) + 1
+    count = round((stop - start) / step) + 1
     return [round(start + i * step, 3) for i in range(count)]
 
 

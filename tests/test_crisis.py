@@ -45,7 +45,9 @@ def test_project_crisis_vocabulary_wins_over_matching(assistant: Assistant) -> N
     assert any("いのちの電話" in w.name for w in reply.windows)
 
 
-@pytest.mark.parametrize("text", ["死ぬほど忙しくて親の介護が大変", "自殺予防の取組を知りたい", "DVの相談窓口はどこですか"])
+@pytest.mark.parametrize(
+    "text", ["死ぬほど忙しくて親の介護が大変", "自殺予防の取組を知りたい", "DVの相談窓口はどこですか"]
+)
 def test_project_allow_list(assistant: Assistant, text: str) -> None:
     assert assistant.reply(text).status != "crisis"
 

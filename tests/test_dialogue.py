@@ -20,7 +20,10 @@ def datas(turn: Turn) -> list[str]:
 def test_start_shows_the_four_menu_buttons(dialogue: Dialogue) -> None:
     turn = dialogue.start(State())
     assert [c.label for c in turn.messages[0].choices] == [
-        "相談先をさがす", "住んでいる町からさがす", "成年後見制度のしくみ", "緊急のとき"
+        "相談先をさがす",
+        "住んでいる町からさがす",
+        "成年後見制度のしくみ",
+        "緊急のとき",
     ]
 
 
@@ -53,8 +56,23 @@ def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialog
     assert len(seen) > 60
 
 
-@pytest.mark.parametrize("data", ["", "x", "t:nope", "c:nope", "w:nope", "g:q_unknown:0", "f:u:nope", "m:nope",
-                                  "z:1", "t:" + "a" * 80, "g:start:9:9", "f:maybe:dv"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "x",
+        "t:nope",
+        "c:nope",
+        "w:nope",
+        "g:q_unknown:0",
+        "f:u:nope",
+        "m:nope",
+        "z:1",
+        "t:" + "a" * 80,
+        "g:start:9:9",
+        "f:maybe:dv",
+    ],
+)
 def test_forged_choices_get_a_polite_retry(dialogue: Dialogue, data: str) -> None:
     turn = dialogue.choose(State(), data)
     assert turn.messages[0].text == STALE

@@ -26,13 +26,19 @@ def test_broken_yaml_names_file_and_line(data_copy: Path) -> None:
     path = data_copy / "knowledge" / "windows.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
     problems = check_data(data_copy)
-    assert any(p.file == "knowledge/windows.yaml" and "line" in p.entry and "YAML" in p.message for p in problems)
+    assert any(
+        p.file == "knowledge/windows.yaml" and "line" in p.entry and "YAML" in p.message for p in problems
+    )
 
 
 def test_missing_window_reference(data_copy: Path) -> None:
-    _edit(data_copy / "knowledge" / "topics.yaml", lambda d: d["topics"][0].update(windows=["no_such_window"]))
+    _edit(
+        data_copy / "knowledge" / "topics.yaml", lambda d: d["topics"][0].update(windows=["no_such_window"])
+    )
     problems = check_data(data_copy)
-    first = yaml.safe_load((DATA_DIR / "knowledge" / "topics.yaml").read_text(encoding="utf-8"))["topics"][0]["id"]
+    first = yaml.safe_load((DATA_DIR / "knowledge" / "topics.yaml").read_text(encoding="utf-8"))["topics"][0][
+        "id"
+    ]
     assert any(p.entry == first and "no_such_window" in p.message for p in problems)
 
 
@@ -65,8 +71,10 @@ def test_window_without_phone_needs_a_fallback(data_copy: Path) -> None:
 
 def test_intent_topic_must_be_a_card(data_copy: Path) -> None:
     path = next((data_copy / "intents" / "topics").glob("*.yaml"))
-    path.write_text(path.read_text(encoding="utf-8") + "\n  - topic: not_a_card\n    examples: [テスト]\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n  - topic: not_a_card\n    examples: [テスト]\n",
+        encoding="utf-8",
+    )
     problems = check_data(data_copy)
     assert any(p.entry == "not_a_card" and p.file.startswith("intents/topics/") for p in problems)
 
@@ -80,9 +88,13 @@ def test_not_a_mapping_and_empty_file(data_copy: Path) -> None:
 
 def test_cli_exit_codes(data_copy: Path) -> None:
     env_ok = {"KODAIRA_DATA_DIR": str(data_copy), "PATH": ""}
-    ok = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], env=env_ok, capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "kb", "check"], env=env_ok, capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     (data_copy / "knowledge" / "areas.yaml").write_text("towns: [\n", encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], env=env_ok, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "kb", "check"], env=env_ok, capture_output=True, text=True
+    )
     assert bad.returncode == 1
     assert "knowledge/areas.yaml" in bad.stdout and "Traceback" not in bad.stdout + bad.stderr

@@ -24,7 +24,9 @@ def finder(project_data: AssistantData) -> TownFinder:
         ("小川町1-2", "小川町", 1),
     ],
 )
-def test_towns_in_kanji_and_kana_with_chome(finder: TownFinder, text: str, town: str, chome: int | None) -> None:
+def test_towns_in_kanji_and_kana_with_chome(
+    finder: TownFinder, text: str, town: str, chome: int | None
+) -> None:
     match = finder.find(text)
     assert match is not None
     assert (match.town.name, match.chome) == (town, chome)
