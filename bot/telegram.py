@@ -8,6 +8,7 @@ default, a webhook on request, a clean stop (logger flushed) on SIGTERM or SIGIN
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 import secrets
@@ -20,9 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.assistant import Assistant
@@ -49,6 +50,7 @@ COMMANDS = [
     BotCommand("help", "使い方"),
     BotCommand("privacy", "記録について"),
 ]
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 CONCURRENT_UPDATES = 64
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait
 
@@ -158,6 +160,38 @@ class RetryingRequest(HTTPXRequest):
         raise AssertionError("unreachable")
 
 
+class TolerantBot(ExtBot[int]):
+    """ExtBot that reads a getUpdates batch one update at a time. An update this library version cannot
+    parse (a field it requires is missing, e.g. from an older local Bot API server) is replaced by its
+    bare update_id: polling then confirms it and moves on, instead of fetching it again forever."""
+
+    async def _do_post(
+        self,
+        endpoint: str,
+        data: JSONDict,
+        *,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> bool | JSONDict | list[JSONDict]:
+        result = await super()._do_post(
+            endpoint, data, read_timeout=read_timeout, write_timeout=write_timeout,
+            connect_timeout=connect_timeout, pool_timeout=pool_timeout,
+        )
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [self._readable(item) for item in result]
+        return result
+
+    def _readable(self, item: JSONDict) -> JSONDict:
+        try:
+            Update.de_json(copy.deepcopy(item), self)
+        except Exception as exc:
+            _LOGGER.warning("skipped an update this version cannot read: %s", type(exc).__name__)
+            return {"update_id": item.get("update_id")}
+        return item
+
+
 def file_url_for(base_url: str) -> str:
     """The file URL that goes with a Bot API base URL: …/bot → …/file/bot (as Telegram and local servers)."""
     root = base_url[: -len("bot")] if base_url.endswith("/bot") else base_url.rstrip("/") + "/"
@@ -174,31 +208,39 @@ def _titles(assistant: Assistant) -> dict[str, str]:
     return titles
 
 
-def build_application(settings: Settings, assistant: Assistant, logger: EventLogger | None = None) -> App:
+def build_application(
+    settings: Settings, assistant: Assistant, logger: EventLogger | None = None, *, flood_limit: bool = True
+) -> App:
     """The Application with every handler wired. The logger (if any) is started and flushed with it;
-    staff reports read the logger's store."""
+    staff reports read the logger's store. `flood_limit=False` keeps 429 handling but drops the
+    proactive 30 messages/s throttle: for measuring the bot itself, never for production."""
     if not settings.telegram_token:
         raise ValueError("build_application needs settings.telegram_token")
     install_log_hygiene(settings.telegram_token)
-    builder = (
+    base = settings.telegram_api_base_url or DEFAULT_BASE_URL
+    bot = TolerantBot(
+        settings.telegram_token,
+        base_url=base,
+        base_file_url=file_url_for(base),
+        request=RetryingRequest(
+            connection_pool_size=128, read_timeout=10.0, write_timeout=20.0, connect_timeout=5.0, pool_timeout=10.0
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
+        rate_limiter=(
+            AIORateLimiter(max_retries=3)
+            if flood_limit
+            else AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        ),
+    )
+    application: App = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
-        .request(
-            RetryingRequest(
-                connection_pool_size=128, read_timeout=10.0, write_timeout=20.0, connect_timeout=5.0,
-                pool_timeout=10.0,
-            )
-        )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .bot(bot)
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)
         .post_init(_post_init(logger))
         .post_shutdown(_post_shutdown(logger))
+        .build()
     )
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url
-        builder = builder.base_url(base).base_file_url(file_url_for(base))
-    application: App = builder.build()
     reports = StoreReports(logger.store, _titles(assistant)) if logger is not None else None
     register(application, Deps(Dialogue(assistant, "telegram"), settings.staff_ids, logger, reports))
     return application
@@ -269,16 +311,30 @@ async def running(
         try:
             yield application
         finally:
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
-                if application.post_stop is not None:
-                    await application.post_stop(application)
+            await _stop(application)
     finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
+        try:
+            await application.shutdown()
+        finally:
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)  # flushes the logger, whatever happened
+
+
+async def _stop(application: App) -> None:
+    """Stop taking updates, then finish the ones in hand; a failing step never skips the next one."""
+    updater = application.updater
+    if updater is not None and updater.running:
+        try:
+            await updater.stop()
+        except Exception as exc:
+            _LOGGER.warning("stopping the updater failed: %s", type(exc).__name__)
+    if application.running:
+        try:
+            await application.stop()
+        except Exception as exc:
+            _LOGGER.warning("stopping the application failed: %s", type(exc).__name__)
+        if application.post_stop is not None:
+            await application.post_stop(application)
 
 
 async def serve(application: App, webhook: WebhookConfig | None = None) -> None:

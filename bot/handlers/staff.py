@@ -15,8 +15,8 @@ from telegram import Chat, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.handlers.messages import on_text
-from bot.handlers.session import Context, deps_of, say
-from bot.storage.base import LogStore
+from bot.handlers.session import Context, StaffReports, deps_of, say
+from bot.storage.base import LogStore, StorageError
 
 COMMANDS = ("unmatched", "stats", "export")
 NO_STORE = "記録のデータベースが設定されていないため、この機能は使えません。"
@@ -75,6 +75,13 @@ async def on_staff_command(update: Update, context: Context) -> None:
     if reports is None:
         await say(update, context, NO_STORE)
         return
+    try:
+        await _report(update, context, reports, chat.id)
+    except StorageError as exc:  # the reason is plain words with no personal data
+        await say(update, context, f"記録を読めませんでした（{exc.reason}）。少し待ってから、もう一度お試しください。")
+
+
+async def _report(update: Update, context: Context, reports: StaffReports, chat_id: int) -> None:
     command = _command(update)
     if command == "unmatched":
         await say(update, context, await reports.unmatched())
@@ -82,11 +89,11 @@ async def on_staff_command(update: Update, context: Context) -> None:
         text, png = await reports.stats()
         await say(update, context, text)
         if png:
-            await context.bot.send_photo(chat.id, png, filename="kodaira-stats.png", caption="週ごとの集計")
+            await context.bot.send_photo(chat_id, png, filename="kodaira-stats.png", caption="週ごとの集計")
     elif command == "export":
         data = await reports.export()
         name = f"kodaira-unmatched-{_now():%Y%m%d}.csv"
-        await context.bot.send_document(chat.id, data, filename=name, caption="該当なしの質問（マスク済み）")
+        await context.bot.send_document(chat_id, data, filename=name, caption="該当なしの質問（マスク済み）")
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -107,6 +107,7 @@ class BotApiDouble:
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self.last_update_id = 0
+        self.delivered: dict[int, float] = {}  # update_id → when getUpdates first handed it out
         self._message_ids = itertools.count(10_000)
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._chats: dict[int, dict[str, Any]] = {}
@@ -274,8 +275,13 @@ class BotApiDouble:
         if not self._updates and timeout > 0 and not self._closing:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._closing), timeout)
-        return list(itertools.islice(self._updates, limit))
+                    ready = self._changed.wait_for(lambda: bool(self._updates) or self._closing)
+                    await asyncio.wait_for(ready, timeout)
+        batch = list(itertools.islice(self._updates, limit))
+        now = time.monotonic()
+        for update in batch:
+            self.delivered.setdefault(update["update_id"], now)
+        return batch
 
     def _message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"})
@@ -410,12 +416,13 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], dict[st
         )
         params: dict[str, str] = {}
         files: dict[str, bytes] = {}
-        for part in message.iter_parts():  # type: ignore[attr-defined]
+        for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            content = payload if isinstance(payload, bytes) else b""
             if part.get_filename() is not None:
-                files[str(name)] = payload
+                files[str(name)] = content
             else:
-                params[str(name)] = payload.decode()
+                params[str(name)] = content.decode()
         return params, files
     return dict(parse_qsl(body.decode(), keep_blank_values=True)), {}

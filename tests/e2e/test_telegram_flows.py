@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.assistant import Assistant
 from bot.dialogue import ASK_TOPIC, ASK_TOWN, GREETING, HELP, MENU, PRIVACY, STALE
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.queries import query_with
 
 CHAT = 1001
@@ -69,7 +69,7 @@ async def test_free_text_clarify_then_choose(bot: Harness, assistant: Assistant)
     assert len(options) >= 2 and "m:none" in [d for _, d in reply.buttons()]
     (answer,) = await bot.press(CHAT, options[0])
     assert answer.text.startswith("【")
-    (none,) = await bot.say(CHAT, question)
+    await bot.say(CHAT, question)
     (fallback,) = await bot.press(CHAT, "m:none")
     assert "お答えできません" in fallback.text
 

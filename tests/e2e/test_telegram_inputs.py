@@ -9,9 +9,9 @@ import pytest
 from bot.assistant import Assistant
 from bot.dialogue import Dialogue, State
 from bot.handlers.other import EDITED
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.queries import query_with
-from tests.e2e.updates import NON_TEXT, callback_update, message, text_update
+from tests.e2e.updates import NON_TEXT, OLD_POLL, callback_update, message, text_update
 
 CHAT = 2002
 GROUP = -1001234567890
@@ -85,3 +85,9 @@ async def test_unknown_command_is_ordinary_text(bot: Harness, assistant: Assista
 async def test_empty_looking_text(bot: Harness) -> None:
     (reply,) = await bot.send(text_update(CHAT, "　 "), CHAT)
     assert "文字で書いて" in reply.text
+
+
+async def test_an_unreadable_update_is_skipped_and_polling_goes_on(bot: Harness) -> None:
+    assert await bot.send({"message": message(CHAT, **OLD_POLL)}, CHAT) == []
+    (reply,) = await bot.say(CHAT, "/start")
+    assert reply.text.startswith("こんにちは")

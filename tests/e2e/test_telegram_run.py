@@ -18,7 +18,7 @@ from bot.config import PROJECT_ROOT
 from bot.storage import EventLogger
 from bot.telegram import REDACTOR, WebhookConfig, build_application, running
 from tests.e2e.botapi_double import BotApiDouble
-from tests.e2e.conftest import TOKEN, Harness, settings_for
+from tests.e2e.harness import TOKEN, Harness, settings_for
 from tests.e2e.updates import text_update
 
 SECRET_PART = TOKEN.partition(":")[2]
@@ -44,6 +44,19 @@ async def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> 
     assert out == b""
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+async def test_run_with_a_refused_token_exits_2(double: BotApiDouble, tmp_path: Path) -> None:
+    wrong = "987654321:AAWrongTokenWrongTokenWrongToken00"
+    env = clean_env(TELEGRAM_BOT_TOKEN=wrong, TELEGRAM_API_BASE_URL=double.base_url,
+                    KODAIRA_DB_PATH=str(tmp_path / "log.sqlite3"))
+    process = await asyncio.create_subprocess_exec(
+        *command(), "run", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 90)
+    assert process.returncode == 2
+    assert "受け付けませんでした" in err.decode()
+    assert wrong.partition(":")[2] not in (out + err).decode()
 
 
 async def test_run_polls_answers_and_stops_cleanly_on_sigterm(double: BotApiDouble, tmp_path: Path) -> None:
@@ -83,10 +96,11 @@ async def test_webhook_mode(double: BotApiDouble, assistant: Assistant, tmp_path
         (set_hook,) = double.of("setWebhook")
         assert set_hook.params["url"] == hook.url and set_hook.params["secret_token"] == hook.secret_token
         update = {"update_id": 1, **text_update(8008, "/start")}
+        header = "X-Telegram-Bot-Api-Secret-Token"
         async with httpx.AsyncClient() as client:
-            refused = await client.post(hook.url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            refused = await client.post(hook.url, json=update, headers={header: "wrong"})
             assert refused.status_code == 403
-            accepted = await client.post(hook.url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": hook.secret_token})
+            accepted = await client.post(hook.url, json=update, headers={header: hook.secret_token})
             assert accepted.status_code == 200
         (reply,) = await double.wait_for(lambda calls: [c for c in calls if c.method == "sendMessage"])
         assert reply.chat_id == 8008
@@ -115,7 +129,5 @@ async def test_token_never_logged_or_printed(
     assert all(SECRET_PART not in r.getMessage() for r in caplog.records)
     out, err = capfd.readouterr()
     assert SECRET_PART not in out and SECRET_PART not in err
-    assert REDACTOR in logging.getLogger().handlers[0].filters or any(
-        REDACTOR in h.filters for h in logging.getLogger().handlers
-    )
+    assert any(REDACTOR in handler.filters for handler in logging.getLogger().handlers)
     assert logging.getLogger("httpcore").level == logging.WARNING

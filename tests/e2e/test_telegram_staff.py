@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from bot.assistant import Assistant
 from bot.dialogue import Dialogue, State
-from tests.e2e.conftest import STAFF_ID, Harness
+from tests.e2e.botapi_double import BotApiDouble
+from tests.e2e.harness import STAFF_ID, Harness, serving, settings_for
 
 RESIDENT = 6006
 GROUP = -1005550001
@@ -49,3 +53,12 @@ async def test_others_get_the_ordinary_reply(bot: Harness, assistant: Assistant,
     (in_group,) = await bot.say(GROUP, command, kind="supergroup", user_id=STAFF_ID)
     assert in_group.text == ordinary
     assert bot.double.of("sendPhoto") == [] and bot.double.of("sendDocument") == []
+
+
+async def test_staff_told_plainly_when_the_log_cannot_be_read(
+    double: BotApiDouble, assistant: Assistant, tmp_path: Path
+) -> None:
+    settings = replace(settings_for(double, tmp_path), db_path=tmp_path)  # a folder, not a database
+    async with serving(double, assistant, settings) as bot:
+        (reply,) = await bot.say(STAFF_ID, "/unmatched")
+        assert reply.text.startswith("記録を読めませんでした")

@@ -100,7 +100,13 @@ NON_TEXT: dict[str, dict[str, Any]] = {
     "document": {"document": {**FILE, "file_name": "書類.pdf"}},
     "location": {"location": {"latitude": 35.7285, "longitude": 139.4775}},
     "contact": {"contact": {"phone_number": "09012345678", "first_name": "花子", "user_id": 777}},
-    "poll": {"poll": {"id": "p1", "question": "どれ？", "options": [{"text": "a", "voter_count": 0},
-                      {"text": "b", "voter_count": 0}], "total_voter_count": 0, "is_closed": False,
-                      "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}},
+    "poll": {"poll": {"id": "p1", "question": "どれ？", "total_voter_count": 0, "is_closed": False,
+                      "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
+                      "allows_revoting": False, "members_only": False,
+                      "options": [{"text": "a", "voter_count": 0, "persistent_id": "o1"},
+                                  {"text": "b", "voter_count": 0, "persistent_id": "o2"}]}},
 }
+# A poll as an older Bot API (before 9.6) sends it: this library version cannot parse it.
+OLD_POLL: dict[str, Any] = {"poll": {"id": "p2", "question": "どれ？", "options": [{"text": "a", "voter_count": 0}],
+                     "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
+                     "allows_multiple_answers": False}}

@@ -1,0 +1,213 @@
+"""One run, one table: accuracy, latency, cold start, memory and Telegram throughput, side by side.
+
+    python scripts/benchmark.py [--json bench-results/benchmark.json] [--updates 500 --chats 100]
+
+Every figure is measured here, on this machine, the same way every time:
+- accuracy per kind, clarify rate and false-crisis rate of `main`, `bm25` and `fuzzy` on the labelled
+  dev set (the set thresholds are tuned on) and on the holdout set (written separately, never tuned on);
+- per-question latency in process (median, p99) for each engine, and Sudachi tokenization alone;
+- cold start to first answer and peak memory (RSS) of a fresh `kodaira-bot ask` process;
+- Telegram throughput: N updates from M chats through the real Application and the local Bot API
+  test double on 127.0.0.1 (updates per second, p99 time from an update's delivery to its reply).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.assistant import ENGINES, build_assistant  # noqa: E402
+from bot.evaluation import load_cases, run_cases  # noqa: E402
+from bot.kbcheck import load_data  # noqa: E402
+from bot.text import analyzer  # noqa: E402
+
+SETS = {"dev": ROOT / "tests" / "data" / "dev.yaml", "holdout": ROOT / "tests" / "data" / "holdout.yaml"}
+LATENCY_ROUNDS = 3  # each question is asked this many times per engine for the latency figures
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gib = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def accuracy_and_latency() -> dict[str, Any]:
+    data = load_data(ROOT)
+    questions = [c.q for c in load_cases(SETS["dev"])]
+    out: dict[str, Any] = {}
+    for engine in ENGINES:
+        assistant = build_assistant(ROOT, engine, data=data)
+        entry: dict[str, Any] = {}
+        for name, path in SETS.items():
+            report = run_cases(assistant, load_cases(path))
+            entry[name] = {
+                "pass_rates": {k: round(v, 4) for k, v in report.pass_rates.items()},
+                "clarify_rate": round(report.clarify_rate, 4),
+                "false_crisis_rate": round(report.false_crisis_rate, 4),
+            }
+        timings = []
+        for _ in range(LATENCY_ROUNDS):
+            for q in questions:
+                started = time.perf_counter()
+                assistant.reply(q)
+                timings.append((time.perf_counter() - started) * 1000)
+        entry["latency_ms"] = {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+        out[engine] = entry
+    shared = analyzer()
+    timings = []
+    for _ in range(LATENCY_ROUNDS):
+        for q in questions:
+            started = time.perf_counter()
+            shared.analyse(q)
+            timings.append((time.perf_counter() - started) * 1000)
+    out["sudachi_only"] = {
+        "latency_ms": {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+    }
+    return out
+
+
+COLD_START = """
+import resource, sys, time, json
+t0 = float(sys.argv[1])
+from bot.assistant import build_assistant
+from bot.config import Settings
+reply = build_assistant(Settings.from_env().data_dir).reply("母が認知症かもしれない")
+first = time.time() - t0
+qs = [l.strip() for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
+a = build_assistant(Settings.from_env().data_dir)
+t = time.perf_counter()
+for q in qs:
+    a.reply(q)
+rate = len(qs) / (time.perf_counter() - t)
+print(json.dumps({"cold_start_s": first, "status": reply.status, "jsonl_questions_per_s": rate,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def cold_start(tmp: Path) -> dict[str, Any]:
+    """A fresh interpreter: import, load the data, build the engine, answer once; then peak RSS."""
+    questions = tmp / "questions.txt"
+    questions.write_text("\n".join(c.q for c in load_cases(SETS["dev"])), encoding="utf-8")
+    runs = []
+    for _ in range(3):
+        started = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_START, str(started), str(questions)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        runs.append(json.loads(out.stdout))
+    best = min(runs, key=lambda r: r["cold_start_s"])
+    return {
+        "cold_start_s": round(best["cold_start_s"], 3),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
+        "questions_per_s_in_process": round(statistics.median(r["jsonl_questions_per_s"] for r in runs)),
+    }
+
+
+def telegram_throughput(updates: int, chats: int) -> dict[str, Any]:
+    from tests.e2e.throughput import measure_throughput
+
+    return asyncio.run(measure_throughput(updates=updates, chats=chats))
+
+
+def table(results: dict[str, Any]) -> str:
+    acc = results["engines"]
+    lines = [
+        f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+        f"{results['machine']['memory_gib']} GiB, Python {results['machine']['python']}",
+        "",
+        "| engine | set | answer | no_match | crisis | clarify | false crisis | median ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for engine in ENGINES:
+        for name in SETS:
+            e = acc[engine][name]
+            rates = e["pass_rates"]
+            lat = acc[engine]["latency_ms"]
+            lines.append(
+                f"| {engine} | {name} | {rates.get('answer', 0):.1%} | {rates.get('no_match', 0):.1%} | "
+                f"{rates.get('crisis', 0):.1%} | {e['clarify_rate']:.1%} | {e['false_crisis_rate']:.1%} | "
+                f"{lat['median']:.2f} | {lat['p99']:.2f} |"
+            )
+    floor = acc["sudachi_only"]["latency_ms"]
+    lines.append(f"| sudachi only | – | – | – | – | – | – | {floor['median']:.2f} | {floor['p99']:.2f} |")
+    cold = results["process"]
+    lines += [
+        "",
+        f"cold start to first answer: {cold['cold_start_s']:.2f} s; peak RSS {cold['peak_rss_mb']:.0f} MB; "
+        f"{cold['questions_per_s_in_process']} questions/s in one process",
+    ]
+    tg = results.get("telegram")
+    if tg:
+        lines.append(
+            f"telegram: {tg['updates']} updates from {tg['chats']} chats answered in {tg['elapsed_s']:.2f} s: "
+            f"{tg['updates_per_s']:.0f} updates/s, p99 time to reply {tg['p99_reply_ms']:.0f} ms"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", default=str(ROOT / "bench-results" / "benchmark.json"))
+    parser.add_argument("--updates", type=int, default=500)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--skip-telegram", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "engines": accuracy_and_latency(),
+        "process": cold_start(out.parent),
+    }
+    if not args.skip_telegram:
+        results["telegram"] = telegram_throughput(args.updates, args.chats)
+    results["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table(results))
+    print(f"\n(benchmark took {results['benchmark_seconds']} s; JSON in {out})")
+
+
+if __name__ == "__main__":
+    main()

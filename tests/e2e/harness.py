@@ -1,0 +1,80 @@
+"""The REAL Application polling the Bot API double, and a harness to talk to it without sleeping.
+
+`say`/`press`/`send` push an update and return once the bot has fetched it and finished every handler
+it triggered (the double saw the confirming getUpdates offset, then the Application's update queue
+drained), so replies — and silence — can be asserted exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.handlers.session import App
+from bot.storage import EventLogger
+from bot.telegram import build_application, running
+from tests.e2e.botapi_double import BotApiDouble, Call
+from tests.e2e.updates import callback_update, text_update
+
+TOKEN = "123456789:AAHk-Secret_TestToken-q9ZxYw8VvUu7"
+STAFF_ID = 4242
+
+
+@dataclass
+class Harness:
+    double: BotApiDouble
+    application: App
+    logger: EventLogger
+    settings: Settings
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {k: self.double.me[k] for k in ("id", "is_bot", "first_name", "username")}
+
+    async def settle(self, timeout: float = 20.0) -> None:
+        """Wait until every pushed update was fetched (offset confirmed) and fully handled."""
+        last = self.double.last_update_id
+        await self.double.wait_for(
+            lambda calls: any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > last for c in calls),
+            timeout,
+        )
+        await asyncio.wait_for(self.application.update_queue.join(), timeout)
+
+    async def send(self, update: dict[str, Any], chat_id: int) -> list[Call]:
+        """Push one update; the sendMessage calls it caused in `chat_id`."""
+        before = len(self.double.calls)
+        self.double.push(update)
+        await self.settle()
+        return [c for c in self.double.calls[before:] if c.method == "sendMessage" and c.ok and c.chat_id == chat_id]
+
+    async def say(self, chat_id: int, text: str, **kwargs: Any) -> list[Call]:
+        return await self.send(text_update(chat_id, text, **kwargs), chat_id)
+
+    async def press(self, chat_id: int, data: str | None, **kwargs: Any) -> list[Call]:
+        return await self.send(callback_update(chat_id, data, bot=self.bot_user, **kwargs), chat_id)
+
+
+def settings_for(double: BotApiDouble, folder: Path) -> Settings:
+    return Settings(
+        telegram_token=TOKEN,
+        telegram_api_base_url=double.base_url,
+        db_path=folder / "log.sqlite3",
+        staff_ids=frozenset({STAFF_ID}),
+    )
+
+
+@asynccontextmanager
+async def serving(
+    double: BotApiDouble, assistant: Assistant, settings: Settings, *, flood_limit: bool = True
+) -> AsyncIterator[Harness]:
+    """The real Application (with a real EventLogger on settings.db_path) polling the double."""
+    logger = EventLogger.from_settings(settings)
+    application = build_application(settings, assistant, logger, flood_limit=flood_limit)
+    async with running(application):
+        yield Harness(double, application, logger, settings)

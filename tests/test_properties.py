@@ -1,0 +1,112 @@
+"""Property-based tests: no input breaks the engine, the JSON CLI or `kb check`."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.assistant import Assistant
+from bot.kbcheck import check_data
+from bot.reply import Reply
+
+STATUSES = {"answer", "clarify", "no_match", "crisis"}
+KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score"}
+
+# Any Unicode, weighted towards what residents' phones really send: Japanese, emoji, controls, RTL marks.
+resident_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
+    st.text(alphabet="母父認知症介護生活費死にたいボケぼけｱｲｳ０１２😀🙏\u200b\u202e\u0000\n\t <>&\"'", max_size=120),
+    st.text(min_size=5000, max_size=10000),
+)
+
+
+def assert_contract_shape(reply: Reply, query: str) -> None:
+    data = reply.to_json()
+    assert set(data) == KEYS
+    assert data["query"] == query
+    assert data["status"] in STATUSES
+    assert isinstance(data["text"], str) and data["text"]
+    assert all({"id", "name", "phone"} <= set(w) for w in data["windows"])
+    assert data["area"] is None or set(data["area"]) == {"id", "name", "town"}
+    assert all({"topic", "title"} <= set(a) for a in data["alternatives"])
+    assert 0.0 <= data["score"] <= 1.0
+    if data["status"] == "answer":
+        assert data["topic"] and data["title"]
+    if data["status"] == "clarify":
+        assert len(data["alternatives"]) >= 2
+    json.dumps(data, ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=resident_text)
+def test_engine_gives_a_contract_reply_for_any_text(assistant: Assistant, text: str) -> None:
+    assert_contract_shape(assistant.reply(text), text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=["Cs"], blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+            ),
+            max_size=60,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_ask_jsonl_answers_every_line(lines: list[str]) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "--jsonl"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["query"] for r in replies] == lines
+    assert all(set(r) == KEYS and r["status"] in STATUSES for r in replies)
+
+
+def _mutations(text: str, rng: random.Random) -> str:
+    """One random edit of the kind a hurried editor makes: a deleted, duplicated or broken line."""
+    lines = text.splitlines()
+    index = rng.randrange(len(lines))
+    choice = rng.randrange(6)
+    if choice == 0:
+        del lines[index]
+    elif choice == 1:
+        lines.insert(index, lines[index])
+    elif choice == 2:
+        lines[index] = lines[index].replace(":", "", 1)
+    elif choice == 3:
+        lines[index] = " " * rng.randrange(1, 5) + lines[index]
+    elif choice == 4:
+        lines[index] = lines[index] + rng.choice(["[", "{", '"', ": -", "\t"])
+    else:
+        lines[index] = rng.choice(["- id: 123", "windows: 5", "id:", "- ", "fallback: [ghost]"])
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), which=st.integers(min_value=0, max_value=20))
+def test_mutated_yaml_is_reported_never_crashes(data_copy: Path, seed: int, which: int) -> None:
+    rng = random.Random(seed)
+    files = sorted((data_copy / "knowledge").glob("*.yaml")) + sorted((data_copy / "intents").rglob("*.yaml"))
+    path = files[which % len(files)]
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(_mutations(original, rng), encoding="utf-8")
+        problems = check_data(data_copy)  # must return, never raise
+        assert all(p.file and p.message for p in problems)
+    finally:
+        path.write_text(original, encoding="utf-8")
