@@ -37,7 +37,7 @@ class EventSink(Protocol):
 
 
 class StaffReports(Protocol):
-    """The staff reports over the resident log; implementations may touch the disk (called off the loop)."""
+    """The staff reports over the resident log (async: disk and drawing work stay off the event loop)."""
 
     async def unmatched(self) -> str: ...
 
