@@ -27,6 +27,7 @@ from bot.text import Analyzer
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6
+UNKNOWN_WORD_WEIGHT = 0.8  # share of the rarest known word's weight given to each never-seen word
 # Tuned on tests/data/dev.yaml with scripts/tune_thresholds.py (see README, "Accuracy").
 MAIN_THRESHOLDS = Thresholds(floor=0.28, sure=0.64, margin=0.06)
 
@@ -70,6 +71,7 @@ class TfidfMatcher:
                 df[f] += 1
         n = len(docs)
         self._idf = {f: math.log((n + 1) / (c + 1)) + 1.0 for f, c in df.items()}
+        self._max_idf = math.log(n + 1) + 1.0
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, feats in enumerate(docs):
             weights = {f: self._weight(f) for f in feats}
@@ -93,25 +95,30 @@ class TfidfMatcher:
     def _weight(self, feature: str) -> float:
         return GROUP_WEIGHTS[feature[0]] * self._idf.get(feature, 0.0)
 
-    def _corrections(self, feats: frozenset[str]) -> set[str]:
-        """Word features for unknown words that are one edit away from a known word (介語 → 介護)."""
-        extra: set[str] = set()
+    def _corrections(self, feats: frozenset[str]) -> dict[str, str]:
+        """Unknown word features → the known word one edit away (介語 → 介護)."""
+        extra: dict[str, str] = {}
         for f in feats:
             if f.startswith("w:") and f not in self._idf and len(f) >= 4:
                 match = process.extractOne(
                     f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1
                 )
                 if match is not None:
-                    extra.add("w:" + match[0])
+                    extra[f] = "w:" + match[0]
         return extra
 
     def rank(self, text: str) -> list[Candidate]:
         feats = self._extractor.extract(text).features
-        feats = feats | self._corrections(feats)
+        corrections = self._corrections(feats)
+        feats = feats | set(corrections.values())
         weights = {f: self._weight(f) for f in feats if f in self._idf}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        if not norm:
+        if not weights:
             return []
+        # Words no example has ever used still count in the message's length: a question mostly
+        # about something else (駐輪場, 天気) matches less, however well its one known word fits.
+        unknown = [f for f in feats if f.startswith("w:") and f not in self._idf and f not in corrections]
+        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * self._max_idf
+        norm = math.sqrt(sum(w * w for w in weights.values()) + len(unknown) * unknown_weight**2)
         scores: dict[int, float] = defaultdict(float)
         for f, w in weights.items():
             qw = w / norm
