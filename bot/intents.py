@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import entries_of, read_yaml
+from bot.knowledge.yamlio import entries_of, read_yaml
 from bot.problems import DataError, ProblemLog
 
 

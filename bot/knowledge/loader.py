@@ -7,175 +7,26 @@ Loading never stops at the first mistake: every problem is collected with its fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.knowledge.records import (
+    Answer,
+    Assignment,
+    Card,
+    CheckResult,
+    Knowledge,
+    MenuCategory,
+    Question,
+    SelfCheck,
+    Town,
+    Window,
+)
+from bot.knowledge.yamlio import entries_of, ids_of, read_yaml, text_of
 from bot.problems import DataError, ProblemLog
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 FACT_FIELDS = ("phone", "hours", "address", "email")
-
-
-@dataclass(frozen=True)
-class Window:
-    id: str
-    name: str
-    kind: str = ""
-    serves: str = ""
-    phone: str | None = None
-    hours: str | None = None
-    address: str | None = None
-    email: str | None = None
-    note: str | None = None
-    fallback: tuple[str, ...] = ()
-    crisis: tuple[str, ...] = ()  # crisis kinds a hotline serves
-    source: str | None = None
-    source_date: str | None = None
-    is_hotline: bool = False
-
-
-@dataclass(frozen=True)
-class Card:
-    """Anything the assistant can answer about: a life problem, a measure, a guardianship type …"""
-
-    id: str
-    title: str
-    summary: str
-    group: str  # topics, measures, guardianship, areas
-    windows: tuple[str, ...] = ()
-    hotlines: tuple[str, ...] = ()
-    needs_town: bool = False
-    related: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    source: str | None = None
-    source_date: str | None = None
-    detail: str | None = None  # e.g. the plan's description of a guardianship type's person
-    parent: str | None = None  # the measure one level up (policy of an initiative …)
-    children: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Town:
-    id: str
-    name: str
-    kana: str
-    chome: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Assignment:
-    town: str
-    area: str | None
-    centre: str | None
-    chome: int | None
-    source: str
-    source_date: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    label: str
-    next: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    answers: tuple[Answer, ...]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    id: str
-    card: str
-    text: str
-
-
-@dataclass(frozen=True)
-class SelfCheck:
-    intro: str
-    start: str
-    questions: Mapping[str, Question]
-    results: Mapping[str, CheckResult]
-    closing: str
-
-
-@dataclass(frozen=True)
-class MenuCategory:
-    id: str
-    label: str
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    windows: Mapping[str, Window]
-    cards: Mapping[str, Card]
-    towns: tuple[Town, ...]
-    areas: tuple[str, ...]  # CSW area card ids, in the plan's order
-    assignments: tuple[Assignment, ...]
-    self_check: SelfCheck | None
-    menu: tuple[MenuCategory, ...] = ()
-    figures: Mapping[str, Any] = field(default_factory=dict)
-
-    def window(self, window_id: str) -> Window:
-        return self.windows[window_id]
-
-    def card(self, card_id: str) -> Card:
-        return self.cards[card_id]
-
-
-def read_yaml(path: Path, log: ProblemLog) -> Any:
-    """Parse one YAML file; a syntax error becomes a problem naming the line."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        log.add(path, "", "file is missing")
-    except UnicodeDecodeError:
-        log.add(path, "", "file is not UTF-8 text")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        log.add(path, where, f"YAML syntax error: {reason}")
-    return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value).strip() or None
-
-
-def _ids(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if v is not None)
-    return ()
-
-
-def entries_of(data: Any, key: str, path: Path, log: ProblemLog) -> list[dict[str, Any]]:
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        log.add(path, "", f"expected a top-level '{key}:' list")
-        return []
-    out: list[dict[str, Any]] = []
-    for index, item in enumerate(data[key]):
-        if isinstance(item, dict):
-            out.append(item)
-        else:
-            log.add(path, f"{key}[{index}]", "entry is not a mapping (key: value)")
-    return out
 
 
 class _Builder:
@@ -201,7 +52,7 @@ class _Builder:
         wid = self._claim(item.get("id"), path, f"entry {index + 1}")
         if wid is None:
             return
-        name = _text(item.get("name"))
+        name = text_of(item.get("name"))
         if not name:
             self.log.add(path, wid, "missing 'name'")
             return
@@ -209,26 +60,24 @@ class _Builder:
         if phone is not None and not isinstance(phone, str):
             self.log.add(path, wid, 'phone must be quoted text, e.g. "042-345-0691"')
         facts = [f for f in FACT_FIELDS if item.get(f)]
-        if facts and not (_text(item.get("source")) and _text(item.get("source_date"))):
+        if facts and not (text_of(item.get("source")) and text_of(item.get("source_date"))):
             self.log.add(path, wid, f"states {', '.join(facts)} but has no source and source_date")
         if not item.get("phone") and not item.get("fallback") and not hotline:
-            self.log.add(
-                path, wid, "has no phone, so it needs 'fallback:' windows that can direct the resident"
-            )
+            self.log.add(path, wid, "has no phone, so it needs 'fallback:' windows that can direct the resident")
         self.windows[wid] = Window(
             id=wid,
             name=name,
-            kind=_text(item.get("kind")) or "",
-            serves=_text(item.get("serves")) or "",
-            phone=_text(phone),
-            hours=_text(item.get("hours")),
-            address=_text(item.get("address")),
-            email=_text(item.get("email")),
-            note=_text(item.get("note")),
-            fallback=_ids(item.get("fallback")),
-            crisis=_ids(item.get("crisis")),
-            source=_text(item.get("source")),
-            source_date=_text(item.get("source_date")),
+            kind=text_of(item.get("kind")) or "",
+            serves=text_of(item.get("serves")) or "",
+            phone=text_of(phone),
+            hours=text_of(item.get("hours")),
+            address=text_of(item.get("address")),
+            email=text_of(item.get("email")),
+            note=text_of(item.get("note")),
+            fallback=ids_of(item.get("fallback")),
+            crisis=ids_of(item.get("crisis")),
+            source=text_of(item.get("source")),
+            source_date=text_of(item.get("source_date")),
             is_hotline=hotline,
         )
 
@@ -236,29 +85,29 @@ class _Builder:
         cid = self._claim(item.get("id"), path, where)
         if cid is None:
             return None
-        title = _text(item.get("title")) or _text(item.get("name"))
-        summary = _text(item.get("summary")) or _text(item.get("text")) or _text(item.get("activities"))
+        title = text_of(item.get("title")) or text_of(item.get("name"))
+        summary = text_of(item.get("summary")) or text_of(item.get("text")) or text_of(item.get("activities"))
         if not title:
             self.log.add(path, cid, "missing 'title'")
             return None
         if not summary:
             self.log.add(path, cid, "missing 'summary'")
             summary = ""
-        if not _text(item.get("source")):
+        if not text_of(item.get("source")):
             self.log.add(path, cid, "missing 'source' (where the summary comes from)")
         card = Card(
             id=cid,
             title=title,
             summary=summary,
             group=group,
-            windows=_ids(item.get("windows")),
-            hotlines=_ids(item.get("hotlines")),
+            windows=ids_of(item.get("windows")),
+            hotlines=ids_of(item.get("hotlines")),
             needs_town=bool(item.get("needs_town", False)),
-            related=_ids(item.get("related")),
-            keywords=_ids(item.get("keywords")),
-            source=_text(item.get("source")),
-            source_date=_text(item.get("source_date")),
-            detail=_text(item.get("person_state")),
+            related=ids_of(item.get("related")),
+            keywords=ids_of(item.get("keywords")),
+            source=text_of(item.get("source")),
+            source_date=text_of(item.get("source_date")),
+            detail=text_of(item.get("person_state")),
             **links,
         )
         self.cards[cid] = card
@@ -340,18 +189,18 @@ def _self_check(b: _Builder, raw: Any, path: Path) -> SelfCheck | None:
             for a in item.get("answers") or []
             if isinstance(a, dict)
         )
-        questions[str(item["id"])] = Question(str(item["id"]), _text(item.get("text")) or "", answers)
+        questions[str(item["id"])] = Question(str(item["id"]), text_of(item.get("text")) or "", answers)
     results = {
-        str(r["id"]): CheckResult(str(r["id"]), str(r.get("card", "")), _text(r.get("text")) or "")
+        str(r["id"]): CheckResult(str(r["id"]), str(r.get("card", "")), text_of(r.get("text")) or "")
         for r in raw.get("results") or []
         if isinstance(r, dict) and r.get("id")
     }
     check = SelfCheck(
-        intro=_text(raw.get("intro")) or "",
+        intro=text_of(raw.get("intro")) or "",
         start=str(raw.get("start", "")),
         questions=questions,
         results=results,
-        closing=_text(raw.get("closing")) or "",
+        closing=text_of(raw.get("closing")) or "",
     )
     for q in questions.values():
         for a in q.answers:
@@ -364,9 +213,7 @@ def _self_check(b: _Builder, raw: Any, path: Path) -> SelfCheck | None:
     return check
 
 
-def _areas(
-    b: _Builder, data: Any, path: Path
-) -> tuple[tuple[Town, ...], tuple[str, ...], tuple[Assignment, ...]]:
+def _areas(b: _Builder, data: Any, path: Path) -> tuple[tuple[Town, ...], tuple[str, ...], tuple[Assignment, ...]]:
     towns: list[Town] = []
     areas: list[str] = []
     assignments: list[Assignment] = []
@@ -375,7 +222,7 @@ def _areas(
         return (), (), ()
     for index, item in enumerate(entries_of(data, "towns", path, b.log)):
         tid = b._claim(item.get("id"), path, f"towns[{index}]")
-        name, kana = _text(item.get("name")), _text(item.get("kana"))
+        name, kana = text_of(item.get("name")), text_of(item.get("kana"))
         if tid is None or not name or not kana:
             if tid:
                 b.log.add(path, tid, "a town needs name and kana")
@@ -390,7 +237,7 @@ def _areas(
         if card:
             areas.append(card.id)
     for index, item in enumerate(data.get("assignments") or []):
-        if not isinstance(item, dict) or not (_text(item.get("source")) and _text(item.get("source_date"))):
+        if not isinstance(item, dict) or not (text_of(item.get("source")) and text_of(item.get("source_date"))):
             b.log.add(
                 path,
                 f"assignments[{index}]",
@@ -401,8 +248,8 @@ def _areas(
         assignments.append(
             Assignment(
                 town=str(item.get("town")),
-                area=_text(item.get("area")),
-                centre=_text(item.get("centre")),
+                area=text_of(item.get("area")),
+                centre=text_of(item.get("centre")),
                 chome=chome if isinstance(chome, int) else None,
                 source=str(item["source"]),
                 source_date=str(item["source_date"]),
@@ -456,8 +303,8 @@ def _check_links(
 def _menu(b: _Builder, data: Any, path: Path) -> tuple[MenuCategory, ...]:
     categories: list[MenuCategory] = []
     for index, item in enumerate(entries_of(data, "categories", path, b.log)):
-        cid, label = _text(item.get("id")), _text(item.get("label"))
-        topics = _ids(item.get("topics"))
+        cid, label = text_of(item.get("id")), text_of(item.get("label"))
+        topics = ids_of(item.get("topics"))
         if not cid or not label or not topics:
             b.log.add(path, f"categories[{index}]", "a category needs id, label and topics")
             continue
@@ -477,15 +324,11 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     path = knowledge_dir / "topics.yaml"
     for index, item in enumerate(entries_of(read_yaml(path, log), "topics", path, log)):
         b.card(item, path, f"topics[{index}]", "topics")
-    repeats = _measure_cards(
-        b, read_yaml(knowledge_dir / "measures.yaml", log), knowledge_dir / "measures.yaml"
-    )
+    repeats = _measure_cards(b, read_yaml(knowledge_dir / "measures.yaml", log), knowledge_dir / "measures.yaml")
     self_check, figures = _guardianship(
         b, read_yaml(knowledge_dir / "guardianship.yaml", log), knowledge_dir / "guardianship.yaml"
     )
-    towns, areas, assignments = _areas(
-        b, read_yaml(knowledge_dir / "areas.yaml", log), knowledge_dir / "areas.yaml"
-    )
+    towns, areas, assignments = _areas(b, read_yaml(knowledge_dir / "areas.yaml", log), knowledge_dir / "areas.yaml")
     menu = _menu(b, read_yaml(knowledge_dir / "menu.yaml", log), knowledge_dir / "menu.yaml")
     _check_links(b, repeats, assignments, towns, areas, self_check)
     for category in menu:
@@ -504,13 +347,3 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
         menu=menu,
         figures=figures,
     )
-
-
-def iter_windows_of(knowledge: Knowledge, card: Card) -> Iterator[Window]:
-    """The windows a card names, in order, followed by the fallbacks of any without a phone."""
-    seen: set[str] = set()
-    for wid in card.windows + card.hotlines:
-        for w in (knowledge.windows[wid], *(knowledge.windows[f] for f in knowledge.windows[wid].fallback)):
-            if w.id not in seen:
-                seen.add(w.id)
-                yield w
