@@ -8,13 +8,14 @@ and always validated: a forged or stale value gets a polite "please try again", 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
 from bot.events import Channel, LogEvent
 from bot.knowledge import Card
 from bot.reply import Reply
-from bot.text import analyzer, normalize
+from bot.text import analyzer, normalize, strip_emoji
 from bot.towns import TownMatch
 
 MAX_CHOICE_DATA_BYTES = 64
@@ -79,6 +80,11 @@ class Turn:
     events: tuple[LogEvent, ...] = ()
 
 
+def _bare(text: str) -> str:
+    """Text without punctuation, emoji and spaces, for matching a greeting typed as 「こんにちは！😊」."""
+    return re.sub(r"[\W_]+", "", strip_emoji(normalize(text)))
+
+
 MENU = (
     Choice("相談先をさがす", "m:find"),
     Choice("住んでいる町からさがす", "m:town"),
@@ -92,6 +98,9 @@ class Dialogue:
         self.assistant = assistant
         self.channel = channel
         self.knowledge = assistant.data.knowledge
+        self._smalltalk = {
+            _bare(phrase): talk.reply for talk in assistant.data.intents.smalltalk for phrase in talk.phrases
+        }
 
     # --- entry points -------------------------------------------------------------------------
 
@@ -115,6 +124,9 @@ class Dialogue:
             if answer is not None:
                 return self._self_check_answer(state, state.step, answer)
             state = replace(state, step=None)
+        chat = self._smalltalk.get(_bare(text))
+        if chat is not None:
+            return Turn((Message(chat, MENU),), state)
         named = self.assistant.towns.find(text)
         if named is not None:
             state = replace(state, town_id=named.town.id, chome=named.chome)
@@ -209,9 +221,7 @@ class Dialogue:
 
     def _menu_choice(self, state: State, value: str) -> Turn:
         if value == "find":
-            return Turn(
-                (Message(ASK_TOPIC, tuple(Choice(c.label, f"c:{c.id}") for c in self.knowledge.menu)),), state
-            )
+            return Turn((Message(ASK_TOPIC, tuple(Choice(c.label, f"c:{c.id}") for c in self.knowledge.menu)),), state)
         if value == "town":
             choices = tuple(Choice(t.name, f"w:{t.id}") for t in self.knowledge.towns)
             if state.town_id:
@@ -236,9 +246,7 @@ class Dialogue:
         if category is None:
             return self._stale(state)
         choices = tuple(
-            Choice(self.knowledge.cards[t].title, f"t:{t}")
-            for t in category.topics
-            if t in self.knowledge.cards
+            Choice(self.knowledge.cards[t].title, f"t:{t}") for t in category.topics if t in self.knowledge.cards
         )
         return Turn((Message(f"「{category.label}」の中から選んでください。", choices),), state)
 
@@ -320,6 +328,4 @@ class Dialogue:
         reply = self.assistant.composer.answer(card.title, card, 1.0, self._town(state))
         text = f"{result.text}\n\n{check.closing}\n\n{reply.text}"
         event = self._event(reply, state, None, "clarify_choice")
-        return Turn(
-            (Message(text, MENU[:3], replace(reply, text=text)),), replace(state, step=None), (event,)
-        )
+        return Turn((Message(text, MENU[:3], replace(reply, text=text)),), replace(state, step=None), (event,))

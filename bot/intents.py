@@ -23,6 +23,13 @@ class CrisisKind:
 
 
 @dataclass(frozen=True)
+class SmallTalk:
+    kind: str
+    phrases: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
 class Intents:
     examples: Mapping[str, tuple[str, ...]]  # topic (card id) → example phrasings
     example_files: Mapping[str, Path]  # topic → the file that holds its examples
@@ -30,6 +37,7 @@ class Intents:
     crisis: tuple[CrisisKind, ...]
     crisis_allow: tuple[str, ...]
     out_of_scope: tuple[str, ...]
+    smalltalk: tuple[SmallTalk, ...] = ()
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -91,6 +99,20 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
     if data is not None and not out_of_scope:
         log.add(path, "", "expected a top-level 'examples:' list")
 
+    path = intents_dir / "smalltalk.yaml"
+    smalltalk = []
+    if path.exists():
+        for index, item in enumerate(entries_of(read_yaml(path, log), "smalltalk", path, log)):
+            kind, reply, phrases = (
+                str(item.get("kind") or ""),
+                str(item.get("reply") or ""),
+                _strings(item.get("phrases")),
+            )
+            if not kind or not reply.strip() or not phrases:
+                log.add(path, f"smalltalk[{index}]", "needs 'kind', 'phrases' and 'reply'")
+                continue
+            smalltalk.append(SmallTalk(kind, phrases, reply.strip()))
+
     if own_log and log.problems:
         raise DataError(log.problems)
-    return Intents(examples, files, tuple(synonyms), tuple(crisis), allow, out_of_scope)
+    return Intents(examples, files, tuple(synonyms), tuple(crisis), allow, out_of_scope, tuple(smalltalk))

@@ -81,9 +81,7 @@ def short_source(source: str, date: str | None) -> str:
     return f"出典：{first}{shown_date}{more}"
 
 
-def area_json(
-    match: TownMatch | None, finder: TownFinder, knowledge: Knowledge
-) -> dict[str, str | None] | None:
+def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge) -> dict[str, str | None] | None:
     if match is None:
         return None
     assignment = finder.assignment(match)
@@ -204,9 +202,7 @@ class Composer:
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
         hotlines = [w for w in self.knowledge.windows.values() if w.is_hotline]
-        chosen: list[Window] = [
-            self.knowledge.windows[i] for i in EMERGENCY_LINES if i in self.knowledge.windows
-        ]
+        chosen: list[Window] = [self.knowledge.windows[i] for i in EMERGENCY_LINES if i in self.knowledge.windows]
         for kind in kinds:
             serving = [w for w in hotlines if kind in w.crisis and w not in chosen]
             chosen.extend(serving[:MAX_CRISIS_LINES_PER_KIND])
@@ -222,8 +218,12 @@ class Composer:
             "",
             "■ いま話を聞いてくれる電話",
         ]
+        # One line per line of help: in a crisis every extra word is in the way.
         for w in chosen:
-            lines.extend(window_lines(w))
+            if w.id in EMERGENCY_LINES:
+                continue
+            hours = f"（{w.hours}）" if w.hours else ""
+            lines.append(f"・{w.name} {w.phone}{hours}")
         lines.extend(["", "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。"])
         return Reply(
             query=query,

@@ -164,3 +164,17 @@ def test_clarify_offers_each_candidate_and_none(dialogue: Dialogue, assistant: A
     assert datas(turn) == ["t:dv", "t:women_consult", "m:none"]
     none = dialogue.choose(turn.state, "m:none")
     assert none.messages[0].reply is not None and none.messages[0].reply.status == "no_match"
+
+
+@pytest.mark.parametrize("text", ["こんにちは", "こんにちは！😊", "ありがとうございました。", "Hello"])
+def test_greetings_and_thanks_get_a_friendly_reply_not_an_apology(dialogue: Dialogue, text: str) -> None:
+    turn = dialogue.text(State(), text)
+    assert "ごめんなさい" not in turn.messages[0].text
+    assert turn.messages[0].choices
+    assert turn.events == ()
+
+
+def test_a_greeting_inside_a_question_is_still_a_question(dialogue: Dialogue) -> None:
+    turn = dialogue.text(State(), "こんにちは。母の物忘れが心配です")
+    reply = turn.messages[0].reply
+    assert reply is not None and reply.topic == "dementia_consult"
