@@ -17,7 +17,7 @@ from bot.matching import Candidate, Thresholds
 from bot.text import Analyzer, normalize
 
 # Tuned on tests/data/dev.yaml with scripts/tune_thresholds.py.
-BM25_THRESHOLDS = Thresholds(floor=0.10, sure=0.22, margin=0.02)
+BM25_THRESHOLDS = Thresholds(floor=0.12, sure=0.16, margin=0.02)
 FUZZY_THRESHOLDS = Thresholds(floor=0.68, sure=0.92, margin=0.10)
 
 
