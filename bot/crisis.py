@@ -52,6 +52,7 @@ class CrisisDetector:
     def __init__(self, kinds: tuple[CrisisKind, ...], allow: tuple[str, ...], analyzer: Analyzer) -> None:
         self._analyzer = analyzer
         self._kinds = [k.kind for k in kinds]
+        self._unless = {k.kind: tuple(normalize(u) for u in k.unless) for k in kinds}
         # Three views of each term: as written, as dictionary forms, as kana (しにたい).
         self._views: list[dict[str, str]] = [{}, {}, {}]
         for kind in kinds:
@@ -88,9 +89,7 @@ class CrisisDetector:
             (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
         )
         found: dict[str, str] = {}
-        for (string, starts), terms, allow, table in zip(
-            views, self._terms, self._allow, self._views, strict=True
-        ):
+        for (string, starts), terms, allow, table in zip(views, self._terms, self._allow, self._views, strict=True):
             if terms is None:
                 continue
             string = self._blank(allow, string)
@@ -106,6 +105,9 @@ class CrisisDetector:
                     key = string[start : start + length]
                     if start + length in ends and key in table:
                         found.setdefault(table[key], key)
+        for kind in list(found):
+            if any(u in normalized for u in self._unless.get(kind, ())):
+                del found[kind]  # 「ゲームでボスに殺された」 is a story, not a threat
         if not found:
             return None
         kinds = tuple(k for k in self._kinds if k in found)

@@ -20,6 +20,7 @@ class Synonym:
 class CrisisKind:
     kind: str
     terms: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # context words that make this kind's terms a story, not a crisis
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
         if not kind or not terms:
             log.add(path, f"crisis[{index}]", "needs 'kind' and a non-empty 'terms' list")
             continue
-        crisis.append(CrisisKind(kind, terms))
+        crisis.append(CrisisKind(kind, terms, _strings(item.get("unless"))))
     allow = _strings(data.get("allow")) if isinstance(data, dict) else ()
 
     path = intents_dir / "out_of_scope.yaml"

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,25 +82,21 @@ def accuracy_and_latency() -> dict[str, Any]:
                 "clarify_rate": round(report.clarify_rate, 4),
                 "false_crisis_rate": round(report.false_crisis_rate, 4),
             }
-        timings = []
-        for _ in range(LATENCY_ROUNDS):
-            for q in questions:
-                started = time.perf_counter()
-                assistant.reply(q)
-                timings.append((time.perf_counter() - started) * 1000)
-        entry["latency_ms"] = {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+        entry["latency_ms"] = latency(assistant.reply, questions)
         out[engine] = entry
-    shared = analyzer()
+    out["sudachi_only"] = {"latency_ms": latency(analyzer().analyse, questions)}
+    return out
+
+
+def latency(call: Callable[[str], object], questions: list[str]) -> dict[str, float]:
+    """Median and p99 milliseconds of `call` over every question, LATENCY_ROUNDS times."""
     timings = []
     for _ in range(LATENCY_ROUNDS):
         for q in questions:
             started = time.perf_counter()
-            shared.analyse(q)
+            call(q)
             timings.append((time.perf_counter() - started) * 1000)
-    out["sudachi_only"] = {
-        "latency_ms": {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
-    }
-    return out
+    return {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
 
 
 COLD_START = """

@@ -56,3 +56,15 @@ def test_reading_matches_only_at_word_starts(detector: CrisisDetector) -> None:
     # 私に対して reads ワタシニタイシテ: シニタイ is inside it, but no word there means 死にたい.
     assert detector.detect("市に対して意見があります") is None
     assert detector.detect("医師に対して相談したい") is None
+
+
+def test_story_context_cancels_only_its_own_kind() -> None:
+    kinds = (
+        CrisisKind("suicide", ("死にたい",)),
+        CrisisKind("violence", ("殺される",), unless=("ゲーム",)),
+    )
+    detector = CrisisDetector(kinds, (), analyzer())
+    assert detector.detect("ゲームでボスに殺された") is None
+    hit = detector.detect("ゲームばかりの毎日で死にたい")
+    assert hit is not None and hit.kinds == ("suicide",)
+    assert detector.detect("夫に殺される") is not None
