@@ -26,6 +26,10 @@ log = logging.getLogger("bot.storage")
 
 Clock = Callable[[], datetime]
 
+# Seconds aclose() still gives the store operation in hand after its own timeout. A store operation
+# is short (SqliteLogStore waits at most its busy_timeout, 1 s, for a lock).
+FINISH_IN_HAND = 2.0
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -71,6 +75,7 @@ class EventLogger:
         self._progress = asyncio.Condition()
         self._accepted = self._written = self._dropped = self._errors = self._purges = 0
         self._outage = False  # a failure was reported and no write has succeeded since
+        self._give_up = False  # aclose() ran out of time: the writer stops after the operation in hand
         self._queue_full_reported = False
 
     @classmethod
@@ -81,7 +86,11 @@ class EventLogger:
     @property
     def stats(self) -> LoggerStats:
         return LoggerStats(
-            self._accepted, self._written, self._dropped, self._errors, self._purges,
+            self._accepted,
+            self._written,
+            self._dropped,
+            self._errors,
+            self._purges,
             len(self._pending) + self._queue.qsize(),
         )
 
@@ -130,6 +139,13 @@ class EventLogger:
             if self._task is not None:
                 await asyncio.wait_for(asyncio.shield(self._task), timeout)
         except TimeoutError:
+            # Stop retrying, but let the store operation in hand finish rather than cancel it halfway:
+            # a cancelled aiosqlite connect leaves its database thread to report to a closed event loop.
+            self._give_up = True
+            self._wake.set()
+            if self._task is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(self._task), FINISH_IN_HAND)
             lost = len(self._pending) + self._queue.qsize()
             self._dropped += lost
             log.warning("The log database stayed unavailable at shutdown: %d log events were lost.", lost)
@@ -154,7 +170,7 @@ class EventLogger:
 
     async def _loop(self) -> None:
         delay = self._retry_delay
-        while True:
+        while not self._give_up:
             await self._purge_if_due()
             self._take_batch()
             if self._pending:
@@ -180,8 +196,7 @@ class EventLogger:
             except Exception as exc:
                 # Masking failed on some odd input: keep the count, never the unmasked text. Only the
                 # error's type is logged: its message or traceback could quote the resident's words.
-                log.error("A log event could not be masked (%s); it is stored without its text.",
-                          type(exc).__name__)
+                log.error("A log event could not be masked (%s); it is stored without its text.", type(exc).__name__)
                 record = to_record(dataclasses.replace(event, unmatched_text=None), now)
             self._pending.append(record)
 

@@ -24,6 +24,7 @@ import email
 import email.policy
 import itertools
 import json
+import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -40,8 +41,15 @@ BAD_GATEWAY_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
     b"</center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
 )
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
-           500: "Internal Server Error", 502: "Bad Gateway"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
 
 
 class ApiError(Exception):
@@ -98,8 +106,13 @@ class BotApiDouble:
         self.token = token
         self.bot_id = int(token.partition(":")[0])
         self.me: dict[str, Any] = {
-            "id": self.bot_id, "is_bot": True, "first_name": first_name, "username": username,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
         }
         self.calls: list[Call] = []
         self.webhook_url = ""
@@ -119,8 +132,13 @@ class BotApiDouble:
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
-    async def start(self) -> BotApiDouble:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, sock: socket.socket | None = None) -> BotApiDouble:
+        """Listen on a free port of 127.0.0.1, or on `sock` (bound, not yet listening): a test can hand
+        the bot an address where connections are refused first and the double answers later."""
+        if sock is None:
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        else:
+            self._server = await asyncio.start_server(self._serve, sock=sock)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -236,8 +254,11 @@ class BotApiDouble:
                 self._record(method, params, files, 502, BAD_GATEWAY_PAGE)
                 return 502, "text/html", BAD_GATEWAY_PAGE
             extra = {"retry_after": fault.retry_after} if fault.retry_after is not None else None
-            description = f"Too Many Requests: retry after {fault.retry_after}" if fault.status == 429 else (
-                REASONS.get(fault.status, "Error"))
+            description = (
+                f"Too Many Requests: retry after {fault.retry_after}"
+                if fault.status == 429
+                else (REASONS.get(fault.status, "Error"))
+            )
             return self._record(method, params, files, fault.status, _error(fault.status, description, extra))
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
@@ -285,8 +306,13 @@ class BotApiDouble:
 
     def _message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"})
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                "from": {k: self.me[k] for k in ("id", "is_bot", "first_name", "username")}, **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {k: self.me[k] for k in ("id", "is_bot", "first_name", "username")},
+            **content,
+        }
 
     def _chat_id(self, params: dict[str, str]) -> int:
         raw = params.get("chat_id", "")

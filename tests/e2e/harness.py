@@ -18,7 +18,8 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.handlers.session import App
 from bot.storage import EventLogger
-from bot.telegram import build_application, running
+from bot.telegram import build_application
+from bot.telegram_lifecycle import STOP_GRACE, running
 from tests.e2e.botapi_double import BotApiDouble, Call
 from tests.e2e.updates import callback_update, text_update
 
@@ -71,10 +72,17 @@ def settings_for(double: BotApiDouble, folder: Path) -> Settings:
 
 @asynccontextmanager
 async def serving(
-    double: BotApiDouble, assistant: Assistant, settings: Settings, *, flood_limit: bool = True
+    double: BotApiDouble,
+    assistant: Assistant,
+    settings: Settings,
+    *,
+    flood_limit: bool = True,
+    logger: EventLogger | None = None,
+    stop_grace: float = STOP_GRACE,
 ) -> AsyncIterator[Harness]:
-    """The real Application (with a real EventLogger on settings.db_path) polling the double."""
-    logger = EventLogger.from_settings(settings)
+    """The real Application polling the double, with a real EventLogger (on settings.db_path unless
+    the test brings its own, e.g. on a store that fills up)."""
+    logger = logger if logger is not None else EventLogger.from_settings(settings)
     application = build_application(settings, assistant, logger, flood_limit=flood_limit)
-    async with running(application):
+    async with running(application, stop_grace=stop_grace):
         yield Harness(double, application, logger, settings)

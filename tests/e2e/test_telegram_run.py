@@ -4,40 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.assistant import Assistant
-from bot.config import PROJECT_ROOT
 from bot.storage import EventLogger
-from bot.telegram import REDACTOR, WebhookConfig, build_application, running
+from bot.telegram import build_application
+from bot.telegram_lifecycle import WebhookConfig, running
+from bot.telegram_logging import REDACTOR
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import TOKEN, Harness, settings_for
+from tests.e2e.process import clean_env, command
 from tests.e2e.updates import text_update
 
 SECRET_PART = TOKEN.partition(":")[2]
 
 
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("kodaira-bot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KODAIRA_"))}
-    return {**env, "KODAIRA_DATA_DIR": str(PROJECT_ROOT), **extra}
-
-
 async def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        *command(), "run", cwd=tmp_path, env=clean_env(),  # cwd without a .env
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *command(),
+        "run",
+        cwd=tmp_path,
+        env=clean_env(),  # cwd without a .env
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
@@ -48,10 +42,16 @@ async def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> 
 
 async def test_run_with_a_refused_token_exits_2(double: BotApiDouble, tmp_path: Path) -> None:
     wrong = "987654321:AAWrongTokenWrongTokenWrongToken00"
-    env = clean_env(TELEGRAM_BOT_TOKEN=wrong, TELEGRAM_API_BASE_URL=double.base_url,
-                    KODAIRA_DB_PATH=str(tmp_path / "log.sqlite3"))
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=wrong, TELEGRAM_API_BASE_URL=double.base_url, KODAIRA_DB_PATH=str(tmp_path / "log.sqlite3")
+    )
     process = await asyncio.create_subprocess_exec(
-        *command(), "run", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *command(),
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 90)
     assert process.returncode == 2
@@ -63,7 +63,12 @@ async def test_run_polls_answers_and_stops_cleanly_on_sigterm(double: BotApiDoub
     db = tmp_path / "log.sqlite3"
     env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=double.base_url, KODAIRA_DB_PATH=str(db))
     process = await asyncio.create_subprocess_exec(
-        *command(), "run", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *command(),
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await double.wait_for(lambda calls: [c for c in calls if c.method == "getUpdates"], timeout=90)

@@ -1,14 +1,20 @@
-"""bot/telegram.py helpers: token redaction, file URL, bounded retries, `run` option checks."""
+"""Telegram channel helpers: token redaction, file URL, bounded retries, start-up retries, `run` options."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
+import httpx
 import pytest
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.config import Settings
-from bot.telegram import RedactingFilter, RetryingRequest, file_url_for, install_log_hygiene, run_bot
+from bot.telegram import run_bot
+from bot.telegram_delivery import RetryingRequest, file_url_for
+from bot.telegram_lifecycle import StartupAborted, until_reachable
+from bot.telegram_logging import RedactingFilter, install_log_hygiene
 from tests.e2e.botapi_double import BotApiDouble
 
 TOKEN = "123456789:AAHk-Secret_TestToken-q9ZxYw8VvUu7"
@@ -87,3 +93,58 @@ def test_run_rejects_bad_webhook_options(
 def test_run_without_token(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_bot(Settings()) == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+async def test_start_up_retries_network_faults_with_a_doubling_pause(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    attempts = 0
+
+    async def get_me() -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts <= 4:
+            try:
+                raise httpx.ConnectError("All connection attempts failed")
+            except httpx.ConnectError as exc:  # as python-telegram-bot wraps it
+                raise NetworkError(f"httpx.ConnectError: {exc}") from exc
+
+    await until_reachable(get_me, asyncio.Event(), first_delay=0.01, max_delay=0.04)
+    assert attempts == 5
+    assert [r.getMessage() for r in caplog.records] == [
+        f"cannot reach the Telegram Bot API (ConnectError); trying again in {delay} s"
+        for delay in (0.01, 0.02, 0.04, 0.04)
+    ]
+
+
+async def test_start_up_stops_waiting_at_once_on_a_stop_signal() -> None:
+    abort = asyncio.Event()
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def hanging_connect() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    waiting = asyncio.create_task(until_reachable(hanging_connect, abort))
+    await asyncio.wait_for(started.wait(), 5)
+    abort.set()
+    with pytest.raises(StartupAborted):
+        await asyncio.wait_for(waiting, 5)
+    assert cancelled.is_set()
+
+
+@pytest.mark.parametrize("error", [InvalidToken("refused"), BadRequest("bad"), RuntimeError("bug")])
+async def test_start_up_retries_nothing_but_network_faults(error: Exception) -> None:
+    calls = 0
+
+    async def step() -> None:
+        nonlocal calls
+        calls += 1
+        raise error
+
+    with pytest.raises(type(error)):
+        await until_reachable(step, asyncio.Event(), first_delay=0.01)
+    assert calls == 1

@@ -16,6 +16,7 @@ from bot.events import LogEvent
 from bot.storage.base import Record
 from bot.storage.eventlog import EventLogger, LoggerStats
 from bot.storage.sqlite import SqliteLogStore
+from tests.diskfull import CappedStore, fill_up
 
 T0 = datetime(2025, 3, 3, 10, 15, tzinfo=UTC)
 WAIT = 10.0  # generous upper bound for awaited conditions; they normally hold within milliseconds
@@ -78,8 +79,7 @@ async def test_crisis_and_non_message_events_never_store_text(tmp_path: Path) ->
     await logger.start()
     secret = "もう死にたい。山田太郎"
     logger.submit(LogEvent("message", "telegram", status="crisis", unmatched_text=secret))
-    logger.submit(LogEvent("clarify_choice", "telegram", status="no_match", topic="dv",
-                           unmatched_text=secret))
+    logger.submit(LogEvent("clarify_choice", "telegram", status="no_match", topic="dv", unmatched_text=secret))
     logger.submit(LogEvent("feedback", "telegram", status="no_match", feedback="down", unmatched_text=secret))
     logger.submit(LogEvent("message", "telegram", status="answer", topic="dv", unmatched_text=secret))
     await logger.aclose()
@@ -209,3 +209,22 @@ async def test_a_masking_failure_stores_the_count_without_the_text(
     await logger.aclose()
     assert [r[1:3] for r in rows(store.path)] == [("no_match", None)]
     assert "ValueError" in caplog.text and "山田" not in caplog.text
+
+
+async def test_a_disk_still_full_at_shutdown_costs_the_kept_events_but_never_raises(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = CappedStore(tmp_path / "log.sqlite3")  # real SQLITE_FULL, see tests/diskfull.py
+    await fill_up(store)
+    logger = fast_logger(store)
+    caplog.set_level(logging.INFO, logger="bot.storage")
+    await logger.start()
+    assert all(logger.submit(no_match(f"佐藤さんの質問{i}")) for i in range(3))
+    await wait_for(logger, lambda s: s.errors >= 2)
+    await logger.aclose(timeout=0.2)
+    assert logger.stats.dropped == 3 and logger.stats.written == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 2
+    assert "the disk holding the log database is full" in warnings[0]
+    assert "3 log events were lost" in warnings[1]
+    assert "佐藤" not in caplog.text
