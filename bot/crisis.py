@@ -14,6 +14,9 @@ from bot.intents import CrisisKind
 from bot.text import Analyzer, Token, normalize, strip_emoji
 
 MIN_READING_MATCH = 4  # shorter readings collide with ordinary words too often
+# A term this long (in kana) is specific enough to match even when the text's word goes on past it:
+# 夫に首を絞め inside おっとにくびをしめられた, where Sudachi splits しめら|れ differently.
+OPEN_END_READING = 7
 # Colloquial contractions whose lemma differs from the full form: 殴られてる = 殴られている.
 _LEMMA_VARIANTS = {"てる": "て居る", "とる": "て居る", "ちゃう": "て仕舞う", "じゃう": "て仕舞う"}
 
@@ -100,10 +103,11 @@ class CrisisDetector:
             # Every term that starts and ends on a word boundary; a longer term that fails the
             # boundary test must not hide a shorter one starting at the same place.
             ends = starts | {len(string)}
+            open_end = table is self._views[2]
             for start in sorted(starts):
                 for length in self._lengths:
                     key = string[start : start + length]
-                    if start + length in ends and key in table:
+                    if key in table and (start + length in ends or (open_end and length >= OPEN_END_READING)):
                         found.setdefault(table[key], key)
         for kind in list(found):
             if any(u in normalized for u in self._unless.get(kind, ())):

@@ -68,3 +68,18 @@ def test_story_context_cancels_only_its_own_kind() -> None:
     hit = detector.detect("ゲームばかりの毎日で死にたい")
     assert hit is not None and hit.kinds == ("suicide",)
     assert detector.detect("夫に殺される") is not None
+
+
+def test_long_kana_term_matches_inside_a_longer_word() -> None:
+    detector = CrisisDetector((CrisisKind("dv", ("夫に首を絞め",)),), (), analyzer())
+    hit = detector.detect("さっき夫に首をしめられた")
+    assert hit is not None and hit.kinds == ("dv",)
+
+
+def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(assistant: Assistant) -> None:
+    """Ordinary phrasings (2,000+ of them in intents/) must never get the crisis reply."""
+    assert assistant.crisis is not None
+    intents = assistant.data.intents
+    examples = [e for phrases in intents.examples.values() for e in phrases] + list(intents.out_of_scope)
+    flagged = [e for e in examples if assistant.crisis.detect(e) is not None]
+    assert flagged == []
