@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
-from bot.events import Channel, LogEvent
+from bot.events import Channel, EventKind, LogEvent
 from bot.knowledge import Card
 from bot.reply import Reply
 from bot.text import analyzer, normalize, strip_emoji
@@ -154,9 +154,9 @@ class Dialogue:
         town = self.assistant.towns.by_id(state.town_id) if state.town_id else None
         return TownMatch(town, state.chome) if town else None
 
-    def _event(self, reply: Reply, state: State, text: str | None, kind: str = "message") -> LogEvent:
+    def _event(self, reply: Reply, state: State, text: str | None, kind: EventKind = "message") -> LogEvent:
         return LogEvent(
-            kind="clarify_choice" if kind == "clarify_choice" else "message",
+            kind=kind,
             channel=self.channel,
             status=reply.status,
             topic=reply.topic,
@@ -165,7 +165,7 @@ class Dialogue:
             unmatched_text=text if reply.status == "no_match" else None,
         ).stamped()
 
-    def _reply_turn(self, state: State, reply: Reply, text: str | None, kind: str = "message") -> Turn:
+    def _reply_turn(self, state: State, reply: Reply, text: str | None, kind: EventKind = "message") -> Turn:
         choices: tuple[Choice, ...]
         if reply.status == "answer" and reply.topic:
             state = replace(state, last_topic=reply.topic)
