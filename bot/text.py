@@ -121,6 +121,9 @@ class Analyzer:
     def __init__(self) -> None:
         self._dictionary: Any = Dictionary(dict="core")
         self._tokenizer: Any = self._dictionary.tokenizer(mode=SplitMode.C)
+        # One message is read by the crisis check, the town finder and the matcher; analyses are
+        # immutable, so they share one result instead of tokenizing the same text several times.
+        self._cached = lru_cache(maxsize=1024)(self._analyse)
 
     def tokens(self, normalized: str) -> tuple[Token, ...]:
         if not normalized:
@@ -137,6 +140,13 @@ class Analyzer:
         return tuple(out)
 
     def analyse(self, text: str) -> Analysis:
+        return self._cached(text)
+
+    def clear_cache(self) -> None:
+        """Forget earlier analyses (benchmarks measure a cold path per question)."""
+        self._cached.cache_clear()
+
+    def _analyse(self, text: str) -> Analysis:
         normalized = normalize(strip_emoji(text))
         tokens = self.tokens(normalized)
         return Analysis(normalized, tokens, "".join(t.reading for t in tokens))
