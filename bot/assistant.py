@@ -39,17 +39,24 @@ class Assistant:
 
         `ranked` lets a caller that already ranked the text (threshold tuning) skip the matcher.
         """
+        return self.crisis_reply(text, town) or self.matched_reply(text, town, ranked)
+
+    def crisis_reply(self, text: str, town: TownMatch | None = None) -> Reply | None:
+        """The crisis reply when the text needs one; checked before anything else. None otherwise."""
+        hit = self.crisis.detect(text) if self.crisis is not None else None
+        if hit is None:
+            return None
+        return self.composer.crisis(text, hit.kinds, self.towns.find(text) or town)
+
+    def matched_reply(self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None) -> Reply:
+        """The reply from matching alone, for text that `crisis_reply` has already let through."""
         query = text
         if not normalize(text):
             empty = self.composer.no_match(query, town)
             return Reply(query, "no_match", EMPTY_HINT, windows=empty.windows, area=empty.area)
-        if self.crisis is not None:
-            hit = self.crisis.detect(text)
-            if hit is not None:
-                return self.composer.crisis(query, hit.kinds, self.towns.find(text) or town)
         named = self.towns.find(text)
         town = named or town
-        if self.crisis is not None:
+        if self.crisis is not None:  # the main engine; the plain baselines have no rules besides matching
             city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
             if city is not None and named is None:
                 return self.composer.other_city(query, city)
@@ -58,9 +65,7 @@ class Assistant:
         if decision.status == "answer" and decision.best is not None:
             return self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)
         if decision.status == "clarify":
-            return self.composer.clarify(
-                query, [(cards[c.topic], c.score) for c in decision.candidates], town
-            )
+            return self.composer.clarify(query, [(cards[c.topic], c.score) for c in decision.candidates], town)
         if named is not None and decision.best is None:
             # Only a town name: the resident wants their local window.
             card = cards.get("town_centre")

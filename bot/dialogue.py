@@ -114,11 +114,10 @@ class Dialogue:
         return Turn((Message(PRIVACY),), state)
 
     def text(self, state: State, text: str) -> Turn:
-        reply = self.assistant.reply(text, self._town(state))
-        if reply.status == "crisis":
+        crisis = self.assistant.crisis_reply(text, self._town(state))
+        if crisis is not None:
             # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
-            state = replace(state, step=None, awaiting_town_for=None)
-            return self._reply_turn(state, reply, text)
+            return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
         if state.step is not None:
             answer = self._typed_answer(state.step, text)
             if answer is not None:
@@ -132,6 +131,7 @@ class Dialogue:
             state = replace(state, town_id=named.town.id, chome=named.chome)
             if self._only_town(text, named):
                 return self._town_set(state, named)
+        reply = self.assistant.matched_reply(text, self._town(state))
         return self._reply_turn(replace(state, awaiting_town_for=None), reply, text)
 
     def choose(self, state: State, data: str) -> Turn:

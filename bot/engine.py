@@ -61,7 +61,7 @@ class TfidfMatcher:
         self._topics: list[str] = []
         docs: list[frozenset[str]] = []
         for topic, text in pairs:
-            feats = self._extractor.extract(text).features
+            feats = self._extractor.extract(text)
             if feats:
                 self._topics.append(topic)
                 docs.append(feats)
@@ -100,15 +100,13 @@ class TfidfMatcher:
         extra: dict[str, str] = {}
         for f in feats:
             if f.startswith("w:") and f not in self._idf and len(f) >= 4:
-                match = process.extractOne(
-                    f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1
-                )
+                match = process.extractOne(f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1)
                 if match is not None:
                     extra[f] = "w:" + match[0]
         return extra
 
     def rank(self, text: str) -> list[Candidate]:
-        feats = self._extractor.extract(text).features
+        feats = self._extractor.extract(text)
         corrections = self._corrections(feats)
         feats = feats | set(corrections.values())
         weights = {f: self._weight(f) for f in feats if f in self._idf}

@@ -9,10 +9,8 @@ Three views of the same text, so each kind of mistake is caught by one of them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.synonyms import SynonymRewriter
-from bot.text import Analysis, Analyzer
+from bot.text import Analyzer
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
@@ -20,12 +18,6 @@ GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
 
 def _is_japanese(ch: str) -> bool:
     return 0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF
-
-
-@dataclass(frozen=True)
-class TextFeatures:
-    analysis: Analysis  # of the synonym-rewritten text
-    features: frozenset[str]
 
 
 def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str]:
@@ -44,12 +36,10 @@ class FeatureExtractor:
         self._analyzer = analyzer
         self._rewriter = rewriter
 
-    def extract(self, text: str) -> TextFeatures:
+    def extract(self, text: str) -> frozenset[str]:
         original = self._analyzer.analyse(text)
         rewritten_text = self._rewriter.rewrite(original.normalized)
-        rewritten = (
-            original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
-        )
+        rewritten = original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
         feats: set[str] = set()
         for analysis in (original, rewritten):
             for tok in analysis.tokens:
@@ -70,7 +60,5 @@ class FeatureExtractor:
             readings = [(t.reading, t.is_content) for t in analysis.tokens]
             feats.update("g:" + g for g in _grams(readings, 3, keep_all))
             surfaces = [(t.surface, t.is_content) for t in analysis.tokens]
-            feats.update(
-                "c:" + g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1])
-            )
-        return TextFeatures(rewritten, frozenset(feats))
+            feats.update("c:" + g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1]))
+        return frozenset(feats)

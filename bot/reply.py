@@ -8,7 +8,7 @@ and who to ask.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.knowledge import Card, Knowledge, Window, iter_windows_of
@@ -38,7 +38,6 @@ class Reply:
     area: dict[str, str | None] | None = None
     alternatives: tuple[tuple[str, str], ...] = ()  # (topic, title)
     score: float = 0.0
-    crisis_kinds: tuple[str, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +94,9 @@ class Composer:
         self.knowledge = knowledge
         self.towns = towns
 
+    def _general_windows(self) -> list[Window]:
+        return [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
+
     def depends_on_town(self, card: Card) -> bool:
         """True when the right window for this card differs by town (a local centre, an area)."""
         return (
@@ -127,9 +129,7 @@ class Composer:
         ]
 
     def answer(self, query: str, card: Card, score: float, match: TownMatch | None) -> Reply:
-        windows = list(iter_windows_of(self.knowledge, card))
-        if not windows:
-            windows = [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
+        windows = list(iter_windows_of(self.knowledge, card)) or self._general_windows()
         lines = [f"【{card.title}】", card.summary]
         if card.detail:
             lines.append(f"計画での説明：{card.detail}")
@@ -175,7 +175,7 @@ class Composer:
         )
 
     def no_match(self, query: str, match: TownMatch | None, score: float = 0.0) -> Reply:
-        windows = [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
+        windows = self._general_windows()
         lines = [
             "ごめんなさい。このご質問には、このサービスではお答えできません。",
             "福祉の困りごと（介護、生活費、子育て、障がい、成年後見など）なら、短い言葉で書いてみてください。",
@@ -234,5 +234,4 @@ class Composer:
             windows=tuple(chosen),
             area=area_json(match, self.towns, self.knowledge),
             score=1.0,
-            crisis_kinds=kinds,
         )

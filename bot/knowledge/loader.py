@@ -81,7 +81,7 @@ class _Builder:
             is_hotline=hotline,
         )
 
-    def card(self, item: dict[str, Any], path: Path, where: str, group: str, **links: Any) -> Card | None:
+    def card(self, item: dict[str, Any], path: Path, where: str, group: str) -> Card | None:
         cid = self._claim(item.get("id"), path, where)
         if cid is None:
             return None
@@ -108,7 +108,6 @@ class _Builder:
             source=text_of(item.get("source")),
             source_date=text_of(item.get("source_date")),
             detail=text_of(item.get("person_state")),
-            **links,
         )
         self.cards[cid] = card
         return card
@@ -131,23 +130,10 @@ def _measure_cards(b: _Builder, data: Any, path: Path) -> dict[str, str]:
         if not isinstance(pillar, dict):
             continue
         policies = [p for p in pillar.get("policies") or [] if isinstance(p, dict)]
-        pillar_card = b.card(
-            pillar,
-            path,
-            f"pillars[{p_index}]",
-            "measures",
-            children=tuple(str(p.get("id")) for p in policies),
-        )
+        b.card(pillar, path, f"pillars[{p_index}]", "measures")
         for q_index, policy in enumerate(policies):
             initiatives = [i for i in policy.get("initiatives") or [] if isinstance(i, dict)]
-            b.card(
-                policy,
-                path,
-                f"pillars[{p_index}].policies[{q_index}]",
-                "measures",
-                parent=pillar_card.id if pillar_card else None,
-                children=tuple(str(i.get("id")) for i in initiatives),
-            )
+            b.card(policy, path, f"pillars[{p_index}].policies[{q_index}]", "measures")
             for i_index, init in enumerate(initiatives):
                 where = f"pillars[{p_index}].policies[{q_index}].initiatives[{i_index}]"
                 if "repeat_of" in init:
@@ -155,7 +141,7 @@ def _measure_cards(b: _Builder, data: Any, path: Path) -> dict[str, str]:
                     if rid:
                         repeats[rid] = str(init["repeat_of"])
                     continue
-                b.card(init, path, where, "measures", parent=str(policy.get("id")))
+                b.card(init, path, where, "measures")
     return repeats
 
 

@@ -41,8 +41,6 @@ class Card:
     source: str | None = None
     source_date: str | None = None
     detail: str | None = None  # e.g. the plan's description of a guardianship type's person
-    parent: str | None = None  # the measure one level up (policy of an initiative …)
-    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,12 +107,6 @@ class Knowledge:
     self_check: SelfCheck | None
     menu: tuple[MenuCategory, ...] = ()
     figures: Mapping[str, Any] = field(default_factory=dict)
-
-    def window(self, window_id: str) -> Window:
-        return self.windows[window_id]
-
-    def card(self, card_id: str) -> Card:
-        return self.cards[card_id]
 
 
 def iter_windows_of(knowledge: Knowledge, card: Card) -> Iterator[Window]:
