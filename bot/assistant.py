@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.baselines import Bm25Matcher, FuzzyMatcher
-from bot.crisis import CrisisDetector
+from bot.crisis import NO_CRISIS, CrisisAssessment, CrisisDetector, build_detector
 from bot.engine import TfidfMatcher, training_pairs
 from bot.kbcheck import AssistantData, load_data
 from bot.matching import Candidate, Matcher, decide
 from bot.reply import Composer, Reply
+from bot.safety import SafetyLines
 from bot.synonyms import SynonymRewriter
 from bot.text import analyzer, normalize
 from bot.towns import TownFinder, TownMatch, other_municipality
@@ -34,26 +35,45 @@ class Assistant:
     def engine_name(self) -> str:
         return self.matcher.name
 
+    def assess(self, text: str) -> CrisisAssessment:
+        """The crisis check alone (the plain baselines have none)."""
+        return self.crisis.assess(text) if self.crisis is not None else NO_CRISIS
+
     def reply(self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None) -> Reply:
         """Reply to one message; `town` is the one the conversation already knows, if any.
 
         `ranked` lets a caller that already ranked the text (threshold tuning) skip the matcher.
         """
-        return self.crisis_reply(text, town) or self.matched_reply(text, town, ranked)
+        assessment = self.assess(text)
+        return self.crisis_reply(text, town, assessment) or self.matched_reply(text, town, ranked, assessment)
 
-    def crisis_reply(self, text: str, town: TownMatch | None = None) -> Reply | None:
+    def crisis_reply(
+        self, text: str, town: TownMatch | None = None, assessment: CrisisAssessment | None = None
+    ) -> Reply | None:
         """The crisis reply when the text needs one; checked before anything else. None otherwise."""
-        hit = self.crisis.detect(text) if self.crisis is not None else None
-        if hit is None:
+        assessment = assessment or self.assess(text)
+        if not assessment.is_crisis:
             return None
-        return self.composer.crisis(text, hit.kinds, self.towns.find(text) or town)
+        return self.composer.crisis(text, assessment.kinds, self.towns.find(text) or town)
 
-    def matched_reply(self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None) -> Reply:
-        """The reply from matching alone, for text that `crisis_reply` has already let through."""
+    def matched_reply(
+        self,
+        text: str,
+        town: TownMatch | None = None,
+        ranked: list[Candidate] | None = None,
+        assessment: CrisisAssessment = NO_CRISIS,
+    ) -> Reply:
+        """The reply from matching, for text that `crisis_reply` has let through.
+
+        A message in the crisis check's grey zone is answered as usual, with the emergency line first.
+        """
+        reply = self._matched(text, town, ranked)
+        return self.composer.emergency_first(reply) if assessment.level == "hint" else reply
+
+    def _matched(self, text: str, town: TownMatch | None, ranked: list[Candidate] | None) -> Reply:
         query = text
         if not normalize(text):
-            empty = self.composer.no_match(query, town)
-            return Reply(query, "no_match", EMPTY_HINT, windows=empty.windows, area=empty.area)
+            return self.composer.ask_for_text(query, EMPTY_HINT, town)
         named = self.towns.find(text)
         town = named or town
         if self.crisis is not None:  # the main engine; the plain baselines have no rules besides matching
@@ -86,10 +106,11 @@ def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | 
     crisis: CrisisDetector | None = None
     if engine == "main":
         matcher = TfidfMatcher(pairs, shared, SynonymRewriter(data.intents.synonyms))
-        crisis = CrisisDetector(data.intents.crisis, data.intents.crisis_allow, shared)
+        crisis = build_detector(data.intents, shared)
     elif engine == "bm25":
         matcher = Bm25Matcher(pairs, shared)
     else:
         matcher = FuzzyMatcher(pairs)
     towns = TownFinder(data.knowledge)
-    return Assistant(data, matcher, crisis, towns, Composer(data.knowledge, towns))
+    safety = SafetyLines(data.knowledge, {k.kind: k.lead for k in data.intents.crisis})
+    return Assistant(data, matcher, crisis, towns, Composer(data.knowledge, towns, safety))

@@ -114,7 +114,8 @@ class Dialogue:
         return Turn((Message(PRIVACY),), state)
 
     def text(self, state: State, text: str) -> Turn:
-        crisis = self.assistant.crisis_reply(text, self._town(state))
+        assessment = self.assistant.assess(text)
+        crisis = self.assistant.crisis_reply(text, self._town(state), assessment)
         if crisis is not None:
             # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
             return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
@@ -131,7 +132,7 @@ class Dialogue:
             state = replace(state, town_id=named.town.id, chome=named.chome)
             if self._only_town(text, named):
                 return self._town_set(state, named)
-        reply = self.assistant.matched_reply(text, self._town(state))
+        reply = self.assistant.matched_reply(text, self._town(state), assessment=assessment)
         return self._reply_turn(replace(state, awaiting_town_for=None), reply, text)
 
     def choose(self, state: State, data: str) -> Turn:

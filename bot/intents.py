@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.crisis_intents import CrisisKind, CrisisMessage, CrisisPattern, load_crisis_vocabulary, strings
 from bot.knowledge.yamlio import entries_of, read_yaml
 from bot.problems import DataError, ProblemLog
 
@@ -14,13 +15,6 @@ from bot.problems import DataError, ProblemLog
 class Synonym:
     canonical: str
     variants: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CrisisKind:
-    kind: str
-    terms: tuple[str, ...]
-    unless: tuple[str, ...] = ()  # context words that make this kind's terms a story, not a crisis
 
 
 @dataclass(frozen=True)
@@ -39,12 +33,9 @@ class Intents:
     crisis_allow: tuple[str, ...]
     out_of_scope: tuple[str, ...]
     smalltalk: tuple[SmallTalk, ...] = ()
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    crisis_signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    crisis_patterns: tuple[CrisisPattern, ...] = ()
+    crisis_corpus: tuple[CrisisMessage, ...] = ()
 
 
 def _topics(intents_dir: Path, log: ProblemLog) -> tuple[dict[str, tuple[str, ...]], dict[str, Path]]:
@@ -56,7 +47,7 @@ def _topics(intents_dir: Path, log: ProblemLog) -> tuple[dict[str, tuple[str, ..
             if not isinstance(topic, str) or not topic:
                 log.add(path, f"topics[{index}]", "missing 'topic' (the knowledge card id it answers)")
                 continue
-            phrases = _strings(item.get("examples"))
+            phrases = strings(item.get("examples"))
             if not phrases:
                 log.add(path, topic, "has no examples")
             if topic in files and files[topic] != path:
@@ -77,26 +68,17 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
     synonyms = []
     for index, item in enumerate(entries_of(read_yaml(path, log), "synonyms", path, log)):
         canonical = str(item.get("canonical") or "").strip()
-        variants = _strings(item.get("variants"))
+        variants = strings(item.get("variants"))
         if not canonical or not variants:
             log.add(path, f"synonyms[{index}]", "needs 'canonical' and a non-empty 'variants' list")
             continue
         synonyms.append(Synonym(canonical, variants))
 
-    path = intents_dir / "crisis.yaml"
-    data = read_yaml(path, log)
-    crisis = []
-    for index, item in enumerate(entries_of(data, "crisis", path, log)):
-        kind, terms = str(item.get("kind") or "").strip(), _strings(item.get("terms"))
-        if not kind or not terms:
-            log.add(path, f"crisis[{index}]", "needs 'kind' and a non-empty 'terms' list")
-            continue
-        crisis.append(CrisisKind(kind, terms, _strings(item.get("unless"))))
-    allow = _strings(data.get("allow")) if isinstance(data, dict) else ()
+    crisis = load_crisis_vocabulary(intents_dir, log)
 
     path = intents_dir / "out_of_scope.yaml"
     data = read_yaml(path, log)
-    out_of_scope = _strings(data.get("examples")) if isinstance(data, dict) else ()
+    out_of_scope = strings(data.get("examples")) if isinstance(data, dict) else ()
     if data is not None and not out_of_scope:
         log.add(path, "", "expected a top-level 'examples:' list")
 
@@ -107,7 +89,7 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
             kind, reply, phrases = (
                 str(item.get("kind") or ""),
                 str(item.get("reply") or ""),
-                _strings(item.get("phrases")),
+                strings(item.get("phrases")),
             )
             if not kind or not reply.strip() or not phrases:
                 log.add(path, f"smalltalk[{index}]", "needs 'kind', 'phrases' and 'reply'")
@@ -116,4 +98,15 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
 
     if own_log and log.problems:
         raise DataError(log.problems)
-    return Intents(examples, files, tuple(synonyms), tuple(crisis), allow, out_of_scope, tuple(smalltalk))
+    return Intents(
+        examples,
+        files,
+        tuple(synonyms),
+        crisis.kinds,
+        crisis.allow,
+        out_of_scope,
+        tuple(smalltalk),
+        crisis.signals,
+        crisis.patterns,
+        crisis.corpus,
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.intents import Intents, load_intents
 from bot.knowledge import Knowledge, load_knowledge
 from bot.problems import DataError, Problem, ProblemLog
+from bot.safety import safety_problems
 
 
 @dataclass(frozen=True)
@@ -20,20 +21,15 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, intents: Intents, log: Pr
     for topic, path in intents.example_files.items():
         if topic not in knowledge.cards:
             log.add(path, topic, "topic is not a card id in knowledge/")
-    served = {kind for w in knowledge.windows.values() for kind in w.crisis}
-    for kind in intents.crisis:
-        if kind.kind not in served:
-            log.add(
-                data_dir / "intents" / "crisis.yaml",
-                kind.kind,
-                "no hotline in knowledge/hotlines.yaml serves this kind",
-            )
 
 
 def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:
     before = len(log.problems)
     knowledge = load_knowledge(data_dir / "knowledge", log)
     intents = load_intents(data_dir / "intents", log)
+    # The emergency lines are checked whatever else is wrong: they are what must never go missing.
+    for entry, problem in safety_problems(knowledge):
+        log.add(data_dir / "knowledge" / "hotlines.yaml", entry, problem)
     if len(log.problems) == before:
         _cross_check(data_dir, knowledge, intents, log)
     if len(log.problems) > before:

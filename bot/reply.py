@@ -12,15 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.knowledge import Card, Knowledge, Window, iter_windows_of
+from bot.safety import SafetyLines
 from bot.towns import TownFinder, TownMatch
 
 Status = Literal["answer", "clarify", "no_match", "crisis"]
 
 # Windows offered when nothing fits: the centre that takes "I don't know where to ask", and the city.
 GENERAL_WINDOWS = ("seikatsu_soudan", "city_hall")
-EMERGENCY_LINES = ("police_110", "fire_119")
-CRISIS_FALLBACK_LINES = ("yorisoi",)
-MAX_CRISIS_LINES_PER_KIND = 4
 # Centres that serve one part of the city: a named town must not be told "any of them will do".
 LOCAL_CENTRE_KIND = "地域包括支援センター"
 # Sourced windows that can tell a resident which centre and area serve their town.
@@ -38,6 +36,7 @@ class Reply:
     area: dict[str, str | None] | None = None
     alternatives: tuple[tuple[str, str], ...] = ()  # (topic, title)
     score: float = 0.0
+    crisis_hint: bool = False  # not a crisis reply, but the emergency line stands first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +49,7 @@ class Reply:
             "area": self.area,
             "alternatives": [{"topic": t, "title": title} for t, title in self.alternatives],
             "score": round(self.score, 3),
+            "crisis_hint": self.crisis_hint,
         }
 
 
@@ -90,9 +90,10 @@ def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge)
 
 
 class Composer:
-    def __init__(self, knowledge: Knowledge, towns: TownFinder) -> None:
+    def __init__(self, knowledge: Knowledge, towns: TownFinder, safety: SafetyLines) -> None:
         self.knowledge = knowledge
         self.towns = towns
+        self.safety = safety
 
     def _general_windows(self) -> list[Window]:
         return [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
@@ -164,6 +165,8 @@ class Composer:
             lines.append(f"・{card.title}（{main.name}{phone}）")
             if main not in windows:
                 windows.append(main)
+        lines.extend(["", self.safety.net_line()])
+        windows.extend(w for w in self.safety.net_windows if w not in windows)
         return Reply(
             query=query,
             status="clarify",
@@ -182,13 +185,24 @@ class Composer:
             "どこに相談すればよいかわからないときは、次の窓口が話を聞いて、合う窓口につないでくれます。",
         ]
         lines.extend(self._windows_block(windows))
+        lines.extend(["", self.safety.net_line()])
         return Reply(
             query=query,
             status="no_match",
             text="\n".join(lines),
-            windows=tuple(windows),
+            windows=(*windows, *(w for w in self.safety.net_windows if w not in windows)),
             area=area_json(match, self.towns, self.knowledge),
             score=score,
+        )
+
+    def ask_for_text(self, query: str, hint: str, match: TownMatch | None) -> Reply:
+        """An empty message: what to write, and the emergency line (this is not an answer either)."""
+        return Reply(
+            query=query,
+            status="no_match",
+            text=f"{hint}\n\n{self.safety.net_line()}",
+            windows=self.safety.net_windows,
+            area=area_json(match, self.towns, self.knowledge),
         )
 
     def other_city(self, query: str, city: str) -> Reply:
@@ -196,42 +210,31 @@ class Composer:
         lines = [
             f"ごめんなさい。このサービスは小平市の相談先だけをご案内しています。{city}のことは、{city}の窓口におたずねください。",
             "小平市にお住まいの方のご相談なら、次の窓口が話を聞いてくれます。",
-            *self._windows_block(list(general.windows)),
+            *self._windows_block(self._general_windows()),
+            "",
+            self.safety.net_line(),
         ]
         return replace(general, text="\n".join(lines))
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
-        hotlines = [w for w in self.knowledge.windows.values() if w.is_hotline]
-        chosen: list[Window] = [self.knowledge.windows[i] for i in EMERGENCY_LINES if i in self.knowledge.windows]
-        for kind in kinds:
-            serving = [w for w in hotlines if kind in w.crisis and w not in chosen]
-            chosen.extend(serving[:MAX_CRISIS_LINES_PER_KIND])
-        chosen.extend(
-            self.knowledge.windows[i]
-            for i in CRISIS_FALLBACK_LINES
-            if i in self.knowledge.windows and self.knowledge.windows[i] not in chosen
-        )
-        lines = [
-            "とてもつらい状況なのですね。知らせてくれてありがとうございます。",
-            "あなたの命と安全がいちばん大切です。",
-            "いま危険なときは、すぐに 110（警察）か 119（救急）に電話してください。",
-            "",
-            "■ いま話を聞いてくれる電話",
-        ]
-        # One line per line of help: in a crisis every extra word is in the way.
-        for w in chosen:
-            if w.id in EMERGENCY_LINES:
-                continue
-            hours = f"（{w.hours}）" if w.hours else ""
-            lines.append(f"・{w.name} {w.phone}{hours}")
-        lines.extend(["", "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。"])
+        body = self.safety.crisis(kinds)
         return Reply(
             query=query,
             status="crisis",
-            text="\n".join(lines),
+            text="\n".join(body.lines),
             topic=None,
             title="緊急のとき",
-            windows=tuple(chosen),
+            windows=body.windows,
             area=area_json(match, self.towns, self.knowledge),
             score=1.0,
+        )
+
+    def emergency_first(self, reply: Reply) -> Reply:
+        """The same reply with the emergency line first: the message may be a crisis (the grey zone)."""
+        net = self.safety.net_windows
+        return replace(
+            reply,
+            text=f"{self.safety.net_line(maybe=True)}\n\n{reply.text}",
+            windows=(*net, *(w for w in reply.windows if w not in net)),
+            crisis_hint=True,
         )

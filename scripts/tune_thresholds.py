@@ -34,7 +34,7 @@ def main() -> None:
     cases = [c for c in load_cases(Path(args.cases)) if c.kind in ("answer", "no_match")]
     # Cases the crisis check takes are decided before thresholds matter.
     if assistant.crisis is not None:
-        cases = [c for c in cases if assistant.crisis.detect(c.q) is None]
+        cases = [c for c in cases if not assistant.crisis.assess(c.q).is_crisis]
     rankings = [assistant.matcher.rank(c.q) for c in cases]
     original = assistant.matcher.thresholds
 

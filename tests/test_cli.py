@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score"}
+CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
 
 
 def run(

@@ -16,7 +16,7 @@ from bot.kbcheck import check_data
 from bot.reply import Reply
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
-KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score"}
+KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
 
 # Any Unicode, weighted towards what residents' phones really send: Japanese, emoji, controls, RTL marks.
 resident_text = st.one_of(
@@ -41,6 +41,9 @@ def assert_contract_shape(reply: Reply, query: str) -> None:
         assert data["topic"] and data["title"]
     if data["status"] == "clarify":
         assert len(data["alternatives"]) >= 2
+    if data["status"] in ("no_match", "clarify", "crisis") or data["crisis_hint"]:
+        # Not an answer (or maybe a crisis): 110, 119 and a line open 24 hours, whatever was written.
+        assert "110（警察）" in data["text"] and "119（救急）" in data["text"] and "24時間" in data["text"]
     json.dumps(data, ensure_ascii=False)
 
 

@@ -18,6 +18,7 @@ def test_answer_json_has_the_contract_shape(assistant: Assistant) -> None:
         "area",
         "alternatives",
         "score",
+        "crisis_hint",
     }
     assert data["status"] == "answer" and data["topic"] == "dementia_consult"
     assert all(set(w) >= {"id", "name", "phone"} for w in data["windows"])
@@ -60,7 +61,8 @@ def test_named_town_is_echoed_without_inventing_its_centre(assistant: Assistant)
 def test_no_match_offers_the_general_windows(assistant: Assistant) -> None:
     reply = assistant.reply("明日の天気は晴れますか")
     assert reply.status == "no_match"
-    assert {w.id for w in reply.windows} == {"seikatsu_soudan", "city_hall"}
+    # The general windows, then the emergency lines of the safety net, in the order the text names them.
+    assert [w.id for w in reply.windows] == ["seikatsu_soudan", "city_hall", "police_110", "fire_119", "tokyo_inochi"]
     assert "042-349-0151" in reply.text
 
 
