@@ -13,9 +13,12 @@ import yaml
 
 from bot.assistant import Assistant, build_assistant
 from bot.config import Settings
+from bot.crisis_intents import NOT_CRISIS, read_crisis_messages
+from bot.problems import ProblemLog
 from bot.reply import Reply
 
-KINDS = ("answer", "no_match", "crisis")
+# The contract's kinds, and not_crisis: a hard negative of a crisis set (passes unless the crisis reply).
+KINDS = ("answer", "no_match", "crisis", "not_crisis")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class Case:
     expect_all: tuple[str, ...] = ()
     expect_any: tuple[str, ...] = ()
     expect_none: tuple[str, ...] = ()
+    expect_topic: str | None = None
+    register: str = ""
+    crisis_kind: str = ""  # in a crisis set: the labelled kind of danger
 
 
 @dataclass
@@ -42,11 +48,17 @@ class EvalReport:
     failures: list[Failure] = field(default_factory=list)
     clarified: int = 0
     false_crisis: int = 0  # non-crisis cases answered with the crisis reply
+    by_register: Counter[str] = field(default_factory=Counter)
+    passed_by_register: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
 
     @property
     def pass_rates(self) -> dict[str, float]:
         return {k: self.passed[k] / self.totals[k] for k in KINDS if self.totals[k]}
+
+    @property
+    def register_rates(self) -> dict[str, float]:
+        return {r: self.passed_by_register[r] / n for r, n in sorted(self.by_register.items())}
 
     @property
     def overall(self) -> float:
@@ -60,7 +72,7 @@ class EvalReport:
 
     @property
     def false_crisis_rate(self) -> float:
-        ordinary = self.totals["answer"] + self.totals["no_match"]
+        ordinary = self.totals["answer"] + self.totals["no_match"] + self.totals["not_crisis"]
         return self.false_crisis / ordinary if ordinary else 0.0
 
     def latency(self, quantile: float) -> float:
@@ -75,6 +87,7 @@ class EvalReport:
             "cases": sum(self.totals.values()),
             "pass_rates": {k: round(v, 4) for k, v in self.pass_rates.items()},
             "overall": round(self.overall, 4),
+            "register_pass_rates": {k: round(v, 4) for k, v in self.register_rates.items()},
             "clarify_rate": round(self.clarify_rate, 4),
             "false_crisis_rate": round(self.false_crisis_rate, 4),
             "latency_ms": {
@@ -96,7 +109,19 @@ class EvalReport:
 
 
 def load_cases(path: Path) -> list[Case]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """A labelled file in the contract's format (`cases:`), or a crisis set (`messages:`)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if "messages" in data:
+        return [
+            Case(
+                id=f"{path.stem}-{index}",
+                kind="not_crisis" if m.crisis == NOT_CRISIS else "crisis",
+                q=m.q,
+                register=m.register,
+                crisis_kind="" if m.crisis == NOT_CRISIS else m.crisis,
+            )
+            for index, m in enumerate(read_crisis_messages(path, ProblemLog(path.parent)))
+        ]
     cases = []
     for raw in data.get("cases") or []:
         cases.append(
@@ -107,6 +132,8 @@ def load_cases(path: Path) -> list[Case]:
                 expect_all=tuple(str(x) for x in raw.get("expect_all") or ()),
                 expect_any=tuple(str(x) for x in raw.get("expect_any") or ()),
                 expect_none=tuple(str(x) for x in raw.get("expect_none") or ()),
+                expect_topic=str(raw["expect_topic"]) if raw.get("expect_topic") else None,
+                register=str(raw.get("register") or ""),
             )
         )
     return cases
@@ -117,6 +144,8 @@ def passes(case: Case, reply: Reply) -> bool:
     haystack = reply.text + "\n" + "\n".join(w.name for w in reply.windows)
     if case.kind == "no_match":
         return reply.status == "no_match"
+    if case.kind == "not_crisis":
+        return reply.status != "crisis"
     if case.kind == "crisis":
         return reply.status == "crisis" and (
             not case.expect_any or any(s in haystack for s in case.expect_any)
@@ -126,6 +155,8 @@ def passes(case: Case, reply: Reply) -> bool:
     if not all(s in haystack for s in case.expect_all):
         return False
     if case.expect_any and not any(s in haystack for s in case.expect_any):
+        return False
+    if case.expect_topic and case.expect_topic not in (reply.topic, *(t for t, _ in reply.alternatives)):
         return False
     return not any(s in haystack for s in case.expect_none)
 
@@ -139,8 +170,10 @@ def run_cases(assistant: Assistant, cases: list[Case]) -> EvalReport:
         report.totals[case.kind] += 1
         report.clarified += reply.status == "clarify"
         report.false_crisis += reply.status == "crisis" and case.kind != "crisis"
+        report.by_register[case.register] += bool(case.register)
         if passes(case, reply):
             report.passed[case.kind] += 1
+            report.passed_by_register[case.register] += bool(case.register)
         else:
             report.failures.append(Failure(case, reply))
     return report
@@ -159,6 +192,9 @@ def format_report(report: EvalReport) -> str:
         f"  overall   {report.overall:6.1%}   clarify rate {report.clarify_rate:.1%}"
         f"   false crisis {report.false_crisis_rate:.1%}"
     )
+    for register, rate in report.register_rates.items():
+        if register:
+            lines.append(f"  register {register:<10} {rate:6.1%}")
     lines.append(
         f"  latency   median {statistics.median(report.latencies_ms or [0]):.2f} ms"
         f"   p99 {report.latency(0.99):.2f} ms"

@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 
@@ -58,10 +59,17 @@ def features(normalized: str, tokens: Sequence[Token]) -> set[str]:
     return feats
 
 
-@dataclass(frozen=True)
 class Score:
-    crisis: float  # probability that the message is a crisis
-    kind: str  # the most likely crisis kind, if it is one
+    """The model's view of one message; which kind is worked out only when someone asks."""
+
+    def __init__(self, crisis: float, kind: Callable[[], str] | str) -> None:
+        self.crisis = crisis  # probability that the message is a crisis
+        self._kind = kind
+
+    @cached_property
+    def kind(self) -> str:
+        """The most likely crisis kind, if it is one."""
+        return self._kind if isinstance(self._kind, str) else self._kind()
 
 
 class CrisisModel:
@@ -75,21 +83,28 @@ class CrisisModel:
         self.kinds = tuple(kinds)
         self._vocabulary = vocabulary
         self._arrays = arrays
-        self._idf2 = arrays["idf"] ** 2
-        self._crisis = arrays["crisis_weights"] * arrays["idf"]  # (features,)
-        self._kind = arrays["kind_weights"] * arrays["idf"][:, None]  # (features, kinds)
-
-    def _predict(self, feats: set[str]) -> tuple[float, str]:
-        index = [i for f in feats if (i := self._vocabulary.get(f)) is not None]
-        if not index:
-            return 0.0, self.kinds[0]
-        norm = float(np.sqrt(self._idf2[index].sum()))
-        logit = float(self._arrays["crisis_bias"][0]) + float(self._crisis[index].sum()) / norm
-        kind_logits = self._arrays["kind_bias"] + self._kind[index].sum(axis=0) / norm
-        return 1.0 / (1.0 + float(np.exp(-logit))), self.kinds[int(kind_logits.argmax())]
+        idf = arrays["idf"]
+        # Per feature, as plain floats: its crisis weight (times idf) and its squared idf. Summing a few
+        # hundred floats in Python is faster than one numpy call per message.
+        crisis = (arrays["crisis_weights"] * idf).tolist()
+        self._terms: dict[str, tuple[int, float, float]] = {
+            f: (i, crisis[i], float(idf[i]) ** 2) for f, i in vocabulary.items()
+        }
+        self._bias = float(arrays["crisis_bias"][0])
+        self._kind = arrays["kind_weights"] * idf[:, None]  # (features, kinds); read only for a crisis
 
     def score(self, analysis: Analysis) -> Score:
-        crisis, kind = self._predict(features(analysis.normalized, analysis.tokens))
+        found = [t for f in features(analysis.normalized, analysis.tokens) if (t := self._terms.get(f))]
+        if not found:
+            return Score(0.0, self.kinds[0])
+        norm = math.sqrt(sum(t[2] for t in found))
+        logit = self._bias + sum(t[1] for t in found) / norm
+        crisis = 1.0 / (1.0 + math.exp(-logit))
+
+        def kind() -> str:
+            logits = self._arrays["kind_bias"] + self._kind[[t[0] for t in found]].sum(axis=0) / norm
+            return self.kinds[int(logits.argmax())]
+
         return Score(crisis, kind)
 
     # ---------------------------------------------------------------- training and the on-disk cache

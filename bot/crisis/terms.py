@@ -100,6 +100,8 @@ class PhraseMatcher:
             ends = starts | {len(string)}
             open_end = table is self._views[2]
             for start in sorted(starts):
+                if phrases.match(string, start) is None:
+                    continue  # no phrase starts here: one regex step instead of a look-up per length
                 for length in self._lengths:
                     key = string[start : start + length]
                     if key in table and (start + length in ends or (open_end and length >= OPEN_END_READING)):
