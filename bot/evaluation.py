@@ -170,10 +170,12 @@ def run_cases(assistant: Assistant, cases: list[Case]) -> EvalReport:
         report.totals[case.kind] += 1
         report.clarified += reply.status == "clarify"
         report.false_crisis += reply.status == "crisis" and case.kind != "crisis"
-        report.by_register[case.register] += bool(case.register)
-        if passes(case, reply):
+        ok = passes(case, reply)
+        if case.register:
+            report.by_register[case.register] += 1
+            report.passed_by_register[case.register] += ok
+        if ok:
             report.passed[case.kind] += 1
-            report.passed_by_register[case.register] += bool(case.register)
         else:
             report.failures.append(Failure(case, reply))
     return report
@@ -193,8 +195,7 @@ def format_report(report: EvalReport) -> str:
         f"   false crisis {report.false_crisis_rate:.1%}"
     )
     for register, rate in report.register_rates.items():
-        if register:
-            lines.append(f"  register {register:<10} {rate:6.1%}")
+        lines.append(f"  register {register:<10} {rate:6.1%}")
     lines.append(
         f"  latency   median {statistics.median(report.latencies_ms or [0]):.2f} ms"
         f"   p99 {report.latency(0.99):.2f} ms"
