@@ -81,7 +81,6 @@ class CrisisModel:
 
     def __init__(self, kinds: Sequence[str], vocabulary: dict[str, int], arrays: dict[str, FloatArray]):
         self.kinds = tuple(kinds)
-        self._vocabulary = vocabulary
         self._arrays = arrays
         idf = arrays["idf"]
         # Per feature, as plain floats: its crisis weight (times idf) and its squared idf. Summing a few
@@ -149,7 +148,8 @@ class CrisisModel:
     def save(self, path: Path) -> None:
         """Write atomically: a half-written cache must never be read by another process."""
         buffer = io.BytesIO()
-        meta = json.dumps({"kinds": self.kinds, "vocabulary": list(self._vocabulary)}, ensure_ascii=False)
+        vocabulary = sorted(self._terms, key=lambda f: self._terms[f][0])
+        meta = json.dumps({"kinds": self.kinds, "vocabulary": vocabulary}, ensure_ascii=False)
         np.savez(buffer, meta=np.array(meta), **self._arrays)  # type: ignore[arg-type]
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
