@@ -95,7 +95,7 @@ class SafetyLines:
         for kind in kinds:
             extra = [w for w in self._serving[kind] if w not in chosen]
             chosen.extend(extra[:MAX_LINES_PER_KIND])
-        if self._listener not in chosen:
+        if len(chosen) == 2:  # nothing beyond 110 and 119 serves these kinds: a line open 24 hours
             chosen.append(self._listener)
         lead = self._leads.get(kinds[0])
         lines = [

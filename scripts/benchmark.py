@@ -116,15 +116,18 @@ def crisis_figures() -> dict[str, Any]:
         return out
 
     negatives = [c for c in cases if c.kind == "not_crisis"]
-    questions = [c.q for c in load_cases(SETS["dev"])] + [c.q for c in cases]
-    timings = []
-    for _ in range(LATENCY_ROUNDS):
-        for q in questions:
-            analyzer().clear_cache()
-            analyzer().analyse(q)
-            started = time.perf_counter()
-            assistant.assess(q)
-            timings.append((time.perf_counter() - started) * 1000)
+
+    def check_ms(questions: list[str]) -> dict[str, float]:
+        timings = []
+        for _ in range(LATENCY_ROUNDS):
+            for q in questions:
+                analyzer().clear_cache()
+                analyzer().analyse(q)
+                started = time.perf_counter()
+                assistant.assess(q)
+                timings.append((time.perf_counter() - started) * 1000)
+        return {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+
     return {
         "holdout_files": [p.name for p in CRISIS_HOLDOUT],
         "all": rates(lambda c: "all")["all"],
@@ -132,7 +135,9 @@ def crisis_figures() -> dict[str, Any]:
         "per_register": rates(lambda c: c.register),
         "hard_negatives": len(negatives),
         "false_crisis_on_hard_negatives": round(sum(levels[c.id] == "crisis" for c in negatives) / len(negatives), 4),
-        "check_ms": {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)},
+        # The dev questions are residents' usual messages; the crisis holdout is longer (stories).
+        "check_ms_dev": check_ms([c.q for c in load_cases(SETS["dev"])]),
+        "check_ms_crisis_holdout": check_ms([c.q for c in cases]),
     }
 
 
@@ -229,8 +234,10 @@ def table(results: dict[str, Any]) -> str:
         f"crisis holdout ({', '.join(crisis['holdout_files'])}): {overall['n']} crisis messages, "
         f"{crisis['hard_negatives']} hard negatives",
         f"crisis reply {overall['caught']:.1%}; crisis reply or emergency line first {overall['number_first']:.1%}; "
-        f"false crisis on the hard negatives {crisis['false_crisis_on_hard_negatives']:.1%}; "
-        f"crisis check alone median {crisis['check_ms']['median']:.2f} ms, p99 {crisis['check_ms']['p99']:.2f} ms",
+        f"false crisis on the hard negatives {crisis['false_crisis_on_hard_negatives']:.1%}",
+        f"crisis check alone (text already analysed): dev questions median {crisis['check_ms_dev']['median']:.2f} ms, "
+        f"p99 {crisis['check_ms_dev']['p99']:.2f} ms; crisis holdout median "
+        f"{crisis['check_ms_crisis_holdout']['median']:.2f} ms, p99 {crisis['check_ms_crisis_holdout']['p99']:.2f} ms",
         "",
     ]
     for group in ("kind", "register"):
