@@ -15,7 +15,7 @@ from bot.assistant import Assistant
 from bot.events import Channel, EventKind, LogEvent
 from bot.knowledge import Card
 from bot.reply import Reply
-from bot.text import analyzer, normalize, strip_emoji
+from bot.text import analyzer, clean, normalize, strip_emoji
 from bot.towns import TownMatch
 
 MAX_CHOICE_DATA_BYTES = 64
@@ -42,7 +42,11 @@ PRIVACY = (
     "・命に関わるご相談の文章は残しません。\n"
     "・記録を見られるのは、市の担当職員だけです。"
 )
-STALE = "ごめんなさい。このボタンは古いか、読み取れませんでした。もう一度メニューから選んでください。"
+EMERGENCY_LINE = "命に関わる急ぎのときは、すぐに 110（警察）か 119（救急）に電話してください。"
+STALE = (
+    "ごめんなさい。このボタンは古いか、読み取れませんでした。もう一度メニューから選んでください。\n"
+    + EMERGENCY_LINE
+)
 ASK_TOPIC = "困っていることに近いものを選んでください。文字で書いて送ることもできます。"
 ASK_TOWN = "住んでいる町を選んでください。町名を文字で送ることもできます（例：小川西町、はなこがねい）。"
 FEEDBACK_THANKS = {
@@ -114,10 +118,10 @@ class Dialogue:
         return Turn((Message(PRIVACY),), state)
 
     def text(self, state: State, text: str) -> Turn:
-        crisis = self.assistant.crisis_reply(text, self._town(state))
+        text = clean(text)
+        crisis = self.crisis_turn(state, text)
         if crisis is not None:
-            # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
-            return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
+            return crisis
         if state.step is not None:
             answer = self._typed_answer(state.step, text)
             if answer is not None:
@@ -134,7 +138,14 @@ class Dialogue:
         reply = self.assistant.matched_reply(text, self._town(state))
         return self._reply_turn(replace(state, awaiting_town_for=None), reply, text)
 
+    def unread(self, state: State, text: str, notice: str) -> Turn:
+        """A message the dialogue does not answer (an edit, a photo, a sticker …). Its words (the edited
+        text, a caption) still get the crisis check first; otherwise `notice`, with the emergency line."""
+        crisis = self.crisis_turn(state, clean(text)) if text.strip() else None
+        return crisis or Turn((Message(f"{notice}\n{EMERGENCY_LINE}"),), state)
+
     def choose(self, state: State, data: str) -> Turn:
+        data = clean(data)
         if len(data.encode()) > MAX_CHOICE_DATA_BYTES or ":" not in data:
             return self._stale(state)
         kind, _, value = data.partition(":")
@@ -149,6 +160,14 @@ class Dialogue:
         return handler(state, value) if handler else self._stale(state)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def crisis_turn(self, state: State, text: str) -> Turn | None:
+        """The crisis turn when `text` needs one, else None: the first check on every resident's words."""
+        crisis = self.assistant.crisis_reply(clean(text), self._town(state))
+        if crisis is None:
+            return None
+        # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
+        return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
 
     def _town(self, state: State) -> TownMatch | None:
         town = self.assistant.towns.by_id(state.town_id) if state.town_id else None
@@ -300,7 +319,8 @@ class Dialogue:
                 replace(state, step=None),
             )
         qid, _, index = value.partition(":")
-        if state.step != qid or qid not in check.questions or not index.isdigit():
+        # isascii: "①".isdigit() is true too, and int() refuses it.
+        if state.step != qid or qid not in check.questions or not (index.isascii() and index.isdigit()):
             return self._stale(state)
         answers = check.questions[qid].answers
         if int(index) >= len(answers):
