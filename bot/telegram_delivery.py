@@ -6,8 +6,10 @@ A reply is a resident's answer: it is given up only after a long, bounded wait.
   Telegram asks, until the reply is delivered or `Delivery.rate_limit_budget` (10 minutes) has passed;
   then the error handler's apology goes out. The limiter also keeps the bot under Telegram's
   30 messages/s, so 429s are rare in the first place.
-- 5xx answers (500/502 during incidents), dropped connections, timeouts: retried with a doubling pause
-  (0.5, 1, 2 … 30 s) for up to `Delivery.fault_budget` (2 minutes) of pauses.
+- 5xx answers (500/502 during incidents), dropped connections, timeouts: a reply (sendMessage,
+  sendPhoto, sendDocument) is retried with a doubling pause (0.5, 1, 2 … 30 s) for up to
+  `Delivery.fault_budget` (2 minutes) of pauses; any other call only briefly (0.5 + 1 + 2 s), since its
+  caller has its own patience (start-up waits for Telegram for ever, a button's spinner times out).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # The limiter's own retry count: never the limit, the total wait of Delivery.rate_limit_budget is.
 UNBOUNDED_RETRIES = 1_000_000
+REPLIES = frozenset({"sendMessage", "sendPhoto", "sendDocument"})  # what a resident or staff waits to read
+OTHER_CALLS_BUDGET = 3.5  # seconds of pauses for every other call: 0.5 + 1 + 2
 
 
 @dataclass(frozen=True)
@@ -56,14 +60,22 @@ def fault_name(error: BaseException) -> str:
 
 class RetryingRequest(HTTPXRequest):
     """HTTPXRequest that retries transient faults with a doubling pause until `budget` seconds of pauses
-    are spent: network errors and timeouts, and 5xx answers (Telegram's 500/502 during incidents). 429
-    is left to the rate limiter, which waits the retry_after Telegram asks for; 4xx are never retried."""
+    are spent (`other_budget` for calls that are not REPLIES): network errors and timeouts, and 5xx
+    answers (Telegram's 500/502 during incidents). 429 is left to the rate limiter, which waits the
+    retry_after Telegram asks for; 4xx are never retried."""
 
     def __init__(
-        self, *, budget: float = 120.0, first_pause: float = 0.5, max_pause: float = 30.0, **kwargs: Any
+        self,
+        *,
+        budget: float = 120.0,
+        other_budget: float = OTHER_CALLS_BUDGET,
+        first_pause: float = 0.5,
+        max_pause: float = 30.0,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.budget = budget
+        self.other_budget = other_budget
         self.first_pause = first_pause
         self.max_pause = max_pause
 
@@ -78,9 +90,10 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the rest of the URL holds the token
+        budget = self.budget if endpoint in REPLIES else min(self.budget, self.other_budget)
         paused, pause, attempt = 0.0, self.first_pause, 0
         while True:
-            last = paused >= self.budget
+            last = paused >= budget
             try:
                 code, payload = await super().do_request(
                     url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
@@ -94,7 +107,7 @@ class RetryingRequest(HTTPXRequest):
                     return code, payload
                 fault = f"HTTP {code}"
             attempt += 1
-            wait = min(pause, self.budget - paused)
+            wait = min(pause, budget - paused)
             _LOGGER.warning("%s failed (%s); retry %d in %g s", endpoint, fault, attempt, wait)
             await asyncio.sleep(wait)
             paused += wait
