@@ -10,11 +10,21 @@ from pathlib import Path
 
 from bot.assistant import ENGINES, Assistant, build_assistant
 from bot.config import ConfigError, Settings
+from bot.logsafety import LEVELS, setup_logging
 from bot.problems import DataError
+from bot.stdio import LineReader, silence_closed_stdout, stdin_lines, use_utf8_output
+from bot.text import clean
+
+# 128 + SIGPIPE: what a shell reports for any tool whose reader closed the pipe (`… | head`).
+EXIT_CLOSED_PIPE = 141
+
+
+# Valid in JSON strings, but line breaks to str.splitlines and JavaScript: escaped, so one reply is one line.
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def _print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
     sys.stdout.flush()
 
 
@@ -22,16 +32,30 @@ def _assistant(settings: Settings, engine: str) -> Assistant:
     return build_assistant(settings.data_dir, engine)
 
 
+def _argument_text(value: str) -> str:
+    """A command-line argument as text: invalid bytes in argv arrive as surrogates (surrogateescape)."""
+    reader = LineReader(sys.stdin.buffer, sys.stderr)
+    try:
+        return clean(reader.decode(value.encode("utf-8", "surrogateescape")))
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        return clean(value)
+
+
+def answer_lines(assistant: Assistant, lines: LineReader) -> None:
+    """`ask --jsonl`: one JSON reply per input line, in order, each flushed as soon as it is ready."""
+    for line in lines:
+        _print_json(assistant.reply(clean(line)).to_json())
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings, args.engine)
     if args.jsonl:
-        for line in sys.stdin:
-            _print_json(assistant.reply(line.rstrip("\r\n")).to_json())
+        answer_lines(assistant, stdin_lines())
         return 0
     if args.question is None:
         print('質問を指定してください: kodaira-bot ask "質問"', file=sys.stderr)
         return 2
-    reply = assistant.reply(args.question)
+    reply = assistant.reply(_argument_text(args.question))
     if args.json:
         _print_json(reply.to_json())
     else:
@@ -81,6 +105,28 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LEVELS:
+        raise argparse.ArgumentTypeError(f"choose one of {', '.join(LEVELS)}")
+    return level
+
+
+def _add_log_level(parser: argparse.ArgumentParser) -> None:
+    """`--log-level` on this parser and every sub-command under it, before or after the command name."""
+    parser.add_argument(
+        "--log-level",
+        type=_level,
+        default=argparse.SUPPRESS,  # a sub-command's absent option must not undo the top level's
+        metavar="LEVEL",
+        help="DEBUG, INFO, WARNING (default; INFO for run), ERROR or CRITICAL; no resident data at any level",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                _add_log_level(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kodaira-bot", description="小平市 福祉の相談先あんない")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,14 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_review_parser(sub)
+    _add_log_level(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_utf8_output()
     args = build_parser().parse_args(argv)
+    setup_logging(getattr(args, "log_level", None) or ("INFO" if args.command == "run" else "WARNING"))
     try:
         settings = Settings.from_env()
-        return int(args.func(args, settings))
+        code = int(args.func(args, settings))
+        sys.stdout.flush()  # here, where a closed pipe can still be handled
+        return code
+    except BrokenPipeError:
+        silence_closed_stdout()
+        return EXIT_CLOSED_PIPE
     except ConfigError as exc:
         print(f"設定エラー: {exc}", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -42,6 +43,31 @@ def _parse_positive_int(name: str, raw: str | None, default: int) -> int:
     return value
 
 
+def _parse_api_url(raw: str) -> str | None:
+    """A Bot API base URL that an HTTP client can use, or a ConfigError saying what is wrong with it:
+    a malformed URL would otherwise look like an unreachable server and be retried for ever."""
+    url = raw.strip()
+    if not url:
+        return None
+    name = "TELEGRAM_API_BASE_URL"
+    if any(c.isspace() for c in url):
+        raise ConfigError(f"{name}: the URL contains a space or line break")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{name}: must start with http:// or https:// (got '{parts.scheme or url}')")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{name}: the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise ConfigError(f"{name}: no host name (expected e.g. https://api.telegram.org/bot)")
+    if port == 0:
+        raise ConfigError(f"{name}: the port is not a number from 1 to 65535")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{name}: no '?' or '#' part is allowed (the token is appended to the URL)")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram_token: str | None = field(default=None, repr=False)  # never printed
@@ -69,7 +95,7 @@ class Settings:
         data_dir = env.get("KODAIRA_DATA_DIR", "").strip()
         return cls(
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or None,
+            telegram_api_base_url=_parse_api_url(env.get("TELEGRAM_API_BASE_URL", "")),
             db_path=Path(env.get("KODAIRA_DB_PATH", "").strip() or DEFAULT_DB_PATH),
             data_dir=Path(data_dir) if data_dir else PROJECT_ROOT,
             staff_ids=_parse_staff_ids(env.get("KODAIRA_STAFF_IDS", "")),

@@ -7,7 +7,9 @@ number picks that choice of the last message; /start, /help, /privacy and /quit 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
@@ -15,6 +17,20 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.dialogue import Choice, Dialogue, State, Turn
 from bot.events import LogEvent
+from bot.stdio import LineReader, redecode, stdin_lines
+from bot.text import clean
+
+_CHOICE_DIGITS = re.compile(r"[0-9０-９]{1,3}")
+
+
+def choice_number(line: str) -> int | None:
+    """The choice a line picks: 1-3 ASCII or full-width digits, or one circled number (①…⑳, ㉑…㊿).
+    Anything else (², a 4,300-digit line, ⓪) is no choice and is read as text."""
+    if _CHOICE_DIGITS.fullmatch(line):
+        return int(unicodedata.normalize("NFKC", line))
+    if len(line) == 1 and unicodedata.name(line, "").startswith(("CIRCLED DIGIT", "CIRCLED NUMBER")) and line != "⓪":
+        return int(unicodedata.normalize("NFKC", line))
+    return None
 
 
 def render(turn: Turn) -> str:
@@ -35,7 +51,8 @@ class ConsoleChat:
 
     def handle(self, line: str) -> Turn | None:
         """One line of input → the turn to show; None means quit."""
-        line = line.strip()
+        line = clean(line).strip()
+        number = choice_number(line)
         if line in ("/quit", "/exit"):
             return None
         if line in ("/start", "/menu"):
@@ -44,8 +61,8 @@ class ConsoleChat:
             turn = self.dialogue.help(self.state)
         elif line == "/privacy":
             turn = self.dialogue.privacy(self.state)
-        elif line.isdigit() and 1 <= int(line) <= len(self.choices):
-            turn = self.dialogue.choose(self.state, self.choices[int(line) - 1].data)
+        elif number is not None and 1 <= number <= len(self.choices):
+            turn = self.dialogue.choose(self.state, self.choices[number - 1].data)
         else:
             turn = self.dialogue.text(self.state, line)
         self.state = turn.state
@@ -72,18 +89,19 @@ class ConsoleChat:
             out.flush()
 
 
-def _read_line(interactive: bool) -> str | None:
+def _read_line(reader: LineReader, interactive: bool) -> str | None:
+    """The next line, whatever its bytes (see bot.stdio); None at the end."""
     try:
-        line = input("\nあなた> ") if interactive else sys.stdin.readline()
+        return redecode(input("\nあなた> "), reader) if interactive else reader.readline()
     except (EOFError, KeyboardInterrupt):
         return None
-    return line if interactive or line else None
 
 
 async def _lines(interactive: bool) -> AsyncIterator[str]:
     # stdin is read in a worker thread so the log writer keeps running between messages.
     loop = asyncio.get_running_loop()
-    while (line := await loop.run_in_executor(None, _read_line, interactive)) is not None:
+    reader = stdin_lines()
+    while (line := await loop.run_in_executor(None, _read_line, reader, interactive)) is not None:
         yield line
 
 

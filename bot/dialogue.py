@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.assistant import Assistant
+from bot.crisis import CrisisAssessment
 from bot.events import Channel, EventKind, LogEvent
 from bot.knowledge import Card
 from bot.reply import Reply
-from bot.text import analyzer, normalize, strip_emoji
+from bot.text import analyzer, clean, normalize, strip_emoji
 from bot.towns import TownMatch
 
 MAX_CHOICE_DATA_BYTES = 64
@@ -114,11 +115,11 @@ class Dialogue:
         return Turn((Message(PRIVACY),), state)
 
     def text(self, state: State, text: str) -> Turn:
+        text = clean(text)
         assessment = self.assistant.assess(text)
-        crisis = self.assistant.crisis_reply(text, self._town(state), assessment)
+        crisis = self.crisis_turn(state, text, assessment)
         if crisis is not None:
-            # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
-            return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
+            return crisis
         if state.step is not None:
             answer = self._typed_answer(state.step, text)
             if answer is not None:
@@ -135,7 +136,14 @@ class Dialogue:
         reply = self.assistant.matched_reply(text, self._town(state), assessment=assessment)
         return self._reply_turn(replace(state, awaiting_town_for=None), reply, text)
 
+    def unread(self, state: State, text: str, notice: str) -> Turn:
+        """A message the dialogue does not answer (an edit, a photo, a sticker …). Its words (the edited
+        text, a caption) still get the crisis check first; otherwise `notice`, with the emergency line."""
+        crisis = self.crisis_turn(state, clean(text)) if text.strip() else None
+        return crisis or Turn((Message(f"{notice}\n{self._net_line}"),), state)
+
     def choose(self, state: State, data: str) -> Turn:
+        data = clean(data)
         if len(data.encode()) > MAX_CHOICE_DATA_BYTES or ":" not in data:
             return self._stale(state)
         kind, _, value = data.partition(":")
@@ -150,6 +158,19 @@ class Dialogue:
         return handler(state, value) if handler else self._stale(state)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def crisis_turn(self, state: State, text: str, assessment: CrisisAssessment | None = None) -> Turn | None:
+        """The crisis turn when `text` needs one, else None: the first check on every resident's words."""
+        crisis = self.assistant.crisis_reply(clean(text), self._town(state), assessment)
+        if crisis is None:
+            return None
+        # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
+        return self._reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
+
+    @property
+    def _net_line(self) -> str:
+        """110, 119 and a 24-hour line: on every reply that is not an answer."""
+        return self.assistant.composer.safety.net_line()
 
     def _town(self, state: State) -> TownMatch | None:
         town = self.assistant.towns.by_id(state.town_id) if state.town_id else None
@@ -194,7 +215,7 @@ class Dialogue:
         return Turn((Message(reply.text, choices, reply),), state, (self._event(reply, state, text, kind),))
 
     def _stale(self, state: State) -> Turn:
-        return Turn((Message(STALE, MENU),), replace(state, step=None))
+        return Turn((Message(f"{STALE}\n{self._net_line}", MENU),), replace(state, step=None))
 
     def _only_town(self, text: str, named: TownMatch) -> bool:
         """True when the message is just a town (「小川西町です」), with no question besides it."""
@@ -301,7 +322,8 @@ class Dialogue:
                 replace(state, step=None),
             )
         qid, _, index = value.partition(":")
-        if state.step != qid or qid not in check.questions or not index.isdigit():
+        # isascii: "①".isdigit() is true too, and int() refuses it.
+        if state.step != qid or qid not in check.questions or not (index.isascii() and index.isdigit()):
             return self._stale(state)
         answers = check.questions[qid].answers
         if int(index) >= len(answers):

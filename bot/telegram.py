@@ -31,12 +31,19 @@ from bot.handlers import Deps, register
 from bot.handlers.session import App
 from bot.handlers.staff import StoreReports
 from bot.storage import EventLogger
-from bot.telegram_delivery import DEFAULT_BASE_URL, file_url_for, polling_request, rate_limiter, sending_request
+from bot.telegram_delivery import (
+    DEFAULT_BASE_URL,
+    Delivery,
+    file_url_for,
+    polling_request,
+    rate_limiter,
+    sending_request,
+)
 from bot.telegram_intake import Intake, TolerantBot
 from bot.telegram_lifecycle import WebhookConfig, running, serve
-from bot.telegram_logging import configure_logging, install_log_hygiene
+from bot.telegram_logging import install_log_hygiene
 
-__all__ = ["WebhookConfig", "build_application", "run_bot", "running", "serve"]
+__all__ = ["Delivery", "WebhookConfig", "build_application", "run_bot", "running", "serve"]
 
 TOKEN_MISSING = (
     "kodaira-bot run: TELEGRAM_BOT_TOKEN が設定されていません。BotFather で発行したトークンを環境変数か "
@@ -68,11 +75,17 @@ def _titles(assistant: Assistant) -> dict[str, str]:
 
 
 def build_application(
-    settings: Settings, assistant: Assistant, logger: EventLogger | None = None, *, flood_limit: bool = True
+    settings: Settings,
+    assistant: Assistant,
+    logger: EventLogger | None = None,
+    *,
+    flood_limit: bool = True,
+    delivery: Delivery | None = None,
 ) -> App:
     """The Application with every handler wired. The logger (if any) is started and flushed with it;
     staff reports read the logger's store. `flood_limit=False` keeps 429 handling but drops the
-    proactive 30 messages/s throttle: for measuring the bot itself, never for production."""
+    proactive 30 messages/s throttle: for measuring the bot itself, never for production. `delivery`
+    bounds how long a reply may wait for Telegram (default: 10 minutes of 429s, 2 of faults)."""
     if not settings.telegram_token:
         raise ValueError("build_application needs settings.telegram_token")
     install_log_hygiene(settings.telegram_token)
@@ -83,9 +96,9 @@ def build_application(
         intake=intake,
         base_url=base,
         base_file_url=file_url_for(base),
-        request=sending_request(),
+        request=sending_request(delivery),
         get_updates_request=polling_request(),
-        rate_limiter=rate_limiter(flood_limit),
+        rate_limiter=rate_limiter(flood_limit, delivery),
     )
     application: App = (
         ApplicationBuilder()
@@ -143,7 +156,7 @@ def run_bot(
             print(SECRET_INVALID, file=sys.stderr)
             return 2
         hook = WebhookConfig(webhook_url, port, secret_token or secrets.token_urlsafe(32))
-    configure_logging(settings.telegram_token)
+    install_log_hygiene(settings.telegram_token)  # logging itself is set up by the CLI (--log-level)
     from bot.assistant import build_assistant
 
     assistant = build_assistant(settings.data_dir)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.logsafety import install_privacy_filter
+
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 8  # shorter parts (e.g. an empty secret half) would redact harmless text
 
@@ -67,9 +69,5 @@ def install_log_hygiene(token: str | None) -> None:
         REDACTOR.add(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(REDACTOR)
+    install_privacy_filter()  # and no resident text or id either (bot.logsafety)
 
-
-def configure_logging(token: str | None) -> None:
-    """Plain timestamped lines on stderr for `kodaira-bot run`, with the hygiene above in place."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_log_hygiene(token)

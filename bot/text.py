@@ -20,6 +20,9 @@ _INVISIBLE = re.compile(
     r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
 )
 _SPACES = re.compile(r"\s+")
+# Lone UTF-16 surrogates: what invalid bytes become under Python's surrogateescape (argv, some JSON).
+# No encoder (Sudachi's, stdout's) accepts them, so they never get past `clean`.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 # A space between two Japanese characters is an input habit (「母が 認知症」), not a word break.
 _JA = r"\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆ー"
 _SPACE_IN_JA = re.compile(rf"(?<=[{_JA}])\s+(?=[{_JA}])")
@@ -84,9 +87,19 @@ class Analysis:
         return tuple(t.lemma for t in self.tokens if t.is_content)
 
 
+def clean(text: str) -> str:
+    """`text` without lone surrogates: the one gate every resident's text passes into the core."""
+    return _SURROGATES.sub("", text)
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without surrogates, controls, zero-width and bidi marks (see _INVISIBLE)."""
+    return _INVISIBLE.sub("", clean(text))
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, no invisible characters, one space at most, no spaces inside Japanese."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", clean(text))
     text = _INVISIBLE.sub("", text)
     text = text.lower()
     text = _SPACES.sub(" ", text).strip()
@@ -129,7 +142,7 @@ class Analyzer:
         if not normalized:
             return ()
         out: list[Token] = []
-        for m in self._tokenizer.tokenize(normalized[:MAX_ANALYSED_CHARS]):
+        for m in self._tokenizer.tokenize(clean(normalized[:MAX_ANALYSED_CHARS])):
             pos = tuple(m.part_of_speech())
             surface = m.surface()
             # Symbols have no reading; Sudachi reads an unknown word as itself (a kana word: its kana).
@@ -138,6 +151,16 @@ class Analyzer:
             parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
             out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))
         return tuple(out)
+
+    def name_kinds(self, surface: str) -> frozenset[str]:
+        """The kinds of personal name (姓, 名, 一般) the dictionary lists for exactly this surface, in
+        any context: Sudachi's own segmentation picks one reading, this sees them all (スズキ: fish, 姓)."""
+        kinds = set()
+        for morpheme in self._dictionary.lookup(clean(surface)):
+            pos = morpheme.part_of_speech()
+            if tuple(pos[:3]) == ("名詞", "固有名詞", "人名"):
+                kinds.add(str(pos[3]))
+        return frozenset(kinds)
 
     def analyse(self, text: str) -> Analysis:
         return self._cached(text)

@@ -59,3 +59,18 @@ def test_a_console_session_leaves_no_personal_data_in_the_log(tmp_path: Path) ->
     )
     assert "駐輪場" in listing.stdout and "2件" in listing.stdout
     assert "[名前]" in listing.stdout and "[電話番号]" in listing.stdout
+
+
+def test_choice_numbers_in_any_form_and_no_crash_on_digit_lookalikes(assistant: Assistant) -> None:
+    """①–⑨ and full-width digits pick a choice; ², a 4,300-digit line or ⓪ are text, never a crash."""
+    chat = ConsoleChat(Dialogue(assistant, "console"))
+    menu = chat.dialogue.start(chat.state).messages[0].choices
+    picked = chat.dialogue.choose(chat.state, menu[0].data).messages[0].text
+    for line in ("①", "１", "1"):
+        chat.choices = menu
+        turn = chat.handle(line)
+        assert turn is not None and turn.messages[0].text == picked, line
+    for line in ("²", "9" * 4300, "⓪", "１２３４", "①②"):
+        chat.choices = menu
+        turn = chat.handle(line)
+        assert turn is not None and turn.messages[0].text != picked, line

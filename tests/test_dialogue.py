@@ -51,7 +51,7 @@ def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialog
         seen.add(data)
         assert len(data.encode()) <= MAX_CHOICE_DATA_BYTES, data
         turn = dialogue.choose(state, data)
-        assert turn.messages and turn.messages[0].text != STALE, data
+        assert turn.messages and not turn.messages[0].text.startswith(STALE), data
         frontier.extend((turn.state, d) for d in datas(turn))
     assert len(seen) > 60
 
@@ -75,7 +75,7 @@ def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialog
 )
 def test_forged_choices_get_a_polite_retry(dialogue: Dialogue, data: str) -> None:
     turn = dialogue.choose(State(), data)
-    assert turn.messages[0].text == STALE
+    assert turn.messages[0].text.startswith(STALE) and "119（救急）" in turn.messages[0].text
     assert turn.events == ()
 
 
@@ -130,7 +130,7 @@ def test_self_check_cancel_and_stale_answer(dialogue: Dialogue) -> None:
     cancelled = dialogue.choose(turn.state, "g:x")
     assert cancelled.state.step is None
     stale = dialogue.choose(cancelled.state, question_choice)
-    assert stale.messages[0].text == STALE
+    assert stale.messages[0].text.startswith(STALE)
 
 
 def test_typed_answer_label_answers_the_question(dialogue: Dialogue) -> None:

@@ -1,9 +1,11 @@
 """Everything that is not text: a short reply saying what the bot can do, or silence where it must be quiet.
 
 Stickers, photos, voice, video, documents, locations, contacts, polls … get one line naming what
-arrived and what to send instead; nothing of it is read, kept or logged. Edited messages are not
-re-answered. In groups the bot speaks only when addressed; channel posts and service messages
-(members joining, pins …) get no handler at all, so they stay unanswered.
+arrived and what to send instead; edited messages are not re-answered. But the words that come with
+them (a caption, a poll's question, the edited text) are a resident's words all the same: the
+dialogue's crisis check reads them first, and a crisis gets the crisis reply, never the short line.
+Nothing else of them is read, kept or logged. In groups the bot speaks only when addressed; channel
+posts and service messages (members joining, pins …) get no handler at all, so they stay unanswered.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.handlers.audience import addressed_text
-from bot.handlers.session import Context, group_reply_to, say
+from bot.handlers.session import Context, deps_of, group_reply_to, respond
 
 ONLY_TEXT = (
     "このサービスは、文字で書いたご相談に小平市の相談先をご案内します。"
@@ -57,18 +59,30 @@ def kind_reply(message: Message) -> str:
     return f"ごめんなさい。{label}は読み取れません。{ONLY_TEXT}"
 
 
-async def on_other(update: Update, context: Context) -> None:
-    message = update.message
-    if message is None or addressed_text(message, context.bot.id, context.bot.username) is None:
+def words_of(message: Message, addressed: str) -> str:
+    """What the resident wrote with a message that is not plain text: caption (or edited text), poll question."""
+    poll = message.poll.question if message.poll is not None else ""
+    return "\n".join(part for part in (addressed, poll) if part)
+
+
+async def _unread(update: Update, context: Context, message: Message | None, notice: str | None = None) -> None:
+    if message is None:
         return
-    await say(update, context, kind_reply(message), reply_to=group_reply_to(update))
+    addressed = addressed_text(message, context.bot.id, context.bot.username)
+    if addressed is None:
+        return  # a group conversation that is not for the bot
+    words = words_of(message, addressed)
+    reply = notice or kind_reply(message)
+    dialogue = deps_of(context).dialogue
+    await respond(update, context, lambda state: dialogue.unread(state, words, reply), reply_to=group_reply_to(update))
+
+
+async def on_other(update: Update, context: Context) -> None:
+    await _unread(update, context, update.message)
 
 
 async def on_edited(update: Update, context: Context) -> None:
-    message = update.edited_message
-    if message is None or addressed_text(message, context.bot.id, context.bot.username) is None:
-        return
-    await say(update, context, EDITED, reply_to=group_reply_to(update))
+    await _unread(update, context, update.edited_message, EDITED)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -1,8 +1,12 @@
-"""What every handler shares: the dependencies, the per-chat dialogue state, and one turn end to end.
+"""What every handler shares: the dependencies, the dialogue state, and one turn end to end.
 
 A turn is: take the chat's lock (so one chat's replies keep their order while other chats run
-concurrently), read the chat's `State`, run the pure dialogue step, store the new state, hand the
+concurrently), read the resident's `State`, run the pure dialogue step, store the new state, hand the
 turn's log events to the logger (never awaiting the disk), then send the messages.
+
+State belongs to a conversation with one resident: in a private chat that is the chat; in a group it
+is each member separately (A's town is never used for B's question). A group keeps the states of its
+most recent MAX_GROUP_MEMBERS members; an older one starts afresh.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -26,6 +31,8 @@ App = Application[Any, Context, Any, Any, Any, Any]
 
 DEPS_KEY = "kodaira.deps"
 STATE_KEY = "kodaira.state"
+MEMBER_STATES_KEY = "kodaira.member_states"
+MAX_GROUP_MEMBERS = 1000
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,15 +92,49 @@ def deps_of(context: Context) -> Deps:
     return deps
 
 
-def state_of(context: Context) -> State:
+def _member(update: Update) -> int | None:
+    """Whose state a group update touches (the sender, or whoever pressed the button); None in a
+    private chat, where the chat is the conversation."""
+    chat = update.effective_chat
+    if chat is None or chat.type == Chat.PRIVATE:
+        return None
+    user = update.effective_user
+    return user.id if user is not None else 0  # a sender-less group message: one shared anonymous slot
+
+
+def _members(context: Context) -> OrderedDict[int, State] | None:
     data = context.chat_data
-    state = data.get(STATE_KEY) if data is not None else None
+    if data is None:
+        return None
+    members = data.get(MEMBER_STATES_KEY)
+    if not isinstance(members, OrderedDict):
+        members = data[MEMBER_STATES_KEY] = OrderedDict()
+    return members
+
+
+def state_of(update: Update, context: Context) -> State:
+    member = _member(update)
+    if member is None:
+        state = context.chat_data.get(STATE_KEY) if context.chat_data is not None else None
+    else:
+        members = _members(context)
+        state = members.get(member) if members is not None else None
     return state if isinstance(state, State) else State()
 
 
-def _store_state(context: Context, state: State) -> None:
-    if context.chat_data is not None:
-        context.chat_data[STATE_KEY] = state
+def _store_state(update: Update, context: Context, state: State) -> None:
+    member = _member(update)
+    if member is None:
+        if context.chat_data is not None:
+            context.chat_data[STATE_KEY] = state
+        return
+    members = _members(context)
+    if members is None:
+        return
+    members[member] = state
+    members.move_to_end(member)
+    while len(members) > MAX_GROUP_MEMBERS:
+        members.popitem(last=False)
 
 
 def group_reply_to(update: Update) -> int | None:
@@ -113,8 +154,8 @@ async def respond(
         return
     deps = deps_of(context)
     async with deps.lock(chat.id):
-        turn = step(state_of(context))
-        _store_state(context, turn.state)
+        turn = step(state_of(update, context))
+        _store_state(update, context, turn.state)
         deps.emit(turn.events)
         await send_messages(context.bot, chat.id, turn.messages, reply_to=reply_to)
 

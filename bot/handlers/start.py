@@ -1,25 +1,42 @@
-"""/start (and /menu), /help with the inline menu, /privacy: straight onto the dialogue's entry points."""
+"""/start (and /menu), /help with the inline menu, /privacy: straight onto the dialogue's entry points.
+
+Words typed after the command (「/start もう死にたい」) are a resident's words too: the crisis check
+reads them first.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot.dialogue import State, Turn
 from bot.handlers.session import Context, deps_of, group_reply_to, respond
 
 
+async def _command(update: Update, context: Context, step: Callable[[State], Turn]) -> None:
+    words = " ".join(context.args or ())
+    dialogue = deps_of(context).dialogue
+    await respond(
+        update,
+        context,
+        lambda state: (dialogue.crisis_turn(state, words) if words else None) or step(state),
+        reply_to=group_reply_to(update),
+    )
+
+
 async def on_start(update: Update, context: Context) -> None:
-    await respond(update, context, deps_of(context).dialogue.start, reply_to=group_reply_to(update))
+    await _command(update, context, deps_of(context).dialogue.start)
 
 
 async def on_help(update: Update, context: Context) -> None:
-    await respond(update, context, deps_of(context).dialogue.help, reply_to=group_reply_to(update))
+    await _command(update, context, deps_of(context).dialogue.help)
 
 
 async def on_privacy(update: Update, context: Context) -> None:
-    await respond(update, context, deps_of(context).dialogue.privacy, reply_to=group_reply_to(update))
+    await _command(update, context, deps_of(context).dialogue.privacy)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -86,9 +87,14 @@ def run_review(
 
 
 async def _run(args: argparse.Namespace, settings: Settings, clock: Clock, promoter: Promoter) -> int:
-    store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days)
+    store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)
     try:
         command: str = args.review_command
+        if command != "purge":
+            # The retention rule is applied at every staff command, not only while the bot runs. A
+            # read-only copy cannot be purged, and needs no purge to be safe: reads skip expired texts.
+            with contextlib.suppress(StorageError):
+                await store.purge(clock())
         if command == "list":
             groups = await load_groups(store)
             if args.status:

@@ -21,7 +21,7 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.config import PROJECT_ROOT
-from bot.text import normalize
+from bot.text import normalize, strip_invisible
 
 DEV_SET = PROJECT_ROOT / "tests" / "data" / "dev.yaml"
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"
@@ -74,8 +74,11 @@ def topic_file(data_dir: Path, topic: str) -> Path | None:
 def add_example(source: str | None, topic: str, example: str) -> str | None:
     """`source` (YAML text, or None for a new file) with `example` added under `topic`.
 
-    None when the topic already has this example (compared after normalization).
+    None when the topic already has this example (compared after normalization). Control and invisible
+    characters are dropped first: YAML reads some of them (U+0085, U+2028) as line breaks, so they would
+    come back as a space, and matching ignores them anyway.
     """
+    example = strip_invisible(example).replace("\u2028", " ").replace("\u2029", " ").strip()
     yaml = YAML()  # round-trip: keeps comments, key order and quoting
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap staff's long lines

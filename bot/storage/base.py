@@ -72,7 +72,7 @@ class LogStore(Protocol):
         ...
 
     async def unmatched(self) -> list[UnmatchedRow]:
-        """Unmatched questions that still have text, oldest first."""
+        """Unmatched questions that still have text within the retention period, oldest first."""
         ...
 
     async def set_status(self, row_ids: Sequence[int], status: ReviewStatus) -> int:

@@ -80,7 +80,7 @@ class EventLogger:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock = utc_now) -> EventLogger:
-        store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days)
+        store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)
         return cls(store, clock=clock)
 
     @property

@@ -2,15 +2,24 @@
 
 The connection opens lazily and is dropped after any error, so a missing folder, a locked file or a
 full disk turns into a StorageError on that call and a fresh attempt on the next one.
+
+An open connection keeps writing into its file even after someone deleted or replaced it, so every
+operation first checks that the path still names the file the connection opened (device and inode);
+when it does not, the store warns once, reopens the path (creating a new file if needed) and goes on
+there, so no event lands in a file nobody can see.
+
+Question texts older than the retention period are invisible to reads even before a purge removes them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 import sqlite3
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -54,6 +63,20 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+log = logging.getLogger("bot.storage")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
 
 def describe(error: BaseException) -> str:
     """A database error in plain words. sqlite messages carry no row data, but we still only pick
@@ -83,10 +106,17 @@ class SqliteLogStore:
     """`LogStore` on a local SQLite file."""
 
     def __init__(
-        self, path: Path | str, *, retention_days: int = DEFAULT_RETENTION_DAYS, busy_timeout: float = 1.0
+        self,
+        path: Path | str,
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        busy_timeout: float = 1.0,
+        clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.path = Path(path)
         self.retention_days = retention_days
+        self.clock = clock  # what "now" is for the retention limit of reads
+        self._opened: tuple[int, int] | None = None  # (device, inode) of the file the connection opened
         # Short on purpose: the writer retries later anyway, and a staff command should fail fast.
         self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
@@ -94,7 +124,13 @@ class SqliteLogStore:
 
     async def _connection(self) -> aiosqlite.Connection:
         if self._conn is not None:
-            return self._conn
+            if _identity(self.path) == self._opened:
+                return self._conn
+            log.warning(
+                "The log database file was deleted or replaced while in use; writing goes on in a file "
+                "opened anew at its path."
+            )
+            await self._drop()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
@@ -109,6 +145,7 @@ class SqliteLogStore:
             await conn.close()
             raise
         self._conn = conn
+        self._opened = _identity(self.path)
         return conn
 
     async def _drop(self) -> None:
@@ -168,9 +205,15 @@ class SqliteLogStore:
         )
         await self._run([(sql, rows)], many=True)
 
+    def _limit(self, now: datetime) -> str:
+        """The oldest hour whose text is still kept: an hour bucket goes as soon as its start is past
+        the retention limit (up to an hour early, never late)."""
+        return to_utc(now - timedelta(days=self.retention_days)).strftime("%Y-%m-%d %H:%M")
+
     async def unmatched(self) -> list[UnmatchedRow]:
         rows = await self._select(
-            "SELECT id, hour, text, review FROM events WHERE text IS NOT NULL ORDER BY id"
+            "SELECT id, hour, text, review FROM events WHERE text IS NOT NULL AND hour >= ? ORDER BY id",
+            (self._limit(self.clock()),),
         )
         return [
             UnmatchedRow(r["id"], parse_hour(r["hour"]), r["text"], as_review_status(r["review"]))
@@ -198,10 +241,8 @@ class SqliteLogStore:
         ]
 
     async def purge(self, now: datetime) -> int:
-        # An hour bucket goes as soon as its start is past the limit: up to an hour early, never late.
-        limit = to_utc(now - timedelta(days=self.retention_days)).strftime("%Y-%m-%d %H:%M")
         sql = "UPDATE events SET text = NULL WHERE text IS NOT NULL AND hour < ?"
-        return await self._run([(sql, (limit,))])
+        return await self._run([(sql, (self._limit(now),))])
 
     async def close(self) -> None:
         async with self._lock:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.assistant import Assistant
 from bot.config import Settings
@@ -22,6 +22,9 @@ from bot.telegram import build_application
 from bot.telegram_lifecycle import STOP_GRACE, running
 from tests.e2e.botapi_double import BotApiDouble, Call
 from tests.e2e.updates import callback_update, text_update
+
+if TYPE_CHECKING:
+    from bot.telegram import Delivery
 
 TOKEN = "123456789:AAHk-Secret_TestToken-q9ZxYw8VvUu7"
 STAFF_ID = 4242
@@ -79,10 +82,12 @@ async def serving(
     flood_limit: bool = True,
     logger: EventLogger | None = None,
     stop_grace: float = STOP_GRACE,
+    delivery: Delivery | None = None,  # how long replies may wait for Telegram (default: the product's)
 ) -> AsyncIterator[Harness]:
     """The real Application polling the double, with a real EventLogger (on settings.db_path unless
     the test brings its own, e.g. on a store that fills up)."""
     logger = logger if logger is not None else EventLogger.from_settings(settings)
-    application = build_application(settings, assistant, logger, flood_limit=flood_limit)
+    bounds: dict[str, Any] = {"delivery": delivery} if delivery is not None else {}
+    application = build_application(settings, assistant, logger, flood_limit=flood_limit, **bounds)
     async with running(application, stop_grace=stop_grace):
         yield Harness(double, application, logger, settings)

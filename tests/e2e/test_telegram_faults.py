@@ -4,6 +4,7 @@ bounded prefetch under a burst, and a log database on a full disk."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import sqlite3
 import time
@@ -47,6 +48,29 @@ async def test_429_is_waited_out_and_retried(bot: Harness) -> None:
     assert later.text.startswith("使い方")
 
 
+async def test_429s_are_honoured_until_the_reply_is_delivered(bot: Harness) -> None:
+    """Issue 9: four 429s in a row on sendMessage lost the answer."""
+    bot.double.fail("sendMessage", 429, times=5, retry_after=1)
+    started = time.monotonic()
+    (greeting,) = await bot.say(CHAT, "/start")
+    assert greeting.text.startswith("こんにちは")
+    assert statuses(bot, "sendMessage") == [429] * 5 + [200]
+    assert time.monotonic() - started >= 5.0  # each retry_after waited to the letter
+
+
+async def test_429s_past_the_total_wait_get_the_apology(
+    double: BotApiDouble, assistant: Assistant, tmp_path: Path
+) -> None:
+    from bot.telegram import Delivery
+
+    settings = settings_for(double, tmp_path)
+    async with serving(double, assistant, settings, delivery=Delivery(rate_limit_budget=1.5)) as bot:
+        bot.double.fail("sendMessage", 429, times=3, retry_after=1)
+        (apology,) = await bot.say(CHAT, "/start")
+        assert apology.text == APOLOGY
+        assert statuses(bot, "sendMessage") == [429, 429, 429, 200]
+
+
 async def test_500_502_and_dropped_connections_are_retried(bot: Harness) -> None:
     bot.double.fail("sendMessage", 500, times=2)
     (greeting,) = await bot.say(CHAT, "/start")
@@ -60,13 +84,29 @@ async def test_500_502_and_dropped_connections_are_retried(bot: Harness) -> None
     assert statuses(bot, "answerCallbackQuery") == [0, 200]
 
 
-async def test_a_lost_reply_gets_an_apology_and_the_bot_goes_on(bot: Harness, assistant: Assistant) -> None:
-    bot.double.fail("sendMessage", 500, times=4)  # one more than the bounded retries
-    (apology,) = await bot.say(CHAT, "/start")
-    assert apology.text == APOLOGY
-    question = query_with(assistant, "answer")
-    (reply,) = await bot.say(CHAT, question)
-    assert reply.text == assistant.reply(question).text
+async def test_5xx_are_retried_with_a_growing_pause(bot: Harness) -> None:
+    bot.double.fail("sendMessage", 500, times=4)  # more than the old bound of three retries
+    (greeting,) = await bot.say(CHAT, "/start")
+    assert greeting.text.startswith("こんにちは")
+    sends = [c for c in bot.double.calls if c.method == "sendMessage"]
+    assert [c.status for c in sends] == [500] * 4 + [200]
+    pauses = [b.at - a.at for a, b in itertools.pairwise(sends)]
+    assert all(later > earlier for earlier, later in itertools.pairwise(pauses))  # doubling
+
+
+async def test_a_lost_reply_gets_an_apology_and_the_bot_goes_on(
+    double: BotApiDouble, assistant: Assistant, tmp_path: Path
+) -> None:
+    from bot.telegram import Delivery
+
+    settings = settings_for(double, tmp_path)
+    async with serving(double, assistant, settings, delivery=Delivery(fault_budget=1.0)) as bot:
+        bot.double.fail("sendMessage", 500, times=4)  # pauses 0.5 + 0.5 spend the budget: three tries fail
+        (apology,) = await bot.say(CHAT, "/start")
+        assert apology.text == APOLOGY
+        question = query_with(assistant, "answer")
+        (reply,) = await bot.say(CHAT, question)
+        assert reply.text == assistant.reply(question).text
 
 
 async def test_callback_still_answered_when_answering_the_query_fails(bot: Harness) -> None:

@@ -141,7 +141,7 @@ async def test_self_check_cancel(bot: Harness) -> None:
     (cancelled,) = await bot.press(CHAT, "g:x")
     assert "やめました" in cancelled.text
     (stale,) = await bot.press(CHAT, answers[0])
-    assert stale.text == STALE
+    assert stale.text.startswith(STALE)
 
 
 async def test_crisis_in_the_middle_of_the_self_check(bot: Harness, assistant: Assistant) -> None:
@@ -151,7 +151,7 @@ async def test_crisis_in_the_middle_of_the_self_check(bot: Harness, assistant: A
     assert reply.text == assistant.reply(crisis).text
     assert "110" in reply.text and "119" in reply.text
     (stale,) = await bot.press(CHAT, answers[0])  # the check was left
-    assert stale.text == STALE
+    assert stale.text.startswith(STALE)
 
 
 async def test_forged_and_stale_callback_data(bot: Harness) -> None:
@@ -159,8 +159,8 @@ async def test_forged_and_stale_callback_data(bot: Harness) -> None:
               "c:", ":::", "t:" + "あ" * 40]
     for data in forged:
         (reply,) = await bot.press(CHAT, data)
-        assert reply.text == STALE, data
+        assert reply.text.startswith(STALE), data
     (no_data,) = await bot.press(CHAT, None)
-    assert no_data.text == STALE
+    assert no_data.text.startswith(STALE)
     assert len(bot.double.of("answerCallbackQuery")) == len(forged) + 1
     assert not [c for c in bot.double.calls if c.method == "sendMessage" and "ごめんなさい。うまく" in c.text]

@@ -30,7 +30,65 @@ async def test_non_text_kinds_get_a_short_kind_reply(bot: Harness, kind: str) ->
 
 async def test_edited_message_is_not_re_answered(bot: Harness) -> None:
     (reply,) = await bot.send({"edited_message": {**message(CHAT, "/start"), "edit_date": 1}}, CHAT)
-    assert reply.text == EDITED
+    assert reply.text.startswith(EDITED)
+    assert "110" in reply.text and "119" in reply.text  # a reply that is no answer names the emergency lines
+
+
+CRISIS = ["もう死にたい", "殴られています。助けて"]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+async def test_crisis_words_in_an_edit_get_the_crisis_reply(bot: Harness, assistant: Assistant, text: str) -> None:
+    """Issue 9: an edited 「もう死にたい」 got 「メッセージの修正には…」 with no number."""
+    crisis = Dialogue(assistant, "telegram").text(State(), text).messages[0].text
+    (reply,) = await bot.send({"edited_message": {**message(CHAT, text), "edit_date": 1}}, CHAT)
+    assert reply.text == crisis and "110" in reply.text
+
+
+@pytest.mark.parametrize("kind", ["photo", "voice", "video", "document"])
+@pytest.mark.parametrize("text", CRISIS)
+async def test_crisis_words_in_a_caption_get_the_crisis_reply(
+    bot: Harness, assistant: Assistant, kind: str, text: str
+) -> None:
+    """Issue 9: a photo or voice message captioned 「もう死にたい」 got 「写真は読み取れません」."""
+    crisis = Dialogue(assistant, "telegram").text(State(), text).messages[0].text
+    content = {**NON_TEXT[kind], "caption": text}
+    (reply,) = await bot.send({"message": message(CHAT, **content)}, CHAT)
+    assert reply.text == crisis and "110" in reply.text
+
+
+async def test_crisis_words_forwarded_or_after_a_command_get_the_crisis_reply(
+    bot: Harness, assistant: Assistant
+) -> None:
+    crisis = Dialogue(assistant, "telegram").text(State(), "もう死にたい").messages[0].text
+    origin = {"type": "hidden_user", "sender_user_name": "だれか", "date": 1}
+    forwarded = message(CHAT, "もう死にたい", forward_origin=origin)
+    (reply,) = await bot.send({"message": forwarded}, CHAT)
+    assert reply.text == crisis
+    (reply,) = await bot.say(CHAT, "/start もう死にたい")
+    assert reply.text == crisis
+
+
+async def test_a_caption_without_crisis_words_gets_the_kind_reply_with_emergency_numbers(bot: Harness) -> None:
+    (reply,) = await bot.send({"message": message(CHAT, **NON_TEXT["photo"])}, CHAT)
+    assert "写真" in reply.text and "110" in reply.text and "119" in reply.text
+
+
+async def test_members_of_a_group_each_have_their_own_state(bot: Harness, assistant: Assistant) -> None:
+    """Issue 9: member A's town was used for member B's question."""
+    dialogue = Dialogue(assistant, "telegram")
+    town = assistant.data.knowledge.towns[0]
+    with_town = dialogue.text(State(), town.name).state
+    question = next(
+        q for q in ("近くの地域包括支援センターはどこ", "介護の相談をしたい", "母の物忘れが心配", "高齢者の相談窓口")
+        if dialogue.text(with_town, q).messages[0].text != dialogue.text(State(), q).messages[0].text
+    )
+    username = bot.double.me["username"]
+    await bot.say(GROUP, f"@{username} {town.name}です", kind="supergroup", user_id=111)
+    (for_b,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup", user_id=222)
+    assert for_b.text == dialogue.text(State(), question).messages[0].text
+    (for_a,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup", user_id=111)
+    assert for_a.text == dialogue.text(with_town, question).messages[0].text
 
 
 async def test_group_answers_only_when_addressed(bot: Harness, assistant: Assistant) -> None:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from tests.e2e.harness import Harness
-from tests.e2e.updates import text_update
+from bot.assistant import Assistant
+from tests.e2e.botapi_double import BotApiDouble
+from tests.e2e.harness import TOKEN, Harness, serving, settings_for
+from tests.e2e.updates import NON_TEXT, message, text_update
 
 CHAT = 918273645
 PERSON = {"id": CHAT, "is_bot": False, "first_name": "花子", "last_name": "佐藤", "username": "hanako_sato77"}
@@ -57,3 +64,38 @@ async def test_a_telegram_session_leaves_no_personal_data(bot: Harness) -> None:
     assert texts == ["駐輪場の場所を教えて。[名前]です、電話は[電話番号]、[メール]"]
     statuses = {r for (r,) in sqlite3.connect(bot.settings.db_path).execute("SELECT status FROM events")}
     assert {"answer", "no_match", "crisis"} <= statuses
+
+
+@contextmanager
+def debug_log() -> Iterator[io.StringIO]:
+    """Every record of every logger, at DEBUG, into a buffer: what an operator's `--log-level DEBUG` shows."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield buffer
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+async def test_debug_logging_shows_no_resident_text_names_or_ids(
+    double: BotApiDouble, assistant: Assistant, tmp_path: Path
+) -> None:
+    """Issue 9: at DEBUG the libraries logged whole updates: ids, names, phones, crisis text."""
+    with debug_log() as log:
+        async with serving(double, assistant, settings_for(double, tmp_path)) as bot:
+            for text in ("佐藤花子です。電話は09012345678", "もう死にたい", "駐輪場の場所を教えて"):
+                assert await bot.send(from_resident(text_update(CHAT, text)), CHAT)
+            caption = {**NON_TEXT["photo"], "caption": "殴られています。助けて"}
+            assert await bot.send(from_resident({"message": message(CHAT, **caption)}), CHAT)
+            await asyncio.wait_for(bot.logger.wait_for(lambda stats: stats.written >= 4), 20)
+    text = log.getvalue()
+    assert "Processing update" in text or "getUpdates" in text  # DEBUG really was on
+    for secret in (str(CHAT), "花子", "佐藤", "hanako", "sato77", "09012345678", "死にたい", "殴られ", "駐輪場",
+                   TOKEN, TOKEN.partition(":")[2]):
+        assert secret not in text, secret

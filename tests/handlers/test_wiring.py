@@ -58,7 +58,7 @@ def test_file_url_for() -> None:
 
 async def test_retries_are_bounded_and_only_for_transient_faults() -> None:
     double = await BotApiDouble(TOKEN).start()
-    request = RetryingRequest(retries=3, backoff=0.01)
+    request = RetryingRequest(budget=0.07, first_pause=0.01)  # pauses 0.01, 0.02, 0.04: three retries
     await request.initialize()
     url = f"{double.base_url}{TOKEN}/getMe"
     try:

@@ -37,7 +37,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def seed(settings: Settings, at: datetime = NOW - timedelta(days=1)) -> None:
     async def write() -> None:
-        store = SqliteLogStore(settings.db_path)
+        store = SqliteLogStore(settings.db_path, clock=lambda: NOW)
         events = [LogEvent("message", "telegram", status="no_match", unmatched_text=q, at=at)
                   for q in QUESTIONS]
         events += [LogEvent("message", "telegram", status="answer", topic="dementia_consult", at=at)] * 4
@@ -106,14 +106,42 @@ def test_stats_prints_and_draws(
 
 
 def test_status_and_purge(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    seed(settings, at=NOW - timedelta(days=100))
+    seed(settings)
     assert review(settings, "status", "1", "対応中") == 0
     assert [r[1] for r in texts(settings)][:2] == ["対応中", "対応中"]
     assert review(settings, "status", "2", "done") == 0  # a member id finds its group too
     assert review(settings, "status", "99", "done") == 1
     assert review(settings, "purge") == 0
+    assert "0 件削除" in capsys.readouterr().out  # nothing is old yet
+    seed(settings, at=NOW - timedelta(days=100))
+    assert review(settings, "purge") == 0
     assert "4 件削除" in capsys.readouterr().out
-    assert [r[0] for r in texts(settings)] == [None] * 4
+    assert [r[0] for r in texts(settings)][-4:] == [None] * 4
+
+
+@pytest.mark.parametrize("command", [["list"], ["export", "out.csv"], ["status", "1", "done"]])
+def test_expired_texts_are_never_shown_and_review_commands_purge_them(
+    settings: Settings, command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 9: texts past KODAIRA_LOG_RETENTION_DAYS stayed visible until a purge happened to run."""
+    seed(settings, at=NOW - timedelta(days=91))
+    if command[0] == "export":
+        command = ["export", str(tmp_path / "out.csv")]
+    review(settings, *command)
+    shown = capsys.readouterr().out + (Path(command[1]).read_text("utf-8-sig") if command[0] == "export" else "")
+    assert "駐輪場" not in shown and "天気" not in shown
+    assert all(text is None for text, _ in texts(settings))  # and they are gone from the file
+
+
+async def test_reads_skip_expired_texts_even_before_any_purge(tmp_path: Path) -> None:
+    now = [NOW]
+    store = SqliteLogStore(tmp_path / "log.sqlite3", retention_days=90, clock=lambda: now[0])
+    old = LogEvent("message", "telegram", status="no_match", unmatched_text="駐輪場はどこ", at=NOW)
+    await store.record([to_record(old, NOW)])
+    assert [r.text for r in await store.unmatched()] == ["駐輪場はどこ"]
+    now[0] = NOW + timedelta(days=90, hours=1)
+    assert await store.unmatched() == []  # the text is still in the file, but no read returns it
+    await store.close()
 
 
 def test_promote_success_marks_the_group_done(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:

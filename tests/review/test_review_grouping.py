@@ -72,7 +72,7 @@ def test_find_group_by_group_id_or_member_id() -> None:
 
 
 async def test_groups_over_a_real_store_use_masked_text(tmp_path: Path) -> None:
-    store = SqliteLogStore(tmp_path / "log.sqlite3")
+    store = SqliteLogStore(tmp_path / "log.sqlite3", clock=lambda: T0)
     texts = ["田中さんの電話番号を変えたい", "佐藤さんの電話番号を変えたい", "高橋様の電話番号を変えたい"]
     events = [LogEvent("message", "telegram", status="no_match", unmatched_text=t, at=T0) for t in texts]
     await store.record([to_record(e, T0) for e in events])

@@ -181,3 +181,10 @@ def test_promote_refuses_an_example_that_makes_the_evaluation_worse(data_dir: Pa
     assert not result.ok, result.message
     assert "正答率が下がる" in result.message
     assert snapshot(data_dir) == before
+
+
+def test_control_characters_never_turn_into_spaces() -> None:
+    """Issue 9: U+0085 (a YAML line break) came back from the file as a space."""
+    out = add_example(None, "dementia_consult", "駐輪場\x85どこ\u2028ですか\x00")
+    assert out is not None
+    assert yaml.safe_load(out)["topics"][0]["examples"] == ["駐輪場どこ ですか"]

@@ -25,7 +25,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[SqliteLogStore]:
-    s = SqliteLogStore(tmp_path / "log.sqlite3")
+    s = SqliteLogStore(tmp_path / "log.sqlite3", clock=lambda: NOW)
     yield s
     await s.close()
 

@@ -19,7 +19,7 @@ T0 = datetime(2025, 1, 6, 9, 41, 27, tzinfo=UTC)
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[SqliteLogStore]:
-    s = SqliteLogStore(tmp_path / "nested" / "log.sqlite3", retention_days=90)
+    s = SqliteLogStore(tmp_path / "nested" / "log.sqlite3", retention_days=90, clock=lambda: T0)
     yield s
     await s.close()
 
@@ -116,7 +116,7 @@ async def test_migrates_a_version_1_database_keeping_its_rows(tmp_path: Path) ->
     conn = sqlite3.connect(path)
     conn.executescript(V1_SCHEMA)
     conn.close()
-    store = SqliteLogStore(path)
+    store = SqliteLogStore(path, clock=lambda: T0)  # V1_SCHEMA's row is from early 2025
     try:
         (row,) = await store.unmatched()
         assert (row.text, row.review) == ("駐輪場はどこ", "未対応")
@@ -156,7 +156,7 @@ async def test_unusable_path_raises_storage_error_in_plain_words(tmp_path: Path)
 
 
 async def test_locked_database_raises_and_recovers(tmp_path: Path) -> None:
-    store = SqliteLogStore(tmp_path / "log.sqlite3", busy_timeout=0.05)
+    store = SqliteLogStore(tmp_path / "log.sqlite3", busy_timeout=0.05, clock=lambda: T0)
     await store.record([unmatched("最初")])
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
