@@ -25,6 +25,7 @@ from bot.text import Analyzer
 logger = logging.getLogger(__name__)
 
 Level = Literal["crisis", "hint", "none"]
+KEEP_CACHED_MODELS = 4
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,10 @@ def load_model(intents: Intents, analyzer: Analyzer) -> CrisisModel:
     model = fit_model(samples, analyzer)
     try:
         model.save(path)
+        # Models of earlier data are rarely read again; keep a few (a staff copy, a rollback), not all.
+        cached = sorted(path.parent.glob("crisis-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in cached[KEEP_CACHED_MODELS:]:
+            stale.unlink(missing_ok=True)
     except OSError as exc:  # a read-only home: train again next start, but keep working
         logger.warning("crisis model cache not written (%s); it will be trained again next start", exc.strerror)
     return model

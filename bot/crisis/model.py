@@ -19,6 +19,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from importlib import metadata
 from itertools import pairwise
 from pathlib import Path
 
@@ -167,10 +168,18 @@ class CrisisModel:
 
 def training_key(samples: Sequence[tuple[str, str]]) -> str:
     """A digest of everything a trained model depends on: the data, the features, the settings."""
-    digest = hashlib.sha256(f"v{FEATURE_VERSION} C{REGULARISATION_C}".encode())
+    settings = f"v{FEATURE_VERSION} C{REGULARISATION_C} K{KIND_C} F{MIN_FREQUENCY} {_library_version()}"
+    digest = hashlib.sha256(settings.encode())
     for text, label in samples:
         digest.update(f"\x1e{label}\x1f{text}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
+
+
+def _library_version() -> str:
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def cache_dir() -> Path:
