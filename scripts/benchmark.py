@@ -210,6 +210,11 @@ def telegram_throughput(updates: int, chats: int) -> dict[str, Any]:
     return asyncio.run(measure_throughput(updates=updates, chats=chats))
 
 
+def pct(rates: dict[str, float], kind: str) -> str:
+    """A pass rate, or a dash where the set has no case of that kind (the FAQ sets have no crisis)."""
+    return f"{rates[kind]:.1%}" if kind in rates else "–"
+
+
 def table(results: dict[str, Any]) -> str:
     acc = results["engines"]
     lines = [
@@ -225,8 +230,8 @@ def table(results: dict[str, Any]) -> str:
             rates = e["pass_rates"]
             lat = acc[engine]["latency_ms"]
             lines.append(
-                f"| {engine} | {name} | {rates.get('answer', 0):.1%} | {rates.get('no_match', 0):.1%} | "
-                f"{rates.get('crisis', 0):.1%} | {e['clarify_rate']:.1%} | {e['false_crisis_rate']:.1%} | "
+                f"| {engine} | {name} | {pct(rates, 'answer')} | {pct(rates, 'no_match')} | "
+                f"{pct(rates, 'crisis')} | {e['clarify_rate']:.1%} | {e['false_crisis_rate']:.1%} | "
                 f"{lat['median']:.2f} | {lat['p99']:.2f} |"
             )
     floor = acc["sudachi_only"]["latency_ms"]
