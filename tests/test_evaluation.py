@@ -16,6 +16,8 @@ from tests.conftest import DATA_DIR
 
 DEV = DATA_DIR / "tests" / "data" / "dev.yaml"
 HOLDOUT = DATA_DIR / "tests" / "data" / "holdout.yaml"
+FAQ_DEV = DATA_DIR / "tests" / "data" / "faq_dev.yaml"
+FAQ_HOLDOUT = DATA_DIR / "eval" / "faq_holdout.yaml"
 
 
 def test_dev_set_is_large_and_varied() -> None:
@@ -43,6 +45,26 @@ def test_pass_rate_floors(assistant: Assistant, path: Path, floors: dict[str, fl
             [f.case.id for f in report.failures],
         )
     assert report.false_crisis_rate <= 0.01
+
+
+def test_faq_sets_are_labelled_by_the_cities_categories() -> None:
+    """Real questions from other cities' FAQ pages, each with its category and page, split in two."""
+    for path in (FAQ_DEV, FAQ_HOLDOUT):
+        cases = load_cases(path)
+        assert len(cases) >= 25 and {c.kind for c in cases} == {"answer", "no_match"}
+        assert all(c.register for c in cases)  # the publishing city's own category
+        assert all(c.expect_any for c in cases if c.kind == "answer")
+        assert path.read_text(encoding="utf-8").count("# ") >= len(cases)  # one page address per case
+    dev_q = {c.q for c in load_cases(FAQ_DEV)}
+    assert not dev_q & {c.q for c in load_cases(FAQ_HOLDOUT)}
+
+
+def test_faq_dev_floors(assistant: Assistant) -> None:
+    """The issue's bar: welfare questions answered with a fitting window, other city business declined."""
+    report = run_cases(assistant, load_cases(FAQ_DEV))
+    assert report.pass_rates["answer"] >= 0.90, [f.case.q for f in report.failures]
+    assert report.pass_rates["no_match"] >= 0.95, [f.case.q for f in report.failures]
+    assert report.false_crisis_rate == 0.0
 
 
 def _reply(status: str, text: str) -> Reply:
