@@ -14,7 +14,6 @@ from bot.crisis_intents import CRISIS_KINDS
 from bot.knowledge import Knowledge, Window
 
 POLICE, FIRE = "police_110", "fire_119"
-EMERGENCY_LINES = (POLICE, FIRE)
 EMERGENCY_PHONES = {POLICE: "110", FIRE: "119"}
 LISTENING_KIND = "general"  # the hotline kind for any worry; the safety net takes one open 24 hours
 ALWAYS_OPEN = "24時間"

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 Level = Literal["crisis", "hint", "none"]
 KEEP_CACHED_MODELS = 4
+TERM, SIGNAL = "term:", "signal:"
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,12 @@ class CrisisDetector:
         self, intents: Intents, model: CrisisModel, analyzer: Analyzer, thresholds: Thresholds = THRESHOLDS
     ) -> None:
         self._analyzer = analyzer
-        self._terms = PhraseMatcher({k.kind: k.terms for k in intents.crisis}, intents.crisis_allow, analyzer)
+        # Terms and pattern signals in one matcher, so a message's dictionary forms and reading are built
+        # and scanned once: a group is "term:<kind>" or "signal:<name>".
+        groups = {f"{TERM}{k.kind}": k.terms for k in intents.crisis}
+        groups.update({f"{SIGNAL}{name}": phrases for name, phrases in intents.crisis_signals.items()})
+        self._phrases = PhraseMatcher(groups, intents.crisis_allow, analyzer)
         self._unless = {k.kind: tuple(analyzer.analyse(u).normalized for u in k.unless) for k in intents.crisis}
-        self._signals = PhraseMatcher(intents.crisis_signals, intents.crisis_allow, analyzer)
         self._patterns = intents.crisis_patterns
         self.model = model
         self.thresholds = thresholds
@@ -99,13 +103,12 @@ class CrisisDetector:
         analysis = self._analyzer.analyse(text)
         if not analysis.normalized:
             return None
-        found = {
-            kind
-            for kind in self._terms.find(analysis)
-            if not any(u in analysis.normalized for u in self._unless.get(kind, ()))  # 「ゲームで殺された」
-        }
+        phrases = self._phrases.find(analysis)
+        kinds = [group[len(TERM) :] for group in phrases if group.startswith(TERM)]
+        # A kind's story context cancels it: 「ゲームで殺された」.
+        found = {k for k in kinds if not any(u in analysis.normalized for u in self._unless.get(k, ()))}
         layer = "term" if found else ""
-        signals = self._signals.find(analysis) if self._patterns else {}
+        signals = {group[len(SIGNAL) :] for group in phrases if group.startswith(SIGNAL)}
         for pattern in self._patterns:
             if pattern.kind not in found and all(s in signals for s in pattern.signals):
                 found.add(pattern.kind)
