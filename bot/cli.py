@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.assistant import ENGINES, Assistant, build_assistant
 from bot.config import ConfigError, Settings
+from bot.core.assistant import ENGINES, Assistant, build_assistant
+from bot.data.problems import DataError
+from bot.language.text import clean
 from bot.logsafety import LEVELS, setup_logging
-from bot.problems import DataError
 from bot.stdio import LineReader, silence_closed_stdout, stdin_lines, use_utf8_output
-from bot.text import clean
 
 # 128 + SIGPIPE: what a shell reports for any tool whose reader closed the pipe (`… | head`).
 EXIT_CLOSED_PIPE = 141
@@ -64,7 +64,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.kbcheck import check_data
+    from bot.data.check import check_data
 
     problems = check_data(settings.data_dir)
     if problems:
@@ -77,7 +77,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import format_report, load_cases, run_cases
+    from bot.review.evaluation import format_report, load_cases, run_cases
 
     report = run_cases(_assistant(settings, args.engine), load_cases(Path(args.file)))
     if args.json:
@@ -88,13 +88,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.handlers.console import run_console
 
     return run_console(_assistant(settings, "main"), settings)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram import run_bot
+    from bot.handlers.telegram.app import run_bot
 
     return run_bot(
         settings,

@@ -31,17 +31,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import ENGINES, build_assistant  # noqa: E402
-from bot.evaluation import load_cases, run_cases  # noqa: E402
-from bot.kbcheck import load_data  # noqa: E402
-from bot.text import analyzer  # noqa: E402
+from bot.core.assistant import ENGINES, build_assistant  # noqa: E402
+from bot.data.check import load_data  # noqa: E402
+from bot.language.text import analyzer  # noqa: E402
+from bot.review.evaluation import load_cases, run_cases  # noqa: E402
 
 SETS = {
-    "dev": ROOT / "tests" / "data" / "dev.yaml",
-    "holdout": ROOT / "tests" / "data" / "holdout.yaml",
+    "dev": ROOT / "eval" / "dev.yaml",
+    "holdout": ROOT / "eval" / "holdout.yaml",
     # Real questions from other cities' FAQ pages; `register` holds the publishing city's category.
     # faq_dev may be tuned on; faq_holdout is only measured (split made before any tuning).
-    "faq_dev": ROOT / "tests" / "data" / "faq_dev.yaml",
+    "faq_dev": ROOT / "eval" / "faq_dev.yaml",
     "faq_holdout": ROOT / "eval" / "faq_holdout.yaml",
 }
 FAQ_SETS = ("faq_dev", "faq_holdout")  # reported per category too
@@ -166,7 +166,7 @@ def latency(call: Callable[[str], object], questions: list[str]) -> dict[str, fl
 COLD_START = """
 import resource, sys, time, json
 t0 = float(sys.argv[1])
-from bot.assistant import build_assistant
+from bot.core.assistant import build_assistant
 from bot.config import Settings
 reply = build_assistant(Settings.from_env().data_dir).reply("母が認知症かもしれない")
 first = time.time() - t0

@@ -6,7 +6,7 @@ Each fold trains the model without one author's messages (and a share of the ord
 and reads what was held out with the whole detector (terms, patterns, model): that is how the check
 meets a writer it has never read. False alarms on ordinary questions are measured on the non-crisis
 cases of the dev set, with the model trained on everything. The holdout sets are never read here.
-Copy the chosen values into THRESHOLDS in bot/crisis/detector.py.
+Copy the chosen values into THRESHOLDS in bot/core/crisis/detector.py.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis.detector import CrisisDetector, Evidence, Thresholds, fit_model, training_samples  # noqa: E402
-from bot.crisis_intents import NOT_CRISIS  # noqa: E402
-from bot.evaluation import load_cases  # noqa: E402
-from bot.kbcheck import load_data  # noqa: E402
-from bot.text import analyzer  # noqa: E402
+from bot.core.crisis.detector import CrisisDetector, Evidence, Thresholds, fit_model, training_samples  # noqa: E402
+from bot.data.check import load_data  # noqa: E402
+from bot.data.crisis_intents import NOT_CRISIS  # noqa: E402
+from bot.language.text import analyzer  # noqa: E402
+from bot.review.evaluation import load_cases  # noqa: E402
 
-DEV = ROOT / "tests" / "data" / "dev.yaml"
+DEV = ROOT / "eval" / "dev.yaml"
 CRISIS_AT = (0.4, 0.5, 0.6, 0.7)
 HINT_AT = (0.1, 0.15, 0.2, 0.3)
 VETO_BELOW = (0.0, 0.1)

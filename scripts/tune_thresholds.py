@@ -1,6 +1,6 @@
 """Grid-search an engine's decision thresholds on the labelled dev set and print the best few.
 
-    python scripts/tune_thresholds.py [--engine main|bm25|fuzzy] [--cases tests/data/dev.yaml]
+    python scripts/tune_thresholds.py [--engine main|bm25|fuzzy] [--cases eval/dev.yaml]
 
 Rankings are computed once per case; only the cheap decision step is repeated per grid point.
 The objective is the mean of the answer and no_match pass rates (crisis does not depend on
@@ -13,10 +13,10 @@ import argparse
 import itertools
 from pathlib import Path
 
-from bot.assistant import build_assistant
 from bot.config import PROJECT_ROOT
-from bot.evaluation import load_cases, passes
-from bot.matching import Thresholds, decide
+from bot.core.assistant import build_assistant
+from bot.matching.decision import Thresholds, decide
+from bot.review.evaluation import load_cases, passes
 
 
 def frange(start: float, stop: float, step: float) -> list[float]:
@@ -27,7 +27,7 @@ def frange(start: float, stop: float, step: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", default="main")
-    parser.add_argument("--cases", default=str(PROJECT_ROOT / "tests" / "data" / "dev.yaml"))
+    parser.add_argument("--cases", default=str(PROJECT_ROOT / "eval" / "dev.yaml"))
     args = parser.parse_args()
 
     assistant = build_assistant(PROJECT_ROOT, args.engine)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, build_assistant
 from bot.config import PROJECT_ROOT
-from bot.kbcheck import AssistantData, load_data
+from bot.core.assistant import Assistant, build_assistant
+from bot.data.check import AssistantData, load_data
 
 DATA_DIR = PROJECT_ROOT
 FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"

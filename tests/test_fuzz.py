@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from bot.assistant import Assistant
 from bot.cli import main
-from bot.dialogue import Dialogue, State
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
 
 INPUTS = 100_000
 SEED = 9

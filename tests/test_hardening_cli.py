@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
 from bot.storage.masking import mask
 
 SHIFT_JIS = "母の物忘れが心配です"
@@ -76,7 +76,7 @@ def test_question_argument_with_invalid_bytes_is_answered() -> None:
     assert json.loads(out.stdout)["status"] == "crisis"
 
 
-@pytest.mark.parametrize("command", ["kb check", "ask 母の物忘れ", "review stats", "eval tests/data/dev.yaml"])
+@pytest.mark.parametrize("command", ["kb check", "ask 母の物忘れ", "review stats", "eval eval/dev.yaml"])
 def test_a_closed_pipe_prints_no_traceback(command: str, tmp_path: Path) -> None:
     # `true` exits without reading: every write of the command meets a closed pipe.
     shell = f"{sys.executable} -m bot.cli {command} | true"

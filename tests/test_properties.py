@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.assistant import Assistant
-from bot.kbcheck import check_data
-from bot.reply import Reply
+from bot.core.assistant import Assistant
+from bot.core.reply import Reply
+from bot.data.check import check_data
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}

@@ -16,8 +16,8 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
+from bot.language.text import analyzer
 from bot.storage.base import DONE, IN_PROGRESS, OPEN, LogStore, ReviewStatus, UnmatchedRow
-from bot.text import analyzer
 
 SIMILARITY = 80  # rapidfuzz token_set_ratio over content words, 0–100
 

@@ -21,9 +21,9 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.config import PROJECT_ROOT
-from bot.text import normalize, strip_invisible
+from bot.language.text import normalize, strip_invisible
 
-DEV_SET = PROJECT_ROOT / "tests" / "data" / "dev.yaml"
+DEV_SET = PROJECT_ROOT / "eval" / "dev.yaml"
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"
 PROMOTED_HEADER = (
     "# 職員が `kodaira-bot review promote` で追加した例文です（住民の質問をマスクしたもの）。\n"
@@ -45,22 +45,22 @@ class PromoteResult:
 
 
 def real_check(data_dir: Path) -> Sequence[object]:
-    from bot.kbcheck import check_data
+    from bot.data.check import check_data
 
     return check_data(data_dir)
 
 
 def real_pass_rates(cases: Path, data_dir: Path) -> Mapping[str, float]:
-    from bot.evaluation import evaluate
+    from bot.review.evaluation import evaluate
 
     return evaluate(cases, "main", data_dir=data_dir).pass_rates
 
 
 def topic_file(data_dir: Path, topic: str) -> Path | None:
     """The intents file that holds `topic`, or promoted.yaml when only knowledge/ knows the card."""
-    from bot.intents import load_intents
-    from bot.knowledge import load_knowledge
-    from bot.problems import ProblemLog
+    from bot.data import load_knowledge
+    from bot.data.intents import load_intents
+    from bot.data.problems import ProblemLog
 
     log = ProblemLog(data_dir)  # tolerant: a broken file elsewhere must not hide the topic
     found = load_intents(data_dir / "intents", log).example_files.get(topic)

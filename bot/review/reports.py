@@ -38,8 +38,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def load_titles(data_dir: Path) -> dict[str, str]:
     """Card titles and town names by id, so staff read 認知症・物忘れの相談 rather than an id."""
-    from bot.knowledge import load_knowledge
-    from bot.problems import ProblemLog
+    from bot.data import load_knowledge
+    from bot.data.problems import ProblemLog
 
     try:
         knowledge = load_knowledge(data_dir / "knowledge", ProblemLog(data_dir))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.storage.base import LogStore, Record, StorageError
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.language.text import strip_invisible
 from bot.storage.names import NAME, mask_names
-from bot.text import strip_invisible
 
 PHONE = "[電話番号]"
 EMAIL = "[メール]"

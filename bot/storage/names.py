@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from bot.text import Token, analyzer, to_katakana
+from bot.language.text import Token, analyzer, to_katakana
 
 NAME = "[名前]"
 _NAME_TAG = re.compile(re.escape(NAME))

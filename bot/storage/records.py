@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.storage.base import Record, floor_hour
 from bot.storage.masking import mask
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import TOKEN, Harness, serving, settings_for
 

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.assistant import Assistant
 from bot.config import Settings
-from bot.handlers.session import App
+from bot.core.assistant import Assistant
+from bot.handlers.telegram.app import build_application
+from bot.handlers.telegram.lifecycle import STOP_GRACE, running
+from bot.handlers.telegram.session import App
 from bot.storage import EventLogger
-from bot.telegram import build_application
-from bot.telegram_lifecycle import STOP_GRACE, running
 from tests.e2e.botapi_double import BotApiDouble, Call
 from tests.e2e.updates import callback_update, text_update
 
 if TYPE_CHECKING:
-    from bot.telegram import Delivery
+    from bot.handlers.telegram.app import Delivery
 
 TOKEN = "123456789:AAHk-Secret_TestToken-q9ZxYw8VvUu7"
 STAFF_ID = 4242

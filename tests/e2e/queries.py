@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
 
-DEV_SET = Path(__file__).resolve().parent.parent / "data" / "dev.yaml"
+DEV_SET = Path(__file__).resolve().parent.parent.parent / "eval" / "dev.yaml"
 
 
 @cache

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
-from bot.handlers.errors import APOLOGY
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
+from bot.handlers.telegram.app import MAX_IN_HAND
+from bot.handlers.telegram.errors import APOLOGY
+from bot.handlers.telegram.intake import Intake
 from bot.storage import EventLogger
-from bot.telegram import MAX_IN_HAND
-from bot.telegram_intake import Intake
 from tests.diskfull import CappedStore, fill_up
 from tests.e2e.botapi_double import BotApiDouble, Call
 from tests.e2e.harness import Harness, serving, settings_for
@@ -61,7 +61,7 @@ async def test_429s_are_honoured_until_the_reply_is_delivered(bot: Harness) -> N
 async def test_429s_past_the_total_wait_get_the_apology(
     double: BotApiDouble, assistant: Assistant, tmp_path: Path
 ) -> None:
-    from bot.telegram import Delivery
+    from bot.handlers.telegram.app import Delivery
 
     settings = settings_for(double, tmp_path)
     async with serving(double, assistant, settings, delivery=Delivery(rate_limit_budget=1.5)) as bot:
@@ -97,7 +97,7 @@ async def test_5xx_are_retried_with_a_growing_pause(bot: Harness) -> None:
 async def test_a_lost_reply_gets_an_apology_and_the_bot_goes_on(
     double: BotApiDouble, assistant: Assistant, tmp_path: Path
 ) -> None:
-    from bot.telegram import Delivery
+    from bot.handlers.telegram.app import Delivery
 
     settings = settings_for(double, tmp_path)
     async with serving(double, assistant, settings, delivery=Delivery(fault_budget=1.0)) as bot:

@@ -3,8 +3,8 @@ the guardianship self-check, cancel, crisis in the middle, forged and stale butt
 
 from __future__ import annotations
 
-from bot.assistant import Assistant
-from bot.dialogue import ASK_TOPIC, ASK_TOWN, GREETING, HELP, MENU, PRIVACY, STALE
+from bot.core.assistant import Assistant
+from bot.core.dialogue import ASK_TOPIC, ASK_TOWN, GREETING, HELP, MENU, PRIVACY, STALE
 from tests.e2e.harness import Harness
 from tests.e2e.queries import query_with
 

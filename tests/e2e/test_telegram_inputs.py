@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
-from bot.handlers.other import EDITED
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
+from bot.handlers.telegram.media import EDITED
 from tests.e2e.harness import Harness
 from tests.e2e.queries import query_with
 from tests.e2e.updates import NON_TEXT, OLD_POLL, callback_update, message, text_update

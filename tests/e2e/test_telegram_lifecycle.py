@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
 from tests.e2e.botapi_double import BotApiDouble, Call
 from tests.e2e.harness import TOKEN, serving, settings_for
 from tests.e2e.process import BotProcess, clean_env

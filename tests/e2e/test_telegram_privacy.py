@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import TOKEN, Harness, serving, settings_for
 from tests.e2e.updates import NON_TEXT, message, text_update

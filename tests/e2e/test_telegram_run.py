@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
+from bot.handlers.telegram.app import build_application
+from bot.handlers.telegram.lifecycle import WebhookConfig, running
+from bot.handlers.telegram.logging import REDACTOR
 from bot.storage import EventLogger
-from bot.telegram import build_application
-from bot.telegram_lifecycle import WebhookConfig, running
-from bot.telegram_logging import REDACTOR
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import TOKEN, Harness, settings_for
 from tests.e2e.process import clean_env, command

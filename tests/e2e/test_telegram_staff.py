@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.dialogue import Dialogue, State
+from bot.core.assistant import Assistant
+from bot.core.dialogue import Dialogue, State
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import STAFF_ID, Harness, serving, settings_for
 

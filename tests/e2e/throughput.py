@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.assistant import Assistant, build_assistant
 from bot.config import PROJECT_ROOT
-from bot.dialogue import Dialogue, State, Turn
+from bot.core.assistant import Assistant, build_assistant
+from bot.core.dialogue import Dialogue, State, Turn
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import TOKEN, Harness, serving, settings_for
 from tests.e2e.updates import text_update

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.events import LogEvent
-from bot.intents import load_intents
-from bot.problems import ProblemLog
+from bot.core.events import LogEvent
+from bot.data.intents import load_intents
+from bot.data.problems import ProblemLog
 from bot.review.cli import add_review_parser, run_review
 from bot.review.promote import promote_example
 from bot.storage.records import to_record

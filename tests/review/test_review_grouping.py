@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.review.grouping import find_group, group_rows, load_groups
 from bot.storage.base import DONE, IN_PROGRESS, UnmatchedRow
 from bot.storage.records import to_record

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.intents import load_intents
-from bot.kbcheck import check_data
-from bot.knowledge import load_knowledge
-from bot.problems import ProblemLog
+from bot.data import load_knowledge
+from bot.data.check import check_data
+from bot.data.intents import load_intents
+from bot.data.problems import ProblemLog
 from bot.review.promote import DEV_SET, PROMOTED_FILE, add_example, promote_example
 
 EXAMPLE = "駐輪場の場所を教えてほしいと[名前]さんが言っている"

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.review.reports import export_csv, safe_cell, stats_csv, stats_png, stats_text, unmatched_text
 from bot.review.stats import shown
 from bot.storage.base import Record

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.storage.base import Record
 from bot.storage.eventlog import EventLogger, LoggerStats
 from bot.storage.sqlite import SqliteLogStore

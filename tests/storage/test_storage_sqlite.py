@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.events import LogEvent
+from bot.core.events import LogEvent
 from bot.storage.base import DONE, Record, StorageError
 from bot.storage.records import to_record
 from bot.storage.sqlite import SCHEMA_VERSION, SqliteLogStore

@@ -1,0 +1,1 @@
+"""The channel-free core: crisis check, towns, replies, the assistant and the dialogue."""

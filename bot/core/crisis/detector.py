@@ -1,0 +1,163 @@
+"""The crisis check: runs before any matching, on every text a resident sends.
+
+Three layers, any of which can raise the alarm:
+- terms: phrases that say it outright (死にたい, 夫に殴られている), with an allow-list of everyday
+  phrases (死ぬほど忙しい) and per-kind story contexts (ゲーム) that cancel them;
+- patterns: signals that together say it (a method and a time: 今から + 飛び降り);
+- the learned model: a classifier trained on the labelled corpus, for everything said another way.
+A model score that is high but not decisive is a hint: the question is answered as usual, with the
+emergency line first. So is a term in a text the model finds clearly safe (a past, resolved event).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.crisis.model import CrisisModel, Score, cache_dir, features, training_key
+from bot.core.crisis.terms import PhraseMatcher
+from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS
+from bot.data.intents import Intents
+from bot.language.text import Analyzer
+
+logger = logging.getLogger(__name__)
+
+Level = Literal["crisis", "hint", "none"]
+KEEP_CACHED_MODELS = 4
+TERM, SIGNAL = "term:", "signal:"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Model probabilities, chosen by cross-validation by author (scripts/tune_crisis.py)."""
+
+    crisis_at: float = 0.6  # from here the model alone gives the crisis reply
+    hint_at: float = 0.15  # from here the answer carries the emergency line first
+    # A term or pattern found in a text the model finds clearly safe (「昔、死にたいと思ったこともある
+    # けれど今は元気」) gives the emergency line first instead of the crisis reply.
+    veto_below: float = 0.1
+
+
+THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class CrisisAssessment:
+    level: Level
+    kinds: tuple[str, ...] = ()  # most urgent first, in the order of CRISIS_KINDS
+    score: float = 0.0  # the learned model's probability of a crisis
+    layer: str = ""  # which layer decided: term, pattern or model
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.level == "crisis"
+
+
+NO_CRISIS = CrisisAssessment("none")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What each layer found in one text, before any threshold is applied."""
+
+    rule_kinds: frozenset[str]  # kinds found by terms and patterns
+    rule_layer: str  # "term" or "pattern" (the first that found one), or ""
+    score: Score
+
+    def decide(self, thresholds: Thresholds = THRESHOLDS) -> CrisisAssessment:
+        score = self.score
+        by_model = score.crisis >= thresholds.crisis_at
+        by_rules = bool(self.rule_kinds) and score.crisis >= thresholds.veto_below
+        if by_rules or by_model:
+            kinds = set(self.rule_kinds) | ({score.kind} if by_model else set())
+            return CrisisAssessment("crisis", _ordered(kinds), score.crisis, self.rule_layer if by_rules else "model")
+        if self.rule_kinds or score.crisis >= thresholds.hint_at:
+            kinds = set(self.rule_kinds) or {score.kind}
+            return CrisisAssessment("hint", _ordered(kinds), score.crisis, self.rule_layer or "model")
+        return CrisisAssessment("none", (), score.crisis)
+
+
+def _ordered(kinds: set[str]) -> tuple[str, ...]:
+    return tuple(k for k in CRISIS_KINDS if k in kinds)
+
+
+class CrisisDetector:
+    def __init__(
+        self, intents: Intents, model: CrisisModel, analyzer: Analyzer, thresholds: Thresholds = THRESHOLDS
+    ) -> None:
+        self._analyzer = analyzer
+        # Terms and pattern signals in one matcher, so a message's dictionary forms and reading are built
+        # and scanned once: a group is "term:<kind>" or "signal:<name>".
+        groups = {f"{TERM}{k.kind}": k.terms for k in intents.crisis}
+        groups.update({f"{SIGNAL}{name}": phrases for name, phrases in intents.crisis_signals.items()})
+        self._phrases = PhraseMatcher(groups, intents.crisis_allow, analyzer)
+        self._unless = {k.kind: tuple(analyzer.analyse(u).normalized for u in k.unless) for k in intents.crisis}
+        self._patterns = intents.crisis_patterns
+        self.model = model
+        self.thresholds = thresholds
+
+    def evidence(self, text: str) -> Evidence | None:
+        """Every layer's finding; None for a text with nothing to read."""
+        analysis = self._analyzer.analyse(text)
+        if not analysis.normalized:
+            return None
+        phrases = self._phrases.find(analysis)
+        kinds = [group[len(TERM) :] for group in phrases if group.startswith(TERM)]
+        # A kind's story context cancels it: 「ゲームで殺された」.
+        found = {k for k in kinds if not any(u in analysis.normalized for u in self._unless.get(k, ()))}
+        layer = "term" if found else ""
+        signals = {group[len(SIGNAL) :] for group in phrases if group.startswith(SIGNAL)}
+        for pattern in self._patterns:
+            if pattern.kind not in found and all(s in signals for s in pattern.signals):
+                found.add(pattern.kind)
+                layer = layer or "pattern"
+        return Evidence(frozenset(found), layer, self.model.score(analysis))
+
+    def assess(self, text: str) -> CrisisAssessment:
+        evidence = self.evidence(text)
+        return evidence.decide(self.thresholds) if evidence is not None else NO_CRISIS
+
+
+def training_samples(intents: Intents) -> list[tuple[str, str]]:
+    """(text, label) pairs: the corpus, each kind's terms, and every ordinary phrasing as NOT_CRISIS."""
+    samples = [(m.q, m.crisis) for m in intents.crisis_corpus]
+    samples += [(term, k.kind) for k in intents.crisis for term in k.terms]
+    ordinary = [e for phrases in intents.examples.values() for e in phrases]
+    ordinary += [*intents.out_of_scope, *intents.crisis_allow]
+    ordinary += [p for talk in intents.smalltalk for p in talk.phrases]
+    samples += [(text, NOT_CRISIS) for text in ordinary]
+    return samples
+
+
+def fit_model(samples: Sequence[tuple[str, str]], analyzer: Analyzer) -> CrisisModel:
+    featured = []
+    for text, label in samples:
+        analysis = analyzer.analyse(text)
+        featured.append((features(analysis.normalized, analysis.tokens), label))
+    return CrisisModel.train(featured)
+
+
+def load_model(intents: Intents, analyzer: Analyzer) -> CrisisModel:
+    """The model for this data: from the cache when the data is unchanged, else trained and cached."""
+    samples = training_samples(intents)
+    path = cache_dir() / f"crisis-{training_key(samples)}.npz"
+    try:
+        return CrisisModel.load(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    model = fit_model(samples, analyzer)
+    try:
+        model.save(path)
+        # Models of earlier data are rarely read again; keep a few (a staff copy, a rollback), not all.
+        cached = sorted(path.parent.glob("crisis-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in cached[KEEP_CACHED_MODELS:]:
+            stale.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only home: train again next start, but keep working
+        logger.warning("crisis model cache not written (%s); it will be trained again next start", exc.strerror)
+    return model
+
+
+def build_detector(intents: Intents, analyzer: Analyzer) -> CrisisDetector:
+    return CrisisDetector(intents, load_model(intents, analyzer), analyzer)

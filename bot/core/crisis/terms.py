@@ -1,0 +1,110 @@
+"""Phrase groups found in a resident's text: the crisis terms and the signals the patterns combine.
+
+A phrase is looked for in the normalized text, in its dictionary forms and in its kana reading
+(しにたい, シニタイ and 死にたい are one phrase; 殴られています matches 殴られている). Allow-listed everyday
+phrases (死ぬほど忙しい) are blanked out first, so a phrase inside them does not count, while a real one
+elsewhere in the same message still does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.language.text import Analysis, Analyzer, Token
+
+MIN_READING_MATCH = 4  # shorter readings collide with ordinary words too often
+# A phrase this long (in kana) is specific enough to match even when the text's word goes on past it:
+# 夫に首を絞め inside おっとにくびをしめられた, where Sudachi splits しめら|れ differently.
+OPEN_END_READING = 7
+# Colloquial contractions whose lemma differs from the full form: 殴られてる = 殴られている.
+_LEMMA_VARIANTS = {"てる": "て居る", "とる": "て居る", "ちゃう": "て仕舞う", "じゃう": "て仕舞う"}
+
+
+def _lemma_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
+    """The text as dictionary forms, so 殴られています matches the phrase 殴られている."""
+    out, starts = "", set()
+    for tok in tokens:
+        if tok.pos in ("補助記号", "空白"):
+            continue
+        starts.add(len(out))
+        out += _LEMMA_VARIANTS.get(tok.lemma, tok.lemma)
+    return out, starts
+
+
+def _reading_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
+    out, starts = "", set()
+    for tok in tokens:
+        starts.add(len(out))
+        out += tok.reading
+    return out, starts
+
+
+def _alternation(phrases: list[str]) -> re.Pattern[str] | None:
+    phrases = sorted({p for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, phrases))) if phrases else None
+
+
+def _blank(pattern: re.Pattern[str] | None, text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text) if pattern else text
+
+
+class PhraseMatcher:
+    """Which named groups of phrases occur in a text (each group: its first phrase found)."""
+
+    def __init__(self, groups: Mapping[str, tuple[str, ...]], allow: tuple[str, ...], analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
+        # Three views of each phrase: as written, as dictionary forms, as kana. A phrase may serve
+        # several groups (今から is both a time word and part of a plan), so a key maps to a list.
+        self._views: list[dict[str, list[str]]] = [{}, {}, {}]
+        for group, phrases in groups.items():
+            for phrase in phrases:
+                analysed = analyzer.analyse(phrase)
+                keys = (analysed.normalized, _lemma_string(analysed.tokens)[0], _reading_string(analysed.tokens)[0])
+                for view, key in zip(self._views, keys, strict=True):
+                    long_enough = view is not self._views[2] or len(key) >= MIN_READING_MATCH
+                    if key and long_enough and group not in view.setdefault(key, []):
+                        view[key].append(group)
+        allowed = [analyzer.analyse(a) for a in allow]
+        self._allow = [
+            _alternation([a.normalized for a in allowed]),
+            _alternation([_lemma_string(a.tokens)[0] for a in allowed]),
+            _alternation([_reading_string(a.tokens)[0] for a in allowed]),
+        ]
+        self._phrases = [_alternation(list(view)) for view in self._views]
+        self._lengths = sorted({len(k) for view in self._views[1:] for k in view}, reverse=True)
+
+    def find(self, analysis: Analysis) -> dict[str, str]:
+        """Group → the first phrase of it found in the analysed text."""
+        if not analysis.normalized:
+            return {}
+        lemmas, lemma_starts = _lemma_string(analysis.tokens)
+        reading, reading_starts = _reading_string(analysis.tokens)
+        views = (
+            (analysis.normalized, None),  # the written form matches anywhere
+            (lemmas, lemma_starts),  # the others only on whole words:
+            (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
+        )
+        found: dict[str, str] = {}
+        for (string, starts), phrases, allow, table in zip(views, self._phrases, self._allow, self._views, strict=True):
+            if phrases is None:
+                continue
+            string = _blank(allow, string)
+            if starts is None:
+                for m in phrases.finditer(string):
+                    for group in table[m.group(0)]:
+                        found.setdefault(group, m.group(0))
+                continue
+            # Every phrase that starts and ends on a word boundary; a longer phrase that fails the
+            # boundary test must not hide a shorter one starting at the same place.
+            ends = starts | {len(string)}
+            open_end = table is self._views[2]
+            for start in sorted(starts):
+                if phrases.match(string, start) is None:
+                    continue  # no phrase starts here: one regex step instead of a look-up per length
+                for length in self._lengths:
+                    key = string[start : start + length]
+                    if key in table and (start + length in ends or (open_end and length >= OPEN_END_READING)):
+                        for group in table[key]:
+                            found.setdefault(group, key)
+        return found

@@ -1,0 +1,110 @@
+"""The emergency lines: the crisis reply per kind, and the safety net on every reply that is not an answer.
+
+Every number comes from knowledge/ (hotlines.yaml, windows.yaml), never from here. What this module
+guarantees instead is that the lines exist: `safety_problems` is part of `kb check` and of every load,
+so a data edit that would leave a resident without 110, 119 or a 24-hour line stops the bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.data import Knowledge, Window
+from bot.data.crisis_intents import CRISIS_KINDS
+
+POLICE, FIRE = "police_110", "fire_119"
+EMERGENCY_PHONES = {POLICE: "110", FIRE: "119"}
+LISTENING_KIND = "general"  # the hotline kind for any worry; the safety net takes one open 24 hours
+ALWAYS_OPEN = "24時間"
+MAX_LINES_PER_KIND = 4  # in a crisis every extra line is in the way
+
+
+@dataclass(frozen=True)
+class CrisisLines:
+    lines: tuple[str, ...]
+    windows: tuple[Window, ...]
+
+
+def _always_open_listener(knowledge: Knowledge) -> Window | None:
+    return next(
+        (
+            w
+            for w in knowledge.windows.values()
+            if w.is_hotline and LISTENING_KIND in w.crisis and w.phone and ALWAYS_OPEN in (w.hours or "")
+        ),
+        None,
+    )
+
+
+def safety_problems(knowledge: Knowledge) -> list[tuple[str, str]]:
+    """(entry, problem) for every way the data would leave a resident in danger without a number."""
+    problems = []
+    for wid, phone in EMERGENCY_PHONES.items():
+        window = knowledge.windows.get(wid)
+        if window is None or window.phone != phone:
+            problems.append((wid, f"the emergency line {phone} must be listed with id {wid} and phone \"{phone}\""))
+    if _always_open_listener(knowledge) is None:
+        problem = f"no hotline for '{LISTENING_KIND}' worries is open {ALWAYS_OPEN}: the safety net needs one"
+        problems.append((LISTENING_KIND, problem))
+    served = {kind for w in knowledge.windows.values() if w.phone for kind in w.crisis}
+    problems += [(kind, "no line with a phone serves this crisis kind") for kind in CRISIS_KINDS if kind not in served]
+    return problems
+
+
+class SafetyLines:
+    """Composes the emergency lines; built once per data load, after `safety_problems` found none."""
+
+    def __init__(self, knowledge: Knowledge, leads: Mapping[str, str]) -> None:
+        self._police = knowledge.windows[POLICE]
+        self._fire = knowledge.windows[FIRE]
+        listener = _always_open_listener(knowledge)
+        assert listener is not None  # guaranteed by safety_problems at load
+        self._listener = listener
+        self._leads = leads
+        # Hotlines before the city's windows, each in file order: the data puts the best line first.
+        ordered = sorted(knowledge.windows.values(), key=lambda w: not w.is_hotline)
+        self._serving = {
+            kind: [w for w in ordered if kind in w.crisis and w.phone] for kind in (*CRISIS_KINDS, LISTENING_KIND)
+        }
+
+    @property
+    def net_windows(self) -> tuple[Window, ...]:
+        return (self._police, self._fire, self._listener)
+
+    def net_line(self, maybe: bool = False) -> str:
+        """One short line for replies that are not answers: 110, 119 and a line open 24 hours.
+
+        `maybe`: the message may be a crisis, so the line stands first and says so.
+        """
+        listener = self._listener
+        return (
+            ("もし いま危険な状態なら、すぐに" if maybe else "いま危険なときは")
+            + f" {self._police.phone}（警察）・{self._fire.phone}（救急）へ。"
+            + f"つらい気持ちは {listener.name} {listener.phone}（{listener.hours}）。"
+        )
+
+    def crisis(self, kinds: tuple[str, ...]) -> CrisisLines:
+        """The crisis reply's body for these kinds (most urgent first); every kind gets its own lines.
+
+        No kind (the menu's 「緊急のとき」) gives the lines for any worry.
+        """
+        kinds = tuple(k for k in kinds if k in self._serving) or (LISTENING_KIND,)
+        chosen: list[Window] = [self._police, self._fire]
+        for kind in kinds:
+            extra = [w for w in self._serving[kind] if w not in chosen]
+            chosen.extend(extra[:MAX_LINES_PER_KIND])
+        if len(chosen) == 2:  # nothing beyond 110 and 119 serves these kinds: a line open 24 hours
+            chosen.append(self._listener)
+        lead = self._leads.get(kinds[0])
+        lines = [
+            *([lead] if lead else []),
+            f"いま危険なときは、すぐに {self._police.phone}（警察）か {self._fire.phone}（救急）に電話してください。",
+            "",
+            "■ いま話を聞いてくれる電話・相談先",
+        ]
+        for w in chosen[2:]:
+            hours = f"（{w.hours}）" if w.hours else ""
+            lines.append(f"・{w.name} {w.phone}{hours}")
+        lines += ["", "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。"]
+        return CrisisLines(tuple(lines), tuple(chosen))

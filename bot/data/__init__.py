@@ -1,0 +1,34 @@
+"""The knowledge base: records of what is true, and their loading from knowledge/ YAML."""
+
+from bot.data.loader import load_knowledge
+from bot.data.records import (
+    Answer,
+    Assignment,
+    Card,
+    CheckResult,
+    Knowledge,
+    MenuCategory,
+    Question,
+    SelfCheck,
+    Town,
+    Window,
+    iter_windows_of,
+)
+from bot.data.yamlio import entries_of, read_yaml
+
+__all__ = [
+    "Answer",
+    "Assignment",
+    "Card",
+    "CheckResult",
+    "Knowledge",
+    "MenuCategory",
+    "Question",
+    "SelfCheck",
+    "Town",
+    "Window",
+    "entries_of",
+    "iter_windows_of",
+    "load_knowledge",
+    "read_yaml",
+]

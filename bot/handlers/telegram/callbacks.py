@@ -1,0 +1,35 @@
+"""Button presses → Dialogue.choose.
+
+The query is always answered; forged or stale data gets the dialogue's polite reply, never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.handlers.telegram.session import Context, deps_of, respond
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def on_callback(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer()  # first, so the button stops spinning whatever happens next
+    except TelegramError as exc:
+        _LOGGER.warning("callback query not answered: %s", type(exc).__name__)
+    # No data (a game button) or data we never sent: the dialogue validates it and says "try again".
+    data = query.data or ""
+    dialogue = deps_of(context).dialogue
+    await respond(update, context, lambda state: dialogue.choose(state, data))
+
+
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    return [CallbackQueryHandler(on_callback)]

@@ -1,0 +1,1 @@
+"""Language: normalisation, the one Sudachi analyser, features and synonyms."""

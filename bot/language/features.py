@@ -1,0 +1,64 @@
+"""Turn a resident's text into weighted matching features.
+
+Three views of the same text, so each kind of mistake is caught by one of them:
+- words: Sudachi lemmas of content words (申立て and 申し立て agree), with compound parts and synonyms,
+  and, lightly weighted, the everyday words of asking (どこ, 相談, 分かる);
+- readings: kana of content words and 3-grams of the whole reading (にんちしょう, 認知賞 → 認知症);
+- characters: kanji/kana bigrams of the surface (robust to odd tokenization and typos).
+"""
+
+from __future__ import annotations
+
+from bot.language.synonyms import SynonymRewriter
+from bot.language.text import Analyzer
+
+# Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
+GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
+
+
+def _is_japanese(ch: str) -> bool:
+    return 0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF
+
+
+def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str]:
+    """n-grams over the joined pieces that touch at least one content piece (or all, if keep_all)."""
+    text = "".join(p for p, _ in pieces)
+    mask = [keep for piece, keep in pieces for _ in piece]
+    return {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or any(mask[i : i + size])}
+
+
+def _kana_only(text: str) -> bool:
+    return not any(0x3400 <= ord(c) <= 0x9FFF for c in text)
+
+
+class FeatureExtractor:
+    def __init__(self, analyzer: Analyzer, rewriter: SynonymRewriter) -> None:
+        self._analyzer = analyzer
+        self._rewriter = rewriter
+
+    def extract(self, text: str) -> frozenset[str]:
+        original = self._analyzer.analyse(text)
+        rewritten_text = self._rewriter.rewrite(original.normalized)
+        rewritten = original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
+        feats: set[str] = set()
+        for analysis in (original, rewritten):
+            for tok in analysis.tokens:
+                if not tok.is_content:
+                    # Question words (どこ, 相談, 窓口) say little next to a topic word, but they are all a
+                    # "where do I ask?" message has: kept, with a small weight.
+                    if tok.is_question_word:
+                        feats.add("s:" + tok.lemma)
+                    continue
+                lemma = self._rewriter.canonical(tok.lemma)
+                feats.add("w:" + lemma)
+                feats.update("w:" + self._rewriter.canonical(p) for p in tok.parts)
+                if len(tok.reading) >= 2:
+                    feats.add("r:" + tok.reading)
+            # Grams made only of particles and question words (〜の相談窓口はどこ) say nothing about
+            # the topic; kana-only text is tokenized unreliably, so there every gram counts.
+            keep_all = _kana_only(analysis.normalized)
+            readings = [(t.reading, t.is_content) for t in analysis.tokens]
+            feats.update("g:" + g for g in _grams(readings, 3, keep_all))
+            surfaces = [(t.surface, t.is_content) for t in analysis.tokens]
+            feats.update("c:" + g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1]))
+        return frozenset(feats)

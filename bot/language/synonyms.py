@@ -1,0 +1,42 @@
+"""Synonym rewriting: residents' words (ボケ, おふくろ, 借金) onto the words the examples use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.data.intents import Synonym
+from bot.language.text import normalize
+
+
+class SynonymRewriter:
+    """Rewrites variants to their canonical word, longest variant first, in one regex pass."""
+
+    def __init__(self, synonyms: Iterable[Synonym]) -> None:
+        table: dict[str, str] = {}
+        canonicals: set[str] = set()
+        for syn in synonyms:
+            canonical = normalize(syn.canonical)
+            canonicals.add(canonical)
+            for variant in syn.variants:
+                key = normalize(variant)
+                # A variant equal to its canonical word, or claimed twice, keeps its first meaning.
+                if key and key != canonical and key not in table:
+                    table[key] = canonical
+        self._table = table
+        # Canonical words map to themselves so a variant inside one (認知 in 認知症) is left alone.
+        self._keep = canonicals - table.keys()
+        if table:
+            alternatives = sorted(table.keys() | self._keep, key=len, reverse=True)
+            self._pattern: re.Pattern[str] | None = re.compile("|".join(map(re.escape, alternatives)))
+        else:
+            self._pattern = None
+
+    def rewrite(self, normalized: str) -> str:
+        """Return the text with every variant replaced by its canonical word."""
+        if self._pattern is None:
+            return normalized
+        return self._pattern.sub(lambda m: self._table.get(m.group(0), m.group(0)), normalized)
+
+    def canonical(self, word: str) -> str:
+        return self._table.get(word, word)

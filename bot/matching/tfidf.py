@@ -1,0 +1,149 @@
+"""The main matcher: nearest examples in a weighted TF-IDF space of words, readings and characters.
+
+Built once from intents/ (examples, synonyms, out-of-scope examples) and from the knowledge cards'
+titles and keywords, so a card staff add to knowledge/ is findable before anyone writes examples.
+A query is scored against every example through an inverted index. A topic's score blends its
+best example's cosine (plus a little for a second agreeing example) with the cosine to the topic's
+centroid, so a long story that touches several of a topic's words still finds it, and one lucky
+phrase counts less than a topic that several examples support.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.data import Knowledge
+from bot.data.intents import Intents
+from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
+from bot.language.synonyms import SynonymRewriter
+from bot.language.text import Analyzer
+from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
+
+SECOND_EXAMPLE_BONUS = 0.15
+# Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
+EXAMPLE_WEIGHT = 0.6
+UNKNOWN_WORD_WEIGHT = 0.8  # share of the rarest known word's weight given to each never-seen word
+# Tuned on eval/dev.yaml with scripts/tune_thresholds.py (see README, "Accuracy").
+MAIN_THRESHOLDS = Thresholds(floor=0.28, sure=0.48, margin=0.04)
+
+
+def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, str]]:
+    """(topic, text) pairs: intents' examples, each card's title and keywords, out-of-scope examples."""
+    pairs: list[tuple[str, str]] = []
+    for topic, examples in intents.examples.items():
+        pairs.extend((topic, e) for e in examples)
+    for card_id, card in knowledge.cards.items():
+        if card.id != card_id:  # a （再掲） alias points at the original card; index it once
+            continue
+        pairs.append((card.id, card.title))
+        pairs.extend((card.id, k) for k in card.keywords)
+    pairs.extend((OUT_OF_SCOPE, e) for e in intents.out_of_scope)
+    return pairs
+
+
+class TfidfMatcher:
+    name = "main"
+
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        analyzer: Analyzer,
+        rewriter: SynonymRewriter,
+        thresholds: Thresholds = MAIN_THRESHOLDS,
+    ) -> None:
+        self.thresholds = thresholds
+        self._extractor = FeatureExtractor(analyzer, rewriter)
+        self._topics: list[str] = []
+        docs: list[frozenset[str]] = []
+        for topic, text in pairs:
+            feats = self._extractor.extract(text)
+            if feats:
+                self._topics.append(topic)
+                docs.append(feats)
+        df: dict[str, int] = defaultdict(int)
+        for feats in docs:
+            for f in feats:
+                df[f] += 1
+        n = len(docs)
+        self._idf = {f: math.log((n + 1) / (c + 1)) + 1.0 for f, c in df.items()}
+        self._max_idf = math.log(n + 1) + 1.0
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, feats in enumerate(docs):
+            weights = {f: self._weight(f) for f in feats}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for f, w in weights.items():
+                self._postings[f].append((index, w / norm))
+        # Each topic's centroid: the sum of its examples' unit vectors, normalized. It rewards a long
+        # message that touches several of a topic's words even when no single example matches well.
+        centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for f, postings in self._postings.items():
+            for index, w in postings:
+                centroid[self._topics[index]][f] += w
+        self._centroid_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for topic, vector in centroid.items():
+            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+            for f, w in vector.items():
+                self._centroid_postings[f].append((topic, w / norm))
+        # Known content words, for correcting a misspelt word the index has never seen.
+        self._vocabulary = sorted({f[2:] for f in self._idf if f.startswith("w:") and len(f) > 3})
+
+    def _weight(self, feature: str) -> float:
+        return GROUP_WEIGHTS[feature[0]] * self._idf.get(feature, 0.0)
+
+    def _corrections(self, feats: frozenset[str]) -> dict[str, str]:
+        """Unknown word features → the known word one edit away (介語 → 介護)."""
+        extra: dict[str, str] = {}
+        for f in feats:
+            if f.startswith("w:") and f not in self._idf and len(f) >= 4:
+                match = process.extractOne(f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1)
+                if match is not None:
+                    extra[f] = "w:" + match[0]
+        return extra
+
+    def rank(self, text: str) -> list[Candidate]:
+        feats = self._extractor.extract(text)
+        corrections = self._corrections(feats)
+        feats = feats | set(corrections.values())
+        weights = {f: self._weight(f) for f in feats if f in self._idf}
+        if not weights:
+            return []
+        # Words no example has ever used still count in the message's length: a question mostly
+        # about something else (駐輪場, 天気) matches less, however well its one known word fits.
+        unknown = [f for f in feats if f.startswith("w:") and f not in self._idf and f not in corrections]
+        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * self._max_idf
+        norm = math.sqrt(sum(w * w for w in weights.values()) + len(unknown) * unknown_weight**2)
+        scores: dict[int, float] = defaultdict(float)
+        for f, w in weights.items():
+            qw = w / norm
+            for index, dw in self._postings[f]:
+                scores[index] += qw * dw
+        best: dict[str, list[float]] = {}
+        for index, score in scores.items():
+            top = best.setdefault(self._topics[index], [0.0, 0.0])
+            if score > top[0]:
+                top[0], top[1] = score, top[0]
+            elif score > top[1]:
+                top[1] = score
+        centroid_scores: dict[str, float] = defaultdict(float)
+        for f, w in weights.items():
+            qw = w / norm
+            for topic, cw in self._centroid_postings[f]:
+                centroid_scores[topic] += qw * cw
+        ranked = [
+            Candidate(
+                topic,
+                min(
+                    1.0,
+                    EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second)
+                    + (1 - EXAMPLE_WEIGHT) * centroid_scores[topic],
+                ),
+            )
+            for topic, (first, second) in best.items()
+        ]
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked

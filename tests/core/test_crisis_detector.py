@@ -1,0 +1,115 @@
+"""The whole crisis check on the project's data: terms, patterns, the learned model, the grey zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.crisis.detector import Evidence, Thresholds, load_model, training_samples
+from bot.core.crisis.model import CrisisModel, Score, cache_dir, training_key
+from bot.language.text import analyzer
+
+
+def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
+    said = assistant.assess("もう死にたい")
+    assert (said.level, said.layer, said.kinds) == ("crisis", "term", ("suicide",))
+    combined = assistant.assess("今夜で終わりにする")  # a time and a finality word, neither a crisis alone
+    assert (combined.level, combined.layer) == ("crisis", "pattern")
+    learned = assistant.assess("駅のホームの端に立ってる。もう疲れた")  # no term, no pattern
+    assert (learned.level, learned.layer, learned.kinds) == ("crisis", "model", ("suicide",))
+
+
+def test_the_learned_layer_finds_what_no_rule_names(assistant: Assistant) -> None:
+    """Most corpus crises that no term or pattern catches are caught by the model (it is on)."""
+    assert assistant.crisis is not None
+    detector = assistant.crisis
+    crises = [m.q for m in assistant.data.intents.crisis_corpus if m.crisis != "none"]
+    missed_by_rules = [q for q in crises if (e := detector.evidence(q)) is not None and not e.rule_kinds]
+    assert len(missed_by_rules) > 300
+    caught = [q for q in missed_by_rules if assistant.assess(q).is_crisis]
+    assert len(caught) / len(missed_by_rules) > 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("おっと まいにち なぐる いま にげたい", "dv"),
+        ("まいにち おとうさんに たたかれる", "child_abuse"),
+        ("ともだちがLINEでいまからしぬって", "suicide"),
+        ("認知症の父が朝から帰ってこない", "missing_person"),
+        ("父が倒れて動かない", "medical"),
+        ("介護に疲れて親を殺してしまいそう", "harm_urge"),
+        ("借金がふくらんで、もう死んで保険金で返すしかない", "suicide"),
+        ("睡眠薬を全部飲んだ", "overdose"),
+    ],
+)
+def test_the_issues_own_examples_are_crises_of_their_kind(assistant: Assistant, text: str, kind: str) -> None:
+    assessment = assistant.assess(text)
+    assert assessment.is_crisis and kind in assessment.kinds, assessment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "死ぬほど忙しい毎日です",
+        "自殺予防の研修はありますか",
+        "ゲームでボスに殺された",
+        "189は何の番号ですか",
+        "今から死ぬ気で勉強する",
+    ],
+)
+def test_everyday_uses_are_not_crises(assistant: Assistant, text: str) -> None:
+    assert not assistant.assess(text).is_crisis
+
+
+def test_story_context_cancels_only_its_own_kind(assistant: Assistant) -> None:
+    assert not assistant.assess("ゲームでボスに殺された").is_crisis
+    assert assistant.assess("ゲームばかりの毎日でもう死にたい").kinds[:1] == ("suicide",)
+
+
+def test_decision_between_crisis_hint_and_none() -> None:
+    t = Thresholds(crisis_at=0.6, hint_at=0.15, veto_below=0.1)
+    assert Evidence(frozenset(), "", Score(0.7, "dv")).decide(t).level == "crisis"
+    assert Evidence(frozenset(), "", Score(0.3, "dv")).decide(t).level == "hint"
+    assert Evidence(frozenset(), "", Score(0.1, "dv")).decide(t).level == "none"
+    # A term in a text the model finds clearly safe (a past, resolved event): the line first, not the alarm.
+    vetoed = Evidence(frozenset({"suicide"}), "term", Score(0.05, "suicide")).decide(t)
+    assert (vetoed.level, vetoed.kinds) == ("hint", ("suicide",))
+    assert Evidence(frozenset({"suicide"}), "term", Score(0.2, "dv")).decide(t).kinds == ("suicide",)
+
+
+def test_grey_zone_answers_with_the_emergency_line_first(assistant: Assistant) -> None:
+    evidence = Evidence(frozenset(), "", Score(0.3, "suicide"))
+    reply = assistant.matched_reply("生活費が足りない", assessment=evidence.decide())
+    assert reply.status == "answer" and reply.crisis_hint
+    first = reply.text.splitlines()[0]
+    assert "110" in first and "119" in first and "24時間" in first
+    assert [w.id for w in reply.windows[:2]] == ["police_110", "fire_119"]
+    assert reply.to_json()["crisis_hint"] is True
+    assert not assistant.reply("生活費が足りない").crisis_hint
+
+
+def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(assistant: Assistant) -> None:
+    """Ordinary phrasings (2,000+ of them in intents/) must never get the crisis reply."""
+    intents = assistant.data.intents
+    examples = [e for phrases in intents.examples.values() for e in phrases] + list(intents.out_of_scope)
+    assert [e for e in examples if assistant.assess(e).is_crisis] == []
+
+
+def test_model_is_cached_and_a_broken_cache_is_retrained(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    intents = assistant.data.intents
+    path = cache_dir() / f"crisis-{training_key(training_samples(intents))}.npz"
+    first = load_model(intents, analyzer())
+    assert path.exists()
+    path.write_bytes(b"not a model")
+    again = load_model(intents, analyzer())
+    text = analyzer().analyse("もう死にたい")
+    expected = (first.score(text).crisis, first.score(text).kind)
+    assert (again.score(text).crisis, again.score(text).kind) == expected
+    reloaded = CrisisModel.load(path).score(text)
+    assert (reloaded.crisis, reloaded.kind) == expected

@@ -1,0 +1,180 @@
+"""The dialogue core, driven exactly as a channel drives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.dialogue import MAX_CHOICE_DATA_BYTES, STALE, Dialogue, State, Turn
+
+
+@pytest.fixture(scope="module")
+def dialogue(assistant: Assistant) -> Dialogue:
+    return Dialogue(assistant, "console")
+
+
+def datas(turn: Turn) -> list[str]:
+    return [c.data for m in turn.messages for c in m.choices]
+
+
+def test_start_shows_the_four_menu_buttons(dialogue: Dialogue) -> None:
+    turn = dialogue.start(State())
+    assert [c.label for c in turn.messages[0].choices] == [
+        "相談先をさがす",
+        "住んでいる町からさがす",
+        "成年後見制度のしくみ",
+        "緊急のとき",
+    ]
+
+
+def test_menu_category_topic_answer_feedback(dialogue: Dialogue) -> None:
+    state = State()
+    turn = dialogue.choose(state, "m:find")
+    assert "c:menu_elderly" in datas(turn)
+    turn = dialogue.choose(turn.state, "c:menu_elderly")
+    assert "t:dementia_consult" in datas(turn)
+    turn = dialogue.choose(turn.state, "t:dementia_consult")
+    assert turn.messages[0].reply is not None and turn.messages[0].reply.topic == "dementia_consult"
+    assert "f:u:dementia_consult" in datas(turn)
+    assert turn.events[0].kind == "clarify_choice" and turn.events[0].unmatched_text is None
+    thanks = dialogue.choose(turn.state, "f:u:dementia_consult")
+    assert thanks.events[0].kind == "feedback" and thanks.events[0].feedback == "up"
+
+
+def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialogue) -> None:
+    seen: set[str] = set()
+    frontier = [(State(), d) for d in datas(dialogue.start(State()))]
+    while frontier:
+        state, data = frontier.pop()
+        if data in seen:
+            continue
+        seen.add(data)
+        assert len(data.encode()) <= MAX_CHOICE_DATA_BYTES, data
+        turn = dialogue.choose(state, data)
+        assert turn.messages and not turn.messages[0].text.startswith(STALE), data
+        frontier.extend((turn.state, d) for d in datas(turn))
+    assert len(seen) > 60
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "x",
+        "t:nope",
+        "c:nope",
+        "w:nope",
+        "g:q_unknown:0",
+        "f:u:nope",
+        "m:nope",
+        "z:1",
+        "t:" + "a" * 80,
+        "g:start:9:9",
+        "f:maybe:dv",
+    ],
+)
+def test_forged_choices_get_a_polite_retry(dialogue: Dialogue, data: str) -> None:
+    turn = dialogue.choose(State(), data)
+    assert turn.messages[0].text.startswith(STALE) and "119（救急）" in turn.messages[0].text
+    assert turn.events == ()
+
+
+def test_town_by_button_is_kept_and_used(dialogue: Dialogue) -> None:
+    turn = dialogue.choose(State(), "m:town")
+    assert len([d for d in datas(turn) if d.startswith("w:")]) == 22
+    town_id = next(d for d in datas(turn) if d.startswith("w:"))[2:]
+    turn = dialogue.choose(turn.state, f"w:{town_id}")
+    assert turn.state.town_id == town_id
+    answer = dialogue.text(turn.state, "父の物忘れがひどい")
+    reply = answer.messages[0].reply
+    assert reply is not None and reply.area is not None
+    assert answer.events[0].area == town_id
+    cleared = dialogue.choose(answer.state, "w:-")
+    assert cleared.state.town_id is None
+
+
+def test_typed_kana_town_alone_sets_the_town(dialogue: Dialogue) -> None:
+    turn = dialogue.text(State(), "はなこがねいです")
+    assert turn.state.town_id is not None
+    assert "花小金井" in turn.messages[0].text
+
+
+def test_topic_that_needs_a_town_asks_for_it_then_answers(dialogue: Dialogue) -> None:
+    turn = dialogue.choose(State(), "t:town_centre")
+    assert turn.state.awaiting_town_for == "town_centre"
+    assert "m:town" in datas(turn)
+    turn = dialogue.text(turn.state, "小川西町")
+    assert turn.state.awaiting_town_for is None
+    assert "小川西町" in turn.messages[0].text
+
+
+def _walk_self_check(dialogue: Dialogue, state: State, pick: int) -> Turn:
+    turn = dialogue.choose(state, "g:start")
+    while turn.state.step is not None:
+        answers = [d for d in datas(turn) if d.startswith("g:") and d != "g:x"]
+        turn = dialogue.choose(turn.state, answers[min(pick, len(answers) - 1)])
+    return turn
+
+
+def test_self_check_reaches_a_result_that_names_the_family_court(dialogue: Dialogue) -> None:
+    for pick in (0, 1, 2):
+        turn = _walk_self_check(dialogue, State(), pick)
+        text = turn.messages[0].text
+        assert "家庭裁判所" in text
+        assert "権利擁護センターこだいら" in text
+
+
+def test_self_check_cancel_and_stale_answer(dialogue: Dialogue) -> None:
+    turn = dialogue.choose(State(), "g:start")
+    question_choice = next(d for d in datas(turn) if d.startswith("g:") and d != "g:x")
+    cancelled = dialogue.choose(turn.state, "g:x")
+    assert cancelled.state.step is None
+    stale = dialogue.choose(cancelled.state, question_choice)
+    assert stale.messages[0].text.startswith(STALE)
+
+
+def test_typed_answer_label_answers_the_question(dialogue: Dialogue) -> None:
+    turn = dialogue.choose(State(), "g:start")
+    label = next(c.label for c in turn.messages[0].choices if c.data != "g:x")
+    typed = dialogue.text(turn.state, label)
+    assert typed.state.step != turn.state.step or "家庭裁判所" in typed.messages[0].text
+
+
+def test_crisis_in_the_middle_of_the_self_check_wins(dialogue: Dialogue) -> None:
+    turn = dialogue.choose(State(), "g:start")
+    crisis = dialogue.text(turn.state, "もう死にたい")
+    reply = crisis.messages[0].reply
+    assert reply is not None and reply.status == "crisis"
+    assert crisis.state.step is None
+    assert crisis.events[0].status == "crisis" and crisis.events[0].unmatched_text is None
+
+
+def test_events_carry_text_only_for_no_match(dialogue: Dialogue) -> None:
+    answered = dialogue.text(State(), "生活費が足りなくて困っています")
+    assert answered.events[0].unmatched_text is None
+    missed = dialogue.text(State(), "駐輪場の場所を教えて")
+    assert missed.events[0].status == "no_match"
+    assert missed.events[0].unmatched_text == "駐輪場の場所を教えて"
+
+
+def test_clarify_offers_each_candidate_and_none(dialogue: Dialogue, assistant: Assistant) -> None:
+    cards = assistant.data.knowledge.cards
+    reply = assistant.composer.clarify("q", [(cards["dv"], 0.3), (cards["women_consult"], 0.3)], None)
+    turn = dialogue._reply_turn(State(), reply, "q")
+    assert datas(turn) == ["t:dv", "t:women_consult", "m:none"]
+    none = dialogue.choose(turn.state, "m:none")
+    assert none.messages[0].reply is not None and none.messages[0].reply.status == "no_match"
+
+
+@pytest.mark.parametrize("text", ["こんにちは", "こんにちは！😊", "ありがとうございました。", "Hello"])
+def test_greetings_and_thanks_get_a_friendly_reply_not_an_apology(dialogue: Dialogue, text: str) -> None:
+    turn = dialogue.text(State(), text)
+    assert "ごめんなさい" not in turn.messages[0].text
+    assert turn.messages[0].choices
+    assert turn.events == ()
+
+
+def test_a_greeting_inside_a_question_is_still_a_question(dialogue: Dialogue) -> None:
+    turn = dialogue.text(State(), "こんにちは。母の物忘れが心配です")
+    reply = turn.messages[0].reply
+    assert reply is not None and reply.topic == "dementia_consult"

@@ -1,0 +1,123 @@
+"""The emergency lines: every reply that is not an answer shows 110, 119 and a 24-hour line, and
+the crisis reply gives each kind its own lines. A data edit cannot take them away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.assistant import Assistant
+from bot.core.reply import Reply
+from bot.data.check import check_data
+from bot.data.crisis_intents import CRISIS_KINDS
+
+
+def shows_the_safety_net(reply: Reply) -> bool:
+    ids = [w.id for w in reply.windows]
+    return (
+        "110（警察）" in reply.text
+        and "119（救急）" in reply.text
+        and "東京いのちの電話 03-3264-4343（24時間" in reply.text
+        and {"police_110", "fire_119", "tokyo_inochi"} <= set(ids)
+    )
+
+
+@pytest.mark.parametrize("text", ["明日の天気は晴れますか", "むにゃむにゃ ぽよぽよ", "", "   ", "国分寺市の介護の窓口"])
+def test_every_no_match_shows_the_emergency_lines(assistant: Assistant, text: str) -> None:
+    reply = assistant.reply(text)
+    assert reply.status == "no_match"
+    assert shows_the_safety_net(reply), reply.text
+
+
+def test_every_clarify_shows_the_emergency_lines(assistant: Assistant) -> None:
+    cards = assistant.data.knowledge.cards
+    reply = assistant.composer.clarify("q", [(cards["dv"], 0.3), (cards["women_consult"], 0.29)], None)
+    assert shows_the_safety_net(reply), reply.text
+
+
+def test_an_answer_carries_no_safety_net_line(assistant: Assistant) -> None:
+    reply = assistant.reply("母が認知症かもしれない")
+    assert reply.status == "answer" and not shows_the_safety_net(reply)
+
+
+@pytest.mark.parametrize("kind", CRISIS_KINDS)
+def test_each_crisis_kind_gets_110_119_and_its_own_lines(assistant: Assistant, kind: str) -> None:
+    reply = assistant.composer.crisis("q", (kind,), None)
+    assert "110（警察）" in reply.text and "119（救急）" in reply.text
+    lead = next(k.lead for k in assistant.data.intents.crisis if k.kind == kind)
+    assert reply.text.startswith(lead)
+    serving = [w for w in reply.windows if kind in w.crisis and w.id not in ("police_110", "fire_119")]
+    assert serving or kind in ("missing_person",), kind
+    for w in reply.windows[2:]:
+        assert f"{w.name} {w.phone}" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "also"),
+    [
+        ("ぼく まいにち おとうさんに たたかれる。ごはんも もらえない", "189", "0120-0-78310"),
+        ("夫に殴られています。助けて", "0120-279-889", "#8008"),
+        ("認知症の母が朝から帰ってきません", "110", "042-346-9539"),
+        ("父が倒れて息をしていない", "119", "#7119"),
+        ("介護に疲れて、母に手をあげてしまいそう", "042-346-9539", "03-3264-4343"),
+    ],
+)
+def test_crisis_replies_per_kind(assistant: Assistant, text: str, first: str, also: str) -> None:
+    reply = assistant.reply(text)
+    assert reply.status == "crisis"
+    assert first in reply.text and also in reply.text
+
+
+def _edit(path: Path, edit: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_empty_crisis_file_is_an_error(data_copy: Path) -> None:
+    (data_copy / "intents" / "crisis.yaml").write_text("", encoding="utf-8")
+    problems = check_data(data_copy)
+    assert any(p.file == "intents/crisis.yaml" and "empty" in p.message for p in problems)
+
+
+def test_a_missing_crisis_kind_is_an_error(data_copy: Path) -> None:
+    _edit(data_copy / "intents" / "crisis.yaml", lambda d: d.update(crisis=d["crisis"][1:]))
+    problems = check_data(data_copy)
+    assert any(p.entry == "suicide" and "missing" in p.message for p in problems)
+
+
+def test_removing_an_emergency_line_is_an_error(data_copy: Path) -> None:
+    _edit(
+        data_copy / "knowledge" / "hotlines.yaml",
+        lambda d: d.update(hotlines=[h for h in d["hotlines"] if h["id"] != "fire_119"]),
+    )
+    problems = check_data(data_copy)
+    assert any(p.entry == "fire_119" for p in problems)
+
+
+def test_a_kind_without_a_line_is_an_error(data_copy: Path) -> None:
+    def strip(d: dict[str, list[dict[str, object]]]) -> None:
+        for item in d["hotlines"]:
+            item["crisis"] = [k for k in item.get("crisis") or [] if k != "medical"]  # type: ignore[union-attr]
+
+    _edit(data_copy / "knowledge" / "hotlines.yaml", strip)
+    assert any(p.entry == "medical" for p in check_data(data_copy))
+
+
+def test_no_24_hour_line_is_an_error(data_copy: Path) -> None:
+    def drop_hours(d: dict[str, list[dict[str, object]]]) -> None:
+        for item in d["hotlines"]:
+            if "24時間" in str(item.get("hours", "")):
+                item.pop("hours")
+
+    _edit(data_copy / "knowledge" / "hotlines.yaml", drop_hours)
+    assert any(p.entry == "general" and "24時間" in p.message for p in check_data(data_copy))
+
+
+def test_too_small_a_corpus_is_an_error(data_copy: Path) -> None:
+    for path in (data_copy / "intents" / "crisis_corpus").glob("*.yaml"):
+        path.unlink()
+    problems = check_data(data_copy)
+    assert any("crisis_corpus" in p.file and p.entry == "overdose" for p in problems)

@@ -1,0 +1,25 @@
+from bot.data.intents import Synonym
+from bot.language.synonyms import SynonymRewriter
+
+
+def test_variants_become_canonical_longest_first() -> None:
+    rw = SynonymRewriter([Synonym("認知症", ("ボケ", "物忘れ", "もの忘れ")), Synonym("親", ("おふくろ",))])
+    assert rw.rewrite("おふくろがボケてきた") == "親が認知症てきた"
+    assert rw.rewrite("もの忘れ") == "認知症"
+    assert rw.canonical("物忘れ") == "認知症"
+    assert rw.canonical("介護") == "介護"
+
+
+def test_normalizes_variants_and_ignores_self_mapping() -> None:
+    rw = SynonymRewriter([Synonym("ケア", ("ｹｱ", "ケア"))])
+    assert rw.rewrite("ケア") == "ケア"
+
+
+def test_empty_rewriter_is_identity() -> None:
+    assert SynonymRewriter([]).rewrite("そのまま") == "そのまま"
+
+
+def test_variant_inside_its_own_canonical_word_is_left_alone() -> None:
+    rw = SynonymRewriter([Synonym("認知症", ("認知", "ボケ"))])
+    assert rw.rewrite("認知症が心配") == "認知症が心配"
+    assert rw.rewrite("認知が心配") == "認知症が心配"

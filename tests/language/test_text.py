@@ -1,0 +1,48 @@
+from bot.language.text import analyzer, fold_reading, normalize, to_hiragana, to_katakana
+
+
+def test_normalize_widths_spaces_and_invisible_characters() -> None:
+    assert normalize("ＡＢＣ　１２３") == "abc 123"
+    assert normalize("母が　認知症") == "母が認知症"
+    assert normalize("ﾎﾞｹ") == "ボケ"
+    assert normalize("a\u200bb\u202ec\x07") == "abc"
+    assert normalize("すごーーーい!!!") == "すごーい!"
+
+
+def test_kana_conversion_round_trips() -> None:
+    assert to_katakana("にんちしょう") == "ニンチショウ"
+    assert to_hiragana("ニンチショウ") == "にんちしょう"
+
+
+def test_fold_reading_joins_long_vowel_spellings() -> None:
+    assert fold_reading("コウケン") == fold_reading("コーケン") == fold_reading("こうけん")
+    assert fold_reading("ケイサツ") == fold_reading("ケーサツ")
+
+
+def test_analysis_gives_lemmas_readings_and_compound_parts() -> None:
+    a = analyzer().analyse("父の物忘れがひどい")
+    assert "物忘れ" in a.content_lemmas
+    assert "父" in a.content_lemmas
+    compound = analyzer().analyse("成年後見制度")
+    assert compound.tokens[0].parts == ("成年", "後見", "制度")
+
+
+def test_kana_only_and_kanji_share_a_reading() -> None:
+    kanji = analyzer().analyse("認知症")
+    kana = analyzer().analyse("にんちしょう")
+    assert kanji.reading == kana.reading
+
+
+def test_person_names_are_tagged() -> None:
+    tokens = analyzer().analyse("山田太郎さんに電話").tokens
+    assert tokens[0].is_person_name
+
+
+def test_empty_and_emoji_only_input() -> None:
+    assert analyzer().analyse("").tokens == ()
+    assert analyzer().analyse("😀🙏").tokens == ()
+
+
+def test_very_long_input_is_cut_for_analysis() -> None:
+    a = analyzer().analyse("あ" * 20000)
+    assert sum(len(t.surface) for t in a.tokens) <= 2000
