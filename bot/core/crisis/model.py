@@ -43,21 +43,29 @@ def _grams(text: str, sizes: Iterable[int]) -> set[str]:
     return {text[i : i + n] for n in sizes for i in range(len(text) - n + 1)}
 
 
-def features(normalized: str, tokens: Sequence[Token]) -> set[str]:
+VIEWS = ("c", "r", "l", "b")  # characters, kana reading, lemmas, lemma bigrams
+
+
+def views(normalized: str, tokens: Sequence[Token]) -> tuple[set[str], set[str], set[str], set[str]]:
     """Characters, kana readings and dictionary forms: each catches what the others miss.
 
     Kana readings make しにたい and 死にたい one feature; dictionary forms make 殴られてる and
     殴られています one; character grams survive typos and words Sudachi splits oddly.
     """
     compact = normalized[:MAX_ANALYSED_CHARS].replace(" ", "")  # the tokens stop there too
-    feats = {"c:" + g for g in _grams(compact, (1, 2, 3))}
     words = [t for t in tokens if t.pos not in _SKIP_POS]
-    reading = "".join(t.reading for t in words)
-    feats.update("r:" + g for g in _grams(reading, (2, 3, 4)))
     lemmas = [t.lemma for t in words]
-    feats.update("l:" + lemma for lemma in lemmas)
-    feats.update(f"b:{a}|{b}" for a, b in pairwise(lemmas))
-    return feats
+    return (
+        _grams(compact, (1, 2, 3)),
+        _grams("".join(t.reading for t in words), (2, 3, 4)),
+        set(lemmas),
+        {f"{a}|{b}" for a, b in pairwise(lemmas)},
+    )
+
+
+def features(normalized: str, tokens: Sequence[Token]) -> set[str]:
+    """All views in one set, each feature prefixed with its view (the training vocabulary)."""
+    return {f"{view}:{f}" for view, found in zip(VIEWS, views(normalized, tokens), strict=True) for f in found}
 
 
 class Score:
@@ -84,25 +92,32 @@ class CrisisModel:
         self.kinds = tuple(kinds)
         self._arrays = arrays
         idf = arrays["idf"]
-        # Per feature, as plain floats: its crisis weight (times idf) and its squared idf. Summing a few
-        # hundred floats in Python is faster than one numpy call per message.
-        crisis = (arrays["crisis_weights"] * idf).tolist()
-        self._terms: dict[str, tuple[int, float, float]] = {
-            f: (i, crisis[i], float(idf[i]) ** 2) for f, i in vocabulary.items()
-        }
+        # Per feature: its crisis weight (times idf) and its squared idf, looked up by index with numpy.
+        self._crisis = arrays["crisis_weights"] * idf
+        self._idf2 = idf**2
+        # One dictionary per view, keyed by the bare feature: no prefixed string is built per message.
+        # Values are index + 1, so that filter(None, ...) drops the misses at C speed.
+        self._by_view: tuple[dict[str, int], ...] = tuple({} for _ in VIEWS)
+        for feature, index in vocabulary.items():
+            view, bare = feature.split(":", 1)
+            self._by_view[VIEWS.index(view)][bare] = index + 1
+        self._vocabulary = vocabulary
         self._bias = float(arrays["crisis_bias"][0])
         self._kind = arrays["kind_weights"] * idf[:, None]  # (features, kinds); read only for a crisis
 
     def score(self, analysis: Analysis) -> Score:
-        found = [t for f in features(analysis.normalized, analysis.tokens) if (t := self._terms.get(f))]
+        found: list[int] = []
+        for lookup, present in zip(self._by_view, views(analysis.normalized, analysis.tokens), strict=True):
+            found.extend(filter(None, map(lookup.get, present)))
         if not found:
             return Score(0.0, self.kinds[0])
-        norm = math.sqrt(sum(t[2] for t in found))
-        logit = self._bias + sum(t[1] for t in found) / norm
+        index = np.fromiter(found, dtype=np.intp, count=len(found)) - 1
+        norm = math.sqrt(float(self._idf2[index].sum()))
+        logit = self._bias + float(self._crisis[index].sum()) / norm
         crisis = 1.0 / (1.0 + math.exp(-logit))
 
         def kind() -> str:
-            logits = self._arrays["kind_bias"] + self._kind[[t[0] for t in found]].sum(axis=0) / norm
+            logits = self._arrays["kind_bias"] + self._kind[index].sum(axis=0) / norm
             return self.kinds[int(logits.argmax())]
 
         return Score(crisis, kind)
@@ -149,7 +164,7 @@ class CrisisModel:
     def save(self, path: Path) -> None:
         """Write atomically: a half-written cache must never be read by another process."""
         buffer = io.BytesIO()
-        vocabulary = sorted(self._terms, key=lambda f: self._terms[f][0])
+        vocabulary = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
         meta = json.dumps({"kinds": self.kinds, "vocabulary": vocabulary}, ensure_ascii=False)
         np.savez(buffer, meta=np.array(meta), **self._arrays)  # type: ignore[arg-type]
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,9 @@ elsewhere in the same message still does.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+from ahocorasick import Automaton
 
 from bot.language.text import Analysis, Analyzer, Token
 
@@ -40,13 +41,27 @@ def _reading_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
     return out, starts
 
 
-def _alternation(phrases: list[str]) -> re.Pattern[str] | None:
-    phrases = sorted({p for p in phrases if p}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, phrases))) if phrases else None
+def _automaton(keys: Iterable[str]) -> Automaton | None:
+    """An Aho-Corasick automaton over the keys: every occurrence of every key in one C-speed pass."""
+    automaton = Automaton()
+    for key in keys:
+        if key:
+            automaton.add_word(key, key)
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
 
 
-def _blank(pattern: re.Pattern[str] | None, text: str) -> str:
-    return pattern.sub(lambda m: " " * len(m.group(0)), text) if pattern else text
+def _blank(allowed: Automaton | None, text: str) -> str:
+    """Spaces over every allow-listed phrase, so nothing inside one counts."""
+    if allowed is None:
+        return text
+    chars: list[str] | None = None
+    for end, key in allowed.iter(text):
+        chars = chars or list(text)
+        chars[end - len(key) + 1 : end + 1] = " " * len(key)
+    return "".join(chars) if chars is not None else text
 
 
 class PhraseMatcher:
@@ -67,12 +82,11 @@ class PhraseMatcher:
                         view[key].append(group)
         allowed = [analyzer.analyse(a) for a in allow]
         self._allow = [
-            _alternation([a.normalized for a in allowed]),
-            _alternation([_lemma_string(a.tokens)[0] for a in allowed]),
-            _alternation([_reading_string(a.tokens)[0] for a in allowed]),
+            _automaton(a.normalized for a in allowed),
+            _automaton(_lemma_string(a.tokens)[0] for a in allowed),
+            _automaton(_reading_string(a.tokens)[0] for a in allowed),
         ]
-        self._phrases = [_alternation(list(view)) for view in self._views]
-        self._lengths = sorted({len(k) for view in self._views[1:] for k in view}, reverse=True)
+        self._phrases = [_automaton(view) for view in self._views]
 
     def find(self, analysis: Analysis) -> dict[str, str]:
         """Group → the first phrase of it found in the analysed text."""
@@ -90,21 +104,15 @@ class PhraseMatcher:
             if phrases is None:
                 continue
             string = _blank(allow, string)
-            if starts is None:
-                for m in phrases.finditer(string):
-                    for group in table[m.group(0)]:
-                        found.setdefault(group, m.group(0))
-                continue
-            # Every phrase that starts and ends on a word boundary; a longer phrase that fails the
-            # boundary test must not hide a shorter one starting at the same place.
-            ends = starts | {len(string)}
+            # Only whole words count in the lemma and reading views, except a long reading, which may
+            # end inside a word.
+            ends = None if starts is None else starts | {len(string)}
             open_end = table is self._views[2]
-            for start in sorted(starts):
-                if phrases.match(string, start) is None:
-                    continue  # no phrase starts here: one regex step instead of a look-up per length
-                for length in self._lengths:
-                    key = string[start : start + length]
-                    if key in table and (start + length in ends or (open_end and length >= OPEN_END_READING)):
-                        for group in table[key]:
-                            found.setdefault(group, key)
+            for last, key in phrases.iter(string):
+                if ends is not None and starts is not None:
+                    whole_end = last + 1 in ends or (open_end and len(key) >= OPEN_END_READING)
+                    if last + 1 - len(key) not in starts or not whole_end:
+                        continue
+                for group in table[key]:
+                    found.setdefault(group, key)
         return found
