@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
+CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint", "domains"}
 
 
 def run(

@@ -5,18 +5,20 @@ Channel-free: the console, Telegram, `ask` and `eval` all call `Assistant.reply`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.crisis import NO_CRISIS, CrisisAssessment, CrisisDetector, build_detector
 from bot.core.reply import Composer, Reply
 from bot.core.safety import SafetyLines
+from bot.core.several import several_problems
+from bot.core.situations import SituationReader
 from bot.core.towns import TownFinder, TownMatch, other_municipality
 from bot.data.check import AssistantData, load_data
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
-from bot.matching.decision import Candidate, Matcher, decide
+from bot.matching.decision import Candidate, Decision, Matcher, decide
 from bot.matching.tfidf import TfidfMatcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
@@ -30,6 +32,7 @@ class Assistant:
     crisis: CrisisDetector | None  # None for the plain baselines
     towns: TownFinder
     composer: Composer
+    situations: SituationReader | None = None  # None for the plain baselines
 
     @property
     def engine_name(self) -> str:
@@ -80,12 +83,18 @@ class Assistant:
             city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
             if city is not None and named is None:
                 return self.composer.other_city(query, city)
-        decision = decide(self.matcher.rank(text) if ranked is None else ranked, self.matcher.thresholds)
+        ranked = self.matcher.rank(text) if ranked is None else ranked
+        decision = decide(ranked, self.matcher.thresholds)
+        domains = self._domains(text, ranked, decision)
+        if len(domains) >= 2:
+            return self._several(text, ranked, decision, town, domains)
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
-            return self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)
+            answer = self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)
+            return replace(answer, domains=domains)
         if decision.status == "clarify":
-            return self.composer.clarify(query, [(cards[c.topic], c.score) for c in decision.candidates], town)
+            choices = [(cards[c.topic], c.score) for c in decision.candidates]
+            return self.composer.clarify(query, choices, town, unsure=decision.unsure)
         if named is not None and decision.best is None:
             # Only a town name: the resident wants their local window.
             card = cards.get("town_centre")
@@ -93,6 +102,28 @@ class Assistant:
                 return self.composer.answer(query, card, 0.0, town)
         best = decision.best.score if decision.best else 0.0
         return self.composer.no_match(query, town, best)
+
+    def _domains(self, text: str, ranked: list[Candidate], decision: Decision) -> tuple[str, ...]:
+        """The life-problem domains the message names (for an answer or a guess)."""
+        confident_choice = decision.status == "clarify" and not decision.unsure
+        if self.situations is None or decision.status == "no_match" or confident_choice:
+            return ()
+        return self.situations.domains(text, [c for c in ranked if c.topic in self.data.knowledge.cards])
+
+    def _several(
+        self, text: str, ranked: list[Candidate], decision: Decision, town: TownMatch | None, domains: tuple[str, ...]
+    ) -> Reply:
+        """Problems of two or more domains: the window for the whole situation first (複合的な課題)."""
+        assert self.situations is not None
+        cards = self.data.knowledge.cards
+        if decision.status == "answer" and decision.best is not None:
+            card, score = cards[decision.best.topic], decision.best.score
+        else:  # no one card fits the whole story: the card about taking it as a whole
+            card = cards[self.data.domains.whole_situation_card]
+            score = next((c.score for c in ranked if c.topic in cards), 0.0)
+        answer = self.composer.answer(text, card, score, town)
+        best_topics = self.situations.best_topics(text, domains)
+        return several_problems(answer, self.data.knowledge, self.data.domains, best_topics)
 
 
 def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | None = None) -> Assistant:
@@ -104,13 +135,15 @@ def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | 
     pairs = training_pairs(data.knowledge, data.intents)
     matcher: Matcher
     crisis: CrisisDetector | None = None
+    situations: SituationReader | None = None
     if engine == "main":
         matcher = TfidfMatcher(pairs, shared, SynonymRewriter(data.intents.synonyms))
         crisis = build_detector(data.intents, shared)
+        situations = SituationReader(data.domains, matcher)
     elif engine == "bm25":
         matcher = Bm25Matcher(pairs, shared)
     else:
         matcher = FuzzyMatcher(pairs)
     towns = TownFinder(data.knowledge)
     safety = SafetyLines(data.knowledge, {k.kind: k.lead for k in data.intents.crisis})
-    return Assistant(data, matcher, crisis, towns, Composer(data.knowledge, towns, safety))
+    return Assistant(data, matcher, crisis, towns, Composer(data.knowledge, towns, safety), situations)

@@ -19,6 +19,8 @@ Status = Literal["answer", "clarify", "no_match", "crisis"]
 
 # Windows offered when nothing fits: the centre that takes "I don't know where to ask", and the city.
 GENERAL_WINDOWS = ("seikatsu_soudan", "city_hall")
+CONNECTS = "合う窓口につないでくれます。"
+MAYBE_LEAD = "もしかして、次のどれかのご相談でしょうか。あてはまるものを選んでください。"
 # Centres that serve one part of the city: a named town must not be told "any of them will do".
 LOCAL_CENTRE_KIND = "地域包括支援センター"
 # Sourced windows that can tell a resident which centre and area serve their town.
@@ -37,6 +39,7 @@ class Reply:
     alternatives: tuple[tuple[str, str], ...] = ()  # (topic, title)
     score: float = 0.0
     crisis_hint: bool = False  # not a crisis reply, but the emergency line stands first
+    domains: tuple[str, ...] = ()  # life-problem domains seen in the message (two or more: 複合的な課題)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class Reply:
             "alternatives": [{"topic": t, "title": title} for t, title in self.alternatives],
             "score": round(self.score, 3),
             "crisis_hint": self.crisis_hint,
+            "domains": list(self.domains),
         }
 
 
@@ -152,9 +156,15 @@ class Composer:
             score=score,
         )
 
-    def clarify(self, query: str, cards: list[tuple[Card, float]], match: TownMatch | None) -> Reply:
-        """Several cards fit about equally: list each with its main window, so the reply helps as is."""
-        lines = ["ご質問に近いものがいくつかあります。あてはまるものを選んでください。"]
+    def clarify(
+        self, query: str, cards: list[tuple[Card, float]], match: TownMatch | None, unsure: bool = False
+    ) -> Reply:
+        """Several cards fit about equally: list each with its main window, so the reply helps as is.
+
+        `unsure`: no card fits well, the list is a guess and says so, and the general window follows.
+        """
+        lead = MAYBE_LEAD if unsure else "ご質問に近いものがいくつかあります。あてはまるものを選んでください。"
+        lines = [lead]
         windows: list[Window] = []
         for card, _ in cards:
             main = next(iter_windows_of(self.knowledge, card), None)
@@ -165,6 +175,12 @@ class Composer:
             lines.append(f"・{card.title}（{main.name}{phone}）")
             if main not in windows:
                 windows.append(main)
+        if unsure:
+            general = [w for w in self._general_windows()[:1] if w not in windows]
+            for w in general:
+                phone = f" 電話 {w.phone}" if w.phone else ""
+                lines.extend(["", f"どれにもあてはまらないときは、{w.name}{phone} が話を聞いて、{CONNECTS}"])
+            windows.extend(general)
         lines.extend(["", self.safety.net_line()])
         windows.extend(w for w in self.safety.net_windows if w not in windows)
         return Reply(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.core.safety import safety_problems
 from bot.data import Knowledge, load_knowledge
+from bot.data.domains import Domains, load_domains
 from bot.data.intents import Intents, load_intents
 from bot.data.problems import DataError, Problem, ProblemLog
 
@@ -15,6 +16,7 @@ from bot.data.problems import DataError, Problem, ProblemLog
 class AssistantData:
     knowledge: Knowledge
     intents: Intents
+    domains: Domains
 
 
 def _cross_check(data_dir: Path, knowledge: Knowledge, intents: Intents, log: ProblemLog) -> None:
@@ -34,7 +36,10 @@ def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:
         _cross_check(data_dir, knowledge, intents, log)
     if len(log.problems) > before:
         return None
-    return AssistantData(knowledge, intents)
+    domains = load_domains(data_dir / "knowledge", knowledge, log)
+    if len(log.problems) > before:
+        return None
+    return AssistantData(knowledge, intents, domains)
 
 
 def check_data(data_dir: Path) -> list[Problem]:

@@ -21,12 +21,16 @@ class Thresholds:
     floor: float  # below this the best candidate is not trusted at all: no_match
     sure: float  # at or above this the best candidate is answered even when others are close
     margin: float  # runners-up within this distance of the best make a weaker answer ambiguous
+    # From here up to the floor the best candidates are offered as choices ("もしかして…") instead
+    # of one confident card or nothing; at or above the floor this plays no part.
+    maybe: float = 1.0
 
 
 @dataclass(frozen=True)
 class Decision:
     status: MatchStatus
     candidates: tuple[Candidate, ...]  # in-scope candidates, best first
+    unsure: bool = False  # a clarify below the floor: the choices are a guess, said as one
 
     @property
     def best(self) -> Candidate | None:
@@ -46,7 +50,11 @@ def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) ->
     """Turn a ranking into answer / clarify / no_match."""
     in_scope = [c for c in ranked if c.topic != OUT_OF_SCOPE]
     oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
-    if not in_scope or in_scope[0].score < t.floor or oos >= in_scope[0].score:
+    if not in_scope or oos >= in_scope[0].score:
+        return Decision("no_match", tuple(in_scope[:max_alternatives]))
+    if in_scope[0].score < t.floor:
+        if in_scope[0].score >= t.maybe and len(in_scope) >= 2:
+            return Decision("clarify", tuple(in_scope[:max_alternatives]), unsure=True)
         return Decision("no_match", tuple(in_scope[:max_alternatives]))
     best = in_scope[0]
     close = [

@@ -1,0 +1,43 @@
+"""The reply to several problems at once: the window for the whole situation first, then each domain's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.reply import Reply, short_source
+from bot.data.domains import Domains
+from bot.data.records import Knowledge, Window, iter_windows_of
+
+
+def _phone(w: Window) -> str:
+    return f"（電話 {w.phone}）" if w.phone else ""
+
+
+def several_problems(reply: Reply, knowledge: Knowledge, domains: Domains, best_topics: dict[str, str]) -> Reply:
+    """`reply` (an answer) with the whole-situation window and one window per domain put first.
+
+    `best_topics`: domain id → the message's best topic in that domain, in the order seen.
+    """
+    whole = knowledge.windows[domains.whole_situation_window]
+    names = {d.id: d.name for d in domains.domains}
+    lines = [
+        f"いくつかの困りごと（{'、'.join(names[d] for d in best_topics)}）が重なっているようです。",
+        f"暮らし全体のご相談は、{whole.name}{_phone(whole)} が、まとめて話を聞いて、"
+        "必要な窓口につないでくれます。",
+        "",
+        "■ 困りごとごとの相談先",
+    ]
+    windows: list[Window] = [whole]
+    for domain, topic in best_topics.items():
+        main = next((w for w in iter_windows_of(knowledge, knowledge.cards[topic]) if w not in windows), None)
+        if main is None:
+            continue
+        windows.append(main)
+        lines.append(f"・{names[domain]}：{main.name}{_phone(main)}")
+    lines.extend(["", short_source(domains.source, domains.source_date), "", "―――", reply.text])
+    return replace(
+        reply,
+        text="\n".join(lines),
+        windows=(*windows, *(w for w in reply.windows if w not in windows)),
+        domains=tuple(best_topics),
+    )

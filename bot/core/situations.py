@@ -1,0 +1,62 @@
+"""Several problems at once (複合的な課題): which life-problem domains a message names.
+
+The plan's answer to a household with care, debt and a child out of school together is one window
+that takes the whole situation (重層的支援体制整備事業). To see the domains, each sentence, clause and
+listed item of the message is ranked on its own, and the best topic of each piece that is clearly
+about something names its domain. A card that is itself about a combination (ダブルケア, 8050,
+ヤングケアラー) already answers it, so a message whose best card is one of those is not split again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.data.domains import Domains
+from bot.matching.clauses import clauses
+from bot.matching.decision import Candidate, Matcher
+
+# Pieces of a clause: listed items (介護も借金も…, 〜し、〜し), words set apart by spaces.
+_ITEM = re.compile(r"[、,・]|(?<=も)|(?<=し)|\s+")
+PIECE_SCORE = 0.4  # a piece must be clearly about a topic to name its domain
+MIN_PIECE_CHARS = 3
+MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
+# Cards whose subject is already a combination of domains.
+COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien", "where_to_ask"})
+
+
+def _pieces(text: str) -> list[str]:
+    out: list[str] = []
+    for clause in clauses(text) or [text]:
+        out.append(clause)
+        out.extend(p for p in _ITEM.split(clause) if len(p) >= MIN_PIECE_CHARS and p != clause)
+    return out
+
+
+class SituationReader:
+    def __init__(self, domains: Domains, matcher: Matcher) -> None:
+        self._domains = domains
+        self._matcher = matcher
+
+    def domains(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
+        """The domains the message names, best first; one domain when only one is clear."""
+        best = ranked[0].topic if ranked else None
+        first = self._domains.of_topic(best) if best else None
+        seen = [first.id] if first else []
+        if len(text) < MIN_MESSAGE_CHARS or best in COMBINED_CARDS:
+            return tuple(seen)
+        for piece in _pieces(text):
+            top = next(iter(self._matcher.rank(piece)), None)
+            domain = self._domains.of_topic(top.topic) if top and top.score >= PIECE_SCORE else None
+            if domain is not None and domain.id not in seen:
+                seen.append(domain.id)
+        return tuple(seen)
+
+    def best_topics(self, text: str, domains: tuple[str, ...]) -> dict[str, str]:
+        """For each domain, the best-ranked topic of the message within it (for its window)."""
+        wanted = {d.id: d for d in self._domains.domains if d.id in domains}
+        out: dict[str, str] = {}
+        for c in self._matcher.rank(text):
+            domain = self._domains.of_topic(c.topic)
+            if domain is not None and domain.id in wanted and domain.id not in out:
+                out[domain.id] = c.topic
+        return out

@@ -1,0 +1,42 @@
+"""Several problems at once: the whole-situation window first, each domain's window after."""
+
+from pathlib import Path
+
+from bot.core.assistant import Assistant
+from bot.data.check import check_data
+
+SEVERAL = "母の物忘れがひどくなって介護が大変なうえに、カードの借金も返せなくて、中学生の息子は学校に行っていません"
+
+
+def test_several_problems_put_the_whole_situation_window_first(assistant: Assistant) -> None:
+    reply = assistant.reply(SEVERAL)
+    whole = assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
+    assert reply.status == "answer"
+    assert len(reply.domains) >= 2 and "elderly_care" in reply.domains
+    assert reply.windows[0] == whole
+    assert reply.text.index(whole.name) < 120 and whole.phone and whole.phone in reply.text
+    assert reply.to_json()["domains"] == list(reply.domains)
+
+
+def test_one_problem_is_answered_as_before(assistant: Assistant) -> None:
+    reply = assistant.reply("母が認知症かもしれない")
+    assert reply.topic == "dementia_consult"
+    assert reply.domains == ("elderly_care",)
+    assert not reply.text.startswith("いくつかの困りごと")
+
+
+def test_a_guess_lists_choices_and_the_general_window(assistant: Assistant) -> None:
+    reply = next(
+        r for q in ("おかね ない たすけて ほしい", "なんか最近いろいろしんどい 誰かに話したい", "うちのこと だれに きけば")
+        if (r := assistant.reply(q)).status == "clarify"
+    )
+    assert reply.text.startswith("もしかして")
+    assert "こだいら生活相談支援センター" in reply.text and "110" in reply.text and "119" in reply.text
+    assert len(reply.alternatives) >= 2
+
+
+def test_domains_must_name_real_topics(data_copy: Path) -> None:
+    path = data_copy / "knowledge" / "domains.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[housing_benefit]", "[housing_benefitt]"), encoding="utf-8")
+    problems = check_data(data_copy)
+    assert any(p.file.endswith("domains.yaml") and "housing_benefitt" in p.message for p in problems)
