@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint", "domains"}
+CONTRACT_KEYS = {
+    "query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score",
+    "crisis_hint", "domains",
+}
 
 
 def run(

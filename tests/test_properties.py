@@ -16,7 +16,10 @@ from bot.core.reply import Reply
 from bot.data.check import check_data
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
-KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint", "domains"}
+KEYS = {
+    "query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score",
+    "crisis_hint", "domains",
+}
 
 # Any Unicode, weighted towards what residents' phones really send: Japanese, emoji, controls, RTL marks.
 resident_text = st.one_of(

@@ -27,19 +27,28 @@ def test_one_problem_is_answered_as_before(assistant: Assistant) -> None:
 
 def test_a_guess_lists_choices_and_the_general_window(assistant: Assistant) -> None:
     reply = next(
-        r for q in ("おかね ない たすけて ほしい", "なんか最近いろいろしんどい 誰かに話したい", "うちのこと だれに きけば")
+        r
+        for q in ("おかね ない たすけて ほしい", "なんか最近いろいろしんどい 誰かに話したい", "うちのこと だれにきけば")
         if (r := assistant.reply(q)).status == "clarify"
     )
     assert reply.text.startswith("もしかして")
-    general = assistant.data.knowledge.windows["seikatsu_soudan"]
-    # the general window is offered on its own line, for when none of the choices fits
-    assert any(line.startswith("どれにも") and general.name in line for line in reply.text.splitlines())
-    assert "110" in reply.text and "119" in reply.text
     assert len(reply.alternatives) >= 2
+    assert "110" in reply.text and "119" in reply.text
+    assert assistant.data.knowledge.windows["seikatsu_soudan"] in reply.windows
+
+
+def test_a_guess_adds_the_general_window_when_no_choice_names_it(assistant: Assistant) -> None:
+    cards = assistant.data.knowledge.cards
+    reply = assistant.composer.clarify("q", [(cards["dementia_consult"], 0.25), (cards["hoikuen"], 0.23)], None, True)
+    general = assistant.data.knowledge.windows["seikatsu_soudan"]
+    lines = reply.text.splitlines()
+    assert any(line.startswith("どれにも") and general.name in line and str(general.phone) in line for line in lines)
+    assert general in reply.windows
 
 
 def test_domains_must_name_real_topics(data_copy: Path) -> None:
     path = data_copy / "knowledge" / "domains.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("[housing_benefit]", "[housing_benefitt]"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("[housing_benefit]", "[housing_benefitt]")
+    path.write_text(text, encoding="utf-8")
     problems = check_data(data_copy)
     assert any(p.file.endswith("domains.yaml") and "housing_benefitt" in p.message for p in problems)
