@@ -117,13 +117,12 @@ class Assistant:
         assert self.situations is not None
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
-            card, score = cards[decision.best.topic], decision.best.score
-        else:  # no one card fits the whole story: the card about taking it as a whole
-            card = cards[self.data.domains.whole_situation_card]
-            score = next((c.score for c in ranked if c.topic in cards), 0.0)
-        answer = self.composer.answer(text, card, score, town)
+            base = self.composer.answer(text, cards[decision.best.topic], decision.best.score, town)
+        else:  # no card fits well: the guesses stay, under the window that takes the whole situation
+            choices = [(cards[c.topic], c.score) for c in decision.candidates]
+            base = self.composer.clarify(text, choices, town, unsure=True)
         best_topics = self.situations.best_topics(text, domains)
-        return several_problems(answer, self.data.knowledge, self.data.domains, best_topics)
+        return several_problems(base, self.data.knowledge, self.data.domains, best_topics)
 
 
 def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | None = None) -> Assistant:
