@@ -34,17 +34,24 @@ sys.path.insert(0, str(ROOT))
 from bot.core.assistant import ENGINES, build_assistant  # noqa: E402
 from bot.data.check import load_data  # noqa: E402
 from bot.language.text import analyzer  # noqa: E402
-from bot.review.evaluation import load_cases, run_cases  # noqa: E402
+from bot.review.evaluation import Case, load_cases, run_cases  # noqa: E402
 
 SETS = {
-    "dev": ROOT / "eval" / "dev.yaml",
-    "holdout": ROOT / "eval" / "holdout.yaml",
+    "dev": [ROOT / "eval" / "dev.yaml"],
+    "holdout": [ROOT / "eval" / "holdout.yaml"],
     # Real questions from other cities' FAQ pages; `register` holds the publishing city's category.
     # faq_dev may be tuned on; faq_holdout is only measured (split made before any tuning).
-    "faq_dev": ROOT / "eval" / "faq_dev.yaml",
-    "faq_holdout": ROOT / "eval" / "faq_holdout.yaml",
+    "faq_dev": [ROOT / "eval" / "faq_dev.yaml"],
+    "faq_holdout": [ROOT / "eval" / "faq_holdout.yaml"],
+    # Residents' own words (stories, casual, dialect, kana, half-width, foreign, child, several problems,
+    # comparisons), two authors each; the dev pair may be tuned on, the holdout pair is only measured.
+    "registers_dev": sorted((ROOT / "eval").glob("registers_dev_*.yaml")),
+    "registers_holdout": sorted((ROOT / "eval").glob("registers_holdout_*.yaml")),
 }
 FAQ_SETS = ("faq_dev", "faq_holdout")  # reported per category too
+REGISTER_SETS = ("registers_dev", "registers_holdout")  # reported per register too
+# Score bands for calibration: how often the reply routes right, by the score it was given.
+BANDS = ((0.0, 0.22), (0.22, 0.28), (0.28, 0.35), (0.35, 0.5), (0.5, 0.7), (0.7, 1.01))
 # Written by two authors who never saw intents/ nor each other's work; only measured, never tuned on.
 CRISIS_HOLDOUT = sorted((ROOT / "eval").glob("crisis_holdout_*.yaml"))
 LATENCY_ROUNDS = 3  # each question is asked this many times per engine for the latency figures
@@ -82,23 +89,39 @@ def quantile(values: list[float], q: float) -> float:
 
 def accuracy_and_latency() -> dict[str, Any]:
     data = load_data(ROOT)
-    questions = [c.q for c in load_cases(SETS["dev"])]
+    questions = [c.q for c in cases_of("dev")]
     out: dict[str, Any] = {}
     for engine in ENGINES:
         assistant = build_assistant(ROOT, engine, data=data)
         entry: dict[str, Any] = {}
-        for name, path in SETS.items():
-            report = run_cases(assistant, load_cases(path))
+        for name in SETS:
+            report = run_cases(assistant, cases_of(name))
             entry[name] = {
                 "pass_rates": {k: round(v, 4) for k, v in report.pass_rates.items()},
                 "clarify_rate": round(report.clarify_rate, 4),
                 "false_crisis_rate": round(report.false_crisis_rate, 4),
+                "topic_pass_rate": report.topic_pass_rate,
+                "calibration": calibration(report.routed),
             }
-            if name in FAQ_SETS:
+            if name in FAQ_SETS or name in REGISTER_SETS:
                 entry[name]["per_category"] = {k: round(v, 4) for k, v in sorted(report.register_rates.items())}
         entry["latency_ms"] = latency(assistant.reply, questions)
         out[engine] = entry
     out["sudachi_only"] = {"latency_ms": latency(analyzer().analyse, questions)}
+    return out
+
+
+def cases_of(name: str) -> list[Case]:
+    return [case for path in SETS[name] for case in load_cases(path)]
+
+
+def calibration(routed: list[tuple[float, str, bool]]) -> list[dict[str, Any]]:
+    """Per score band: how many routed cases, and the share routed right (top card, or among the choices)."""
+    out = []
+    for low, high in BANDS:
+        inside = [ok for score, _, ok in routed if low <= score < high]
+        out.append({"band": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(inside),
+                    "right": round(sum(inside) / len(inside), 4) if inside else None})
     return out
 
 
@@ -128,15 +151,25 @@ def crisis_figures() -> dict[str, Any]:
     negatives = [c for c in cases if c.kind == "not_crisis"]
 
     def check_ms(questions: list[str]) -> dict[str, float]:
+        """All timings, and each question's best of the rounds: the check's own cost, without the
+        pauses a shared machine adds (another process, the garbage collector)."""
         timings = []
+        best: dict[str, float] = {}
         for _ in range(LATENCY_ROUNDS):
             for q in questions:
                 analyzer().clear_cache()
                 analyzer().analyse(q)
                 started = time.perf_counter()
                 assistant.assess(q)
-                timings.append((time.perf_counter() - started) * 1000)
-        return {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+                elapsed = (time.perf_counter() - started) * 1000
+                timings.append(elapsed)
+                best[q] = min(best.get(q, elapsed), elapsed)
+        fastest = list(best.values())
+        return {
+            "median": round(statistics.median(timings), 3),
+            "p99": round(quantile(timings, 0.99), 3),
+            "best_of_rounds_p99": round(quantile(fastest, 0.99), 3),
+        }
 
     return {
         "holdout_files": [p.name for p in CRISIS_HOLDOUT],
@@ -146,7 +179,7 @@ def crisis_figures() -> dict[str, Any]:
         "hard_negatives": len(negatives),
         "false_crisis_on_hard_negatives": round(sum(levels[c.id] == "crisis" for c in negatives) / len(negatives), 4),
         # The dev questions are residents' usual messages; the crisis holdout is longer (stories).
-        "check_ms_dev": check_ms([c.q for c in load_cases(SETS["dev"])]),
+        "check_ms_dev": check_ms([c.q for c in cases_of("dev")]),
         "check_ms_crisis_holdout": check_ms([c.q for c in cases]),
     }
 
@@ -184,7 +217,7 @@ print(json.dumps({"cold_start_s": first, "status": reply.status, "jsonl_question
 def cold_start(tmp: Path) -> dict[str, Any]:
     """A fresh interpreter: import, load the data, build the engine, answer once; then peak RSS."""
     questions = tmp / "questions.txt"
-    questions.write_text("\n".join(c.q for c in load_cases(SETS["dev"])), encoding="utf-8")
+    questions.write_text("\n".join(c.q for c in cases_of("dev")), encoding="utf-8")
     runs = []
     for _ in range(3):
         started = time.time()
@@ -234,6 +267,24 @@ def table(results: dict[str, Any]) -> str:
                 f"{pct(rates, 'crisis')} | {e['clarify_rate']:.1%} | {e['false_crisis_rate']:.1%} | "
                 f"{lat['median']:.2f} | {lat['p99']:.2f} |"
             )
+    lines += ["", "| engine | set | expect_topic cases routed right |", "|---|---|---|"]
+    for name in SETS:
+        for engine in ENGINES:
+            rate = acc[engine][name]["topic_pass_rate"]
+            if rate is not None:
+                lines.append(f"| {engine} | {name} | {rate:.1%} |")
+    for name in REGISTER_SETS:
+        lines += ["", f"| register ({name}) | " + " | ".join(ENGINES) + " |", "|---|" + "---|" * len(ENGINES)]
+        for register in sorted(acc["main"][name]["per_category"]):
+            cells = [f"{acc[e][name]['per_category'].get(register, 0):.0%}" for e in ENGINES]
+            lines.append(f"| {register} | " + " | ".join(cells) + " |")
+    lines += ["", "| main, score band | " + " | ".join(SETS) + " |", "|---|" + "---|" * len(SETS)]
+    for index, (low, high) in enumerate(BANDS):
+        cells = []
+        for name in SETS:
+            band = acc["main"][name]["calibration"][index]
+            cells.append("–" if band["right"] is None else f"{band['right']:.0%} of {band['n']}")
+        lines.append(f"| {low:.2f}–{min(high, 1.0):.2f} | " + " | ".join(cells) + " |")
     floor = acc["sudachi_only"]["latency_ms"]
     lines.append(f"| sudachi only | – | – | – | – | – | – | {floor['median']:.2f} | {floor['p99']:.2f} |")
     categories = sorted({c for engine in ENGINES for name in FAQ_SETS for c in acc[engine][name]["per_category"]})
@@ -261,7 +312,8 @@ def table(results: dict[str, Any]) -> str:
         f"crisis reply {overall['caught']:.1%}; crisis reply or emergency line first {overall['number_first']:.1%}; "
         f"false crisis on the hard negatives {crisis['false_crisis_on_hard_negatives']:.1%}",
         f"crisis check alone (text already analysed): dev questions median {crisis['check_ms_dev']['median']:.2f} ms, "
-        f"p99 {crisis['check_ms_dev']['p99']:.2f} ms; crisis holdout median "
+        f"p99 {crisis['check_ms_dev']['p99']:.2f} ms (per question best of {LATENCY_ROUNDS}: p99 "
+        f"{crisis['check_ms_dev']['best_of_rounds_p99']:.2f} ms); crisis holdout median "
         f"{crisis['check_ms_crisis_holdout']['median']:.2f} ms, p99 {crisis['check_ms_crisis_holdout']['p99']:.2f} ms",
         "",
     ]

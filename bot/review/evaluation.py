@@ -51,6 +51,13 @@ class EvalReport:
     by_register: Counter[str] = field(default_factory=Counter)
     passed_by_register: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
+    # Answer cases that name a topic: (the reply's score, its status, passed?), for routing and calibration.
+    routed: list[tuple[float, str, bool]] = field(default_factory=list)
+
+    @property
+    def topic_pass_rate(self) -> float | None:
+        """Pass rate of the answer cases with `expect_topic`: routing measured strictly."""
+        return sum(ok for _, _, ok in self.routed) / len(self.routed) if self.routed else None
 
     @property
     def pass_rates(self) -> dict[str, float]:
@@ -90,6 +97,7 @@ class EvalReport:
             "register_pass_rates": {k: round(v, 4) for k, v in self.register_rates.items()},
             "clarify_rate": round(self.clarify_rate, 4),
             "false_crisis_rate": round(self.false_crisis_rate, 4),
+            "topic_pass_rate": None if self.topic_pass_rate is None else round(self.topic_pass_rate, 4),
             "latency_ms": {
                 "median": round(statistics.median(self.latencies_ms), 3) if self.latencies_ms else 0.0,
                 "p99": round(self.latency(0.99), 3),
@@ -171,6 +179,8 @@ def run_cases(assistant: Assistant, cases: list[Case]) -> EvalReport:
         report.clarified += reply.status == "clarify"
         report.false_crisis += reply.status == "crisis" and case.kind != "crisis"
         ok = passes(case, reply)
+        if case.kind == "answer" and case.expect_topic:
+            report.routed.append((reply.score, reply.status, ok))
         if case.register:
             report.by_register[case.register] += 1
             report.passed_by_register[case.register] += ok
@@ -194,6 +204,8 @@ def format_report(report: EvalReport) -> str:
         f"  overall   {report.overall:6.1%}   clarify rate {report.clarify_rate:.1%}"
         f"   false crisis {report.false_crisis_rate:.1%}"
     )
+    if report.topic_pass_rate is not None:
+        lines.append(f"  expect_topic cases {len(report.routed)}: {report.topic_pass_rate:6.1%}")
     for register, rate in report.register_rates.items():
         lines.append(f"  register {register:<10} {rate:6.1%}")
     lines.append(
