@@ -40,3 +40,7 @@ class SynonymRewriter:
 
     def canonical(self, word: str) -> str:
         return self._table.get(word, word)
+
+    def fingerprint(self) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+        """What the rewriting depends on, for keys of anything built with it."""
+        return tuple(sorted(self._table.items())), tuple(sorted(self._keep))

@@ -10,20 +10,28 @@ phrase counts less than a topic that several examples support.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.data import Knowledge
 from bot.data.intents import Intents
+from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
+logger = logging.getLogger(__name__)
+INDEX_VERSION = 1  # bump when build_index or the features change, so cached indexes are rebuilt
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6
@@ -48,6 +56,89 @@ def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, st
     return pairs
 
 
+@dataclass(frozen=True)
+class Index:
+    """Everything built from the examples; what the disk cache holds."""
+
+    topics: list[str]
+    idf: dict[str, float]
+    max_idf: float
+    postings: dict[str, list[tuple[int, float]]]
+    centroid_postings: dict[str, list[tuple[str, float]]]
+    vocabulary: list[str]
+
+
+def build_index(pairs: Iterable[tuple[str, str]], extractor: FeatureExtractor) -> Index:
+    topics: list[str] = []
+    docs: list[frozenset[str]] = []
+    for topic, text in pairs:
+        feats = extractor.extract(text)
+        if feats:
+            topics.append(topic)
+            docs.append(feats)
+    df: dict[str, int] = defaultdict(int)
+    for feats in docs:
+        for f in feats:
+            df[f] += 1
+    n = len(docs)
+    idf = {f: math.log((n + 1) / (c + 1)) + 1.0 for f, c in df.items()}
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for index, feats in enumerate(docs):
+        weights = {f: GROUP_WEIGHTS[f[0]] * idf[f] for f in feats}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for f, w in weights.items():
+            postings[f].append((index, w / norm))
+    # Each topic's centroid: the sum of its examples' unit vectors, normalized. It rewards a long
+    # message that touches several of a topic's words even when no single example matches well.
+    centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for f, posted in postings.items():
+        for index, w in posted:
+            centroid[topics[index]][f] += w
+    centroid_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for topic, vector in centroid.items():
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        for f, w in vector.items():
+            centroid_postings[f].append((topic, w / norm))
+    # Known content words, for correcting a misspelt word the index has never seen.
+    vocabulary = sorted({f[2:] for f in idf if f.startswith("w:") and len(f) > 3})
+    return Index(topics, idf, math.log(n + 1) + 1.0, dict(postings), dict(centroid_postings), vocabulary)
+
+
+def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter) -> str:
+    """A digest of all the index depends on: examples, synonyms, feature weights, the dictionary."""
+    digest = hashlib.sha256(f"v{INDEX_VERSION} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
+    for topic, text in pairs:
+        digest.update(f"\x1e{topic}\x1f{text}".encode("utf-8", "surrogatepass"))
+    digest.update(repr(rewriter.fingerprint()).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:24]
+
+
+def _dictionary_version() -> str:
+    try:
+        return metadata.version("sudachidict-core")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def cached_index(pairs: list[tuple[str, str]], extractor: FeatureExtractor, rewriter: SynonymRewriter) -> Index:
+    """The index from the disk cache when the data is unchanged; else built and cached."""
+    path = cache_dir() / f"index-{index_key(pairs, rewriter)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            stored = pickle.load(fh)
+        if isinstance(stored, Index):
+            return stored
+    except Exception:  # any unreadable cache (missing, truncated, another version) is rebuilt
+        pass
+    index = build_index(pairs, extractor)
+    try:
+        write_atomically(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        prune(path, "index-*.pickle")
+    except OSError as exc:  # a read-only home: build again next start, but keep working
+        logger.warning("matching index cache not written (%s); it will be built again next start", exc.strerror)
+    return index
+
+
 class TfidfMatcher:
     name = "main"
 
@@ -57,42 +148,18 @@ class TfidfMatcher:
         analyzer: Analyzer,
         rewriter: SynonymRewriter,
         thresholds: Thresholds = MAIN_THRESHOLDS,
+        use_cache: bool = True,
     ) -> None:
         self.thresholds = thresholds
         self._extractor = FeatureExtractor(analyzer, rewriter)
-        self._topics: list[str] = []
-        docs: list[frozenset[str]] = []
-        for topic, text in pairs:
-            feats = self._extractor.extract(text)
-            if feats:
-                self._topics.append(topic)
-                docs.append(feats)
-        df: dict[str, int] = defaultdict(int)
-        for feats in docs:
-            for f in feats:
-                df[f] += 1
-        n = len(docs)
-        self._idf = {f: math.log((n + 1) / (c + 1)) + 1.0 for f, c in df.items()}
-        self._max_idf = math.log(n + 1) + 1.0
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, feats in enumerate(docs):
-            weights = {f: self._weight(f) for f in feats}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for f, w in weights.items():
-                self._postings[f].append((index, w / norm))
-        # Each topic's centroid: the sum of its examples' unit vectors, normalized. It rewards a long
-        # message that touches several of a topic's words even when no single example matches well.
-        centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for f, postings in self._postings.items():
-            for index, w in postings:
-                centroid[self._topics[index]][f] += w
-        self._centroid_postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for topic, vector in centroid.items():
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            for f, w in vector.items():
-                self._centroid_postings[f].append((topic, w / norm))
-        # Known content words, for correcting a misspelt word the index has never seen.
-        self._vocabulary = sorted({f[2:] for f in self._idf if f.startswith("w:") and len(f) > 3})
+        pairs = list(pairs)
+        index = cached_index(pairs, self._extractor, rewriter) if use_cache else build_index(pairs, self._extractor)
+        self._topics = index.topics
+        self._idf = index.idf
+        self._max_idf = index.max_idf
+        self._postings = index.postings
+        self._centroid_postings = index.centroid_postings
+        self._vocabulary = index.vocabulary
 
     def _weight(self, feature: str) -> float:
         return GROUP_WEIGHTS[feature[0]] * self._idf.get(feature, 0.0)

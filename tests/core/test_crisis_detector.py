@@ -8,7 +8,8 @@ import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.crisis.detector import Evidence, Thresholds, load_model, training_samples
-from bot.core.crisis.model import CrisisModel, Score, cache_dir, training_key
+from bot.core.crisis.model import CrisisModel, Score, training_key
+from bot.diskcache import cache_dir
 from bot.language.text import analyzer
 
 

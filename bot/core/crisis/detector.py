@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.crisis.model import CrisisModel, Score, cache_dir, features, training_key
+from bot.core.crisis.model import CrisisModel, Score, features, training_key
 from bot.core.crisis.terms import PhraseMatcher
 from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS
 from bot.data.intents import Intents
+from bot.diskcache import cache_dir, prune
 from bot.language.text import Analyzer
 
 logger = logging.getLogger(__name__)
 
 Level = Literal["crisis", "hint", "none"]
-KEEP_CACHED_MODELS = 4
 TERM, SIGNAL = "term:", "signal:"
 
 
@@ -150,10 +150,7 @@ def load_model(intents: Intents, analyzer: Analyzer) -> CrisisModel:
     model = fit_model(samples, analyzer)
     try:
         model.save(path)
-        # Models of earlier data are rarely read again; keep a few (a staff copy, a rollback), not all.
-        cached = sorted(path.parent.glob("crisis-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in cached[KEEP_CACHED_MODELS:]:
-            stale.unlink(missing_ok=True)
+        prune(path, "crisis-*.npz")
     except OSError as exc:  # a read-only home: train again next start, but keep working
         logger.warning("crisis model cache not written (%s); it will be trained again next start", exc.strerror)
     return model

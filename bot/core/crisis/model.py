@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import math
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
@@ -27,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.data.crisis_intents import NOT_CRISIS
+from bot.diskcache import write_atomically
 from bot.language.text import MAX_ANALYSED_CHARS, Analysis, Token
 
 FEATURE_VERSION = 1  # bump when features() changes, so cached models are retrained
@@ -167,10 +167,7 @@ class CrisisModel:
         vocabulary = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
         meta = json.dumps({"kinds": self.kinds, "vocabulary": vocabulary}, ensure_ascii=False)
         np.savez(buffer, meta=np.array(meta), **self._arrays)  # type: ignore[arg-type]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, path)
+        write_atomically(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> CrisisModel:
@@ -195,8 +192,3 @@ def _library_version() -> str:
         return metadata.version("scikit-learn")
     except metadata.PackageNotFoundError:
         return "none"
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kodaira-bot"

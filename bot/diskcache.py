@@ -1,0 +1,31 @@
+"""Built indexes and trained models kept on disk between starts, keyed by a digest of what they depend on.
+
+Written atomically (a half-written file is never read by another process); a file that cannot be read
+is treated as missing, so a corrupt cache costs one rebuild, never a crash.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+KEEP = 4  # files of earlier data are rarely read again; keep a few (a staff copy, a rollback), not all
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kodaira-bot"
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
+
+
+def prune(path: Path, pattern: str) -> None:
+    """Remove all but the KEEP newest files matching `pattern` next to `path`."""
+    cached = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in cached[KEEP:]:
+        stale.unlink(missing_ok=True)
