@@ -10,6 +10,7 @@ from bot.data import Knowledge, load_knowledge
 from bot.data.domains import Domains, load_domains
 from bot.data.intents import Intents, load_intents
 from bot.data.problems import DataError, Problem, ProblemLog
+from bot.data.readings import load_readings
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class AssistantData:
     knowledge: Knowledge
     intents: Intents
     domains: Domains
+    readings: dict[str, str]  # word → reading, for やさしい日本語 mode
 
 
 def _cross_check(data_dir: Path, knowledge: Knowledge, intents: Intents, log: ProblemLog) -> None:
@@ -37,9 +39,10 @@ def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:
     if len(log.problems) > before:
         return None
     domains = load_domains(data_dir / "knowledge", knowledge, log)
+    readings = load_readings(data_dir / "knowledge", knowledge, log)
     if len(log.problems) > before:
         return None
-    return AssistantData(knowledge, intents, domains)
+    return AssistantData(knowledge, intents, domains, readings)
 
 
 def check_data(data_dir: Path) -> list[Problem]:

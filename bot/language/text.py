@@ -152,6 +152,11 @@ class Analyzer:
             out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))
         return tuple(out)
 
+    def surface_readings(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(surface, reading in katakana) of each word of a text as written, not normalized: for
+        furigana on the bot's own replies, whose brackets and full-width forms must stay as they are."""
+        return tuple((m.surface(), m.reading_form()) for m in self._tokenizer.tokenize(text))
+
     def name_kinds(self, surface: str) -> frozenset[str]:
         """The kinds of personal name (姓, 名, 一般) the dictionary lists for exactly this surface, in
         any context: Sudachi's own segmentation picks one reading, this sees them all (スズキ: fish, 姓)."""

@@ -1,0 +1,43 @@
+"""Furigana for やさしい日本語 mode: readings after kanji words, numbers and addresses untouched."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.easy import Furigana, kanji_words, kanji_words_with_reading
+from bot.data.check import AssistantData, check_data
+from bot.language.text import analyzer
+
+
+@pytest.fixture(scope="module")
+def furigana(project_data: AssistantData) -> Furigana:
+    return Furigana(analyzer(), project_data.readings)
+
+
+def test_every_kanji_word_gets_a_reading(furigana: Furigana) -> None:
+    text = furigana.add("困ったときは、地域包括支援センターに相談してください。お金が足りないときも同じです。")
+    assert "地域包括支援（ちいきほうかつしえん）センター" in text
+    assert "相談（そうだん）" in text and "お金（かね）" in text and "足（た）りない" in text
+    assert kanji_words(text) == kanji_words_with_reading(text)
+
+
+def test_the_data_overrides_what_sudachi_reads_wrong(furigana: Furigana) -> None:
+    text = furigana.add("小平市の保佐と権利擁護。小川西町にお住まいですね。")
+    assert "小平市（こだいらし）" in text and "保佐（ほさ）" in text and "権利擁護（けんりようご）" in text
+    assert "小川西町（おがわにしまち）" in text  # from the towns' kana in areas.yaml
+
+
+def test_phones_times_and_addresses_are_left_alone(furigana: Furigana) -> None:
+    line = "電話 042-346-9530（9時〜17時）https://www.city.kodaira.tokyo.jp/ #7119"
+    text = furigana.add(line)
+    for kept in ("042-346-9530", "9時〜17時", "https://www.city.kodaira.tokyo.jp/", "#7119"):
+        assert kept in text
+    assert not re.search(r"\d（[ぁ-ゖ]", text)  # no reading after a number
+
+
+def test_a_reading_that_is_not_kana_is_reported(data_copy: Path) -> None:
+    path = data_copy / "knowledge" / "readings.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reading: ほさ}", "reading: ho sa}"), encoding="utf-8")
+    problems = check_data(data_copy)
+    assert any(p.file.endswith("readings.yaml") and p.entry == "保佐" for p in problems)
