@@ -52,3 +52,11 @@ def test_domains_must_name_real_topics(data_copy: Path) -> None:
     path.write_text(text, encoding="utf-8")
     problems = check_data(data_copy)
     assert any(p.file.endswith("domains.yaml") and "housing_benefitt" in p.message for p in problems)
+
+
+def test_abuse_of_an_elder_is_one_problem_not_two(assistant: Assistant) -> None:
+    # Found on the holdout: 「虐待かもしれません」 alone ranks child abuse first, and the elder's
+    # abuse reply named the children's centre. Abuse is one domain, whoever is abused.
+    reply = assistant.reply("隣の家から高齢のお母さんを怒鳴る声が毎晩聞こえます。虐待かもしれません")
+    assert reply.topic == "elder_abuse" and len(reply.domains) == 1
+    assert "こども家庭センター" not in reply.text
