@@ -42,7 +42,7 @@ SETS = {
     # Real questions from other cities' FAQ pages; `register` holds the publishing city's category.
     # faq_dev may be tuned on; faq_holdout is only measured (split made before any tuning).
     "faq_dev": [ROOT / "eval" / "faq_dev.yaml"],
-    "faq_holdout": [ROOT / "eval" / "faq_holdout.yaml"],
+    "faq_holdout": [ROOT / "eval" / "faq_holdout.yaml", ROOT / "eval" / "faq_holdout_2.yaml"],
     # Residents' own words (stories, casual, dialect, kana, half-width, foreign, child, several problems,
     # comparisons), two authors each; the dev pair may be tuned on, the holdout pair is only measured.
     "registers_dev": sorted((ROOT / "eval").glob("registers_dev_*.yaml")),
