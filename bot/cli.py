@@ -41,21 +41,21 @@ def _argument_text(value: str) -> str:
         return clean(value)
 
 
-def answer_lines(assistant: Assistant, lines: LineReader) -> None:
+def answer_lines(assistant: Assistant, lines: LineReader, easy: bool = False) -> None:
     """`ask --jsonl`: one JSON reply per input line, in order, each flushed as soon as it is ready."""
     for line in lines:
-        _print_json(assistant.reply(clean(line)).to_json())
+        _print_json(assistant.reply(clean(line), easy=easy).to_json())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings, args.engine)
     if args.jsonl:
-        answer_lines(assistant, stdin_lines())
+        answer_lines(assistant, stdin_lines(), easy=args.easy)
         return 0
     if args.question is None:
         print('質問を指定してください: kodaira-bot ask "質問"', file=sys.stderr)
         return 2
-    reply = assistant.reply(_argument_text(args.question))
+    reply = assistant.reply(_argument_text(args.question), easy=args.easy)
     if args.json:
         _print_json(reply.to_json())
     else:
@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help="one question per stdin line, one JSON reply per line"
     )
     ask.add_argument("--engine", choices=ENGINES, default="main")
+    ask.add_argument("--easy", action="store_true", help="やさしい日本語 with a reading after every kanji word")
     ask.set_defaults(func=cmd_ask)
 
     kb = sub.add_parser("kb", help="knowledge base tools")

@@ -12,7 +12,7 @@ import pytest
 
 CONTRACT_KEYS = {
     "query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score",
-    "crisis_hint", "domains",
+    "crisis_hint", "domains", "easy",
 }
 
 
@@ -41,6 +41,15 @@ def test_ask_json() -> None:
 def test_ask_plain_text() -> None:
     out = run("ask", "借金が返せない")
     assert out.returncode == 0 and "こだいら生活相談支援センター" in out.stdout
+
+
+def test_ask_easy_json_is_easy_japanese_with_readings() -> None:
+    out = run("ask", "--easy", "--json", "ヤングケアラーの相談はどこ？")
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout)
+    assert reply["easy"] is True and reply["topic"] == "young_carer"
+    assert "相談（そうだん）" in reply["text"] and "042-349-0151" in reply["text"]
+    assert json.loads(run("ask", "--json", "ヤングケアラーの相談はどこ？").stdout)["easy"] is False
 
 
 def test_ask_jsonl_keeps_order_and_survives_bad_lines() -> None:

@@ -18,7 +18,7 @@ from bot.data.check import check_data
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 KEYS = {
     "query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score",
-    "crisis_hint", "domains",
+    "crisis_hint", "domains", "easy",
 }
 
 # Any Unicode, weighted towards what residents' phones really send: Japanese, emoji, controls, RTL marks.

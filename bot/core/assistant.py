@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.crisis import NO_CRISIS, CrisisAssessment, CrisisDetector, build_detector
+from bot.core.easy import Furigana
 from bot.core.reply import Composer, Reply
 from bot.core.safety import SafetyLines
 from bot.core.several import several_problems
@@ -33,6 +34,8 @@ class Assistant:
     towns: TownFinder
     composer: Composer
     situations: SituationReader | None = None  # None for the plain baselines
+    easy_composer: Composer | None = None  # やさしい日本語 texts; None: easy replies use the plain ones
+    furigana: Furigana | None = None
 
     @property
     def engine_name(self) -> str:
@@ -42,22 +45,32 @@ class Assistant:
         """The crisis check alone (the plain baselines have none)."""
         return self.crisis.assess(text) if self.crisis is not None else NO_CRISIS
 
-    def reply(self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None) -> Reply:
+    def reply(
+        self, text: str, town: TownMatch | None = None, ranked: list[Candidate] | None = None, easy: bool = False
+    ) -> Reply:
         """Reply to one message; `town` is the one the conversation already knows, if any.
 
         `ranked` lets a caller that already ranked the text (threshold tuning) skip the matcher.
+        `easy`: the reply in やさしい日本語 with a reading after every kanji word.
         """
         assessment = self.assess(text)
-        return self.crisis_reply(text, town, assessment) or self.matched_reply(text, town, ranked, assessment)
+        return self.crisis_reply(text, town, assessment, easy) or self.matched_reply(
+            text, town, ranked, assessment, easy
+        )
 
     def crisis_reply(
-        self, text: str, town: TownMatch | None = None, assessment: CrisisAssessment | None = None
+        self,
+        text: str,
+        town: TownMatch | None = None,
+        assessment: CrisisAssessment | None = None,
+        easy: bool = False,
     ) -> Reply | None:
         """The crisis reply when the text needs one; checked before anything else. None otherwise."""
         assessment = assessment or self.assess(text)
         if not assessment.is_crisis:
             return None
-        return self.composer.crisis(text, assessment.kinds, self.towns.find(text) or town)
+        reply = self._composer(easy).crisis(text, assessment.kinds, self.towns.find(text) or town)
+        return self.in_easy_japanese(reply) if easy else reply
 
     def matched_reply(
         self,
@@ -65,43 +78,57 @@ class Assistant:
         town: TownMatch | None = None,
         ranked: list[Candidate] | None = None,
         assessment: CrisisAssessment = NO_CRISIS,
+        easy: bool = False,
     ) -> Reply:
         """The reply from matching, for text that `crisis_reply` has let through.
 
         A message in the crisis check's grey zone is answered as usual, with the emergency line first.
         """
-        reply = self._matched(text, town, ranked)
-        return self.composer.emergency_first(reply) if assessment.level == "hint" else reply
+        composer = self._composer(easy)
+        reply = self._matched(text, town, ranked, composer)
+        reply = composer.emergency_first(reply) if assessment.level == "hint" else reply
+        return self.in_easy_japanese(reply) if easy else reply
 
-    def _matched(self, text: str, town: TownMatch | None, ranked: list[Candidate] | None) -> Reply:
+    def in_easy_japanese(self, reply: Reply) -> Reply:
+        """The last step of an easy reply: a reading after every kanji word (numbers untouched)."""
+        if self.furigana is None or reply.easy:
+            return reply
+        return replace(reply, text=self.furigana.add(reply.text), easy=True)
+
+    def _composer(self, easy: bool) -> Composer:
+        return self.easy_composer if easy and self.easy_composer is not None else self.composer
+
+    def _matched(
+        self, text: str, town: TownMatch | None, ranked: list[Candidate] | None, composer: Composer
+    ) -> Reply:
         query = text
         if not normalize(text):
-            return self.composer.ask_for_text(query, EMPTY_HINT, town)
+            return composer.ask_for_text(query, EMPTY_HINT, town)
         named = self.towns.find(text)
         town = named or town
         if self.crisis is not None:  # the main engine; the plain baselines have no rules besides matching
             city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
             if city is not None and named is None:
-                return self.composer.other_city(query, city)
+                return composer.other_city(query, city)
         ranked = self.matcher.rank(text) if ranked is None else ranked
         decision = decide(ranked, self.matcher.thresholds)
         domains = self._domains(text, ranked, decision)
         if len(domains) >= 2:
-            return self._several(text, ranked, decision, town, domains)
+            return self._several(text, ranked, decision, town, domains, composer)
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
-            answer = self.composer.answer(query, cards[decision.best.topic], decision.best.score, town)
+            answer = composer.answer(query, cards[decision.best.topic], decision.best.score, town)
             return replace(answer, domains=domains)
         if decision.status == "clarify":
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
-            return self.composer.clarify(query, choices, town, unsure=decision.unsure)
+            return composer.clarify(query, choices, town, unsure=decision.unsure)
         if named is not None and decision.best is None:
             # Only a town name: the resident wants their local window.
             card = cards.get("town_centre")
             if card is not None:
-                return self.composer.answer(query, card, 0.0, town)
+                return composer.answer(query, card, 0.0, town)
         best = decision.best.score if decision.best else 0.0
-        return self.composer.no_match(query, town, best)
+        return composer.no_match(query, town, best)
 
     def _domains(self, text: str, ranked: list[Candidate], decision: Decision) -> tuple[str, ...]:
         """The life-problem domains the message names (for an answer or a guess)."""
@@ -111,16 +138,22 @@ class Assistant:
         return self.situations.domains(text, [c for c in ranked if c.topic in self.data.knowledge.cards])
 
     def _several(
-        self, text: str, ranked: list[Candidate], decision: Decision, town: TownMatch | None, domains: tuple[str, ...]
+        self,
+        text: str,
+        ranked: list[Candidate],
+        decision: Decision,
+        town: TownMatch | None,
+        domains: tuple[str, ...],
+        composer: Composer,
     ) -> Reply:
         """Problems of two or more domains: the window for the whole situation first (複合的な課題)."""
         assert self.situations is not None
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
-            base = self.composer.answer(text, cards[decision.best.topic], decision.best.score, town)
+            base = composer.answer(text, cards[decision.best.topic], decision.best.score, town)
         else:  # no card fits well: the guesses stay, under the window that takes the whole situation
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
-            base = self.composer.clarify(text, choices, town, unsure=True)
+            base = composer.clarify(text, choices, town, unsure=True)
         best_topics = self.situations.best_topics(text, domains)
         return several_problems(base, self.data.knowledge, self.data.domains, best_topics)
 
@@ -144,5 +177,16 @@ def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | 
     else:
         matcher = FuzzyMatcher(pairs)
     towns = TownFinder(data.knowledge)
-    safety = SafetyLines(data.knowledge, {k.kind: k.lead for k in data.intents.crisis})
-    return Assistant(data, matcher, crisis, towns, Composer(data.knowledge, towns, safety), situations)
+    leads = {k.kind: k.lead for k in data.intents.crisis}
+    easy_leads = {k.kind: k.easy_lead for k in data.intents.crisis if k.easy_lead}
+    safety = SafetyLines(data.knowledge, leads, easy_leads)
+    return Assistant(
+        data,
+        matcher,
+        crisis,
+        towns,
+        Composer(data.knowledge, towns, safety),
+        situations,
+        Composer(data.knowledge, towns, safety, easy=True),
+        Furigana(shared, data.readings),
+    )

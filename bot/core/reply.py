@@ -40,6 +40,7 @@ class Reply:
     score: float = 0.0
     crisis_hint: bool = False  # not a crisis reply, but the emergency line stands first
     domains: tuple[str, ...] = ()  # life-problem domains seen in the message (two or more: 複合的な課題)
+    easy: bool = False  # the text is in やさしい日本語 with readings
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class Reply:
             "score": round(self.score, 3),
             "crisis_hint": self.crisis_hint,
             "domains": list(self.domains),
+            "easy": self.easy,
         }
 
 
@@ -94,10 +96,11 @@ def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge)
 
 
 class Composer:
-    def __init__(self, knowledge: Knowledge, towns: TownFinder, safety: SafetyLines) -> None:
+    def __init__(self, knowledge: Knowledge, towns: TownFinder, safety: SafetyLines, easy: bool = False) -> None:
         self.knowledge = knowledge
         self.towns = towns
         self.safety = safety
+        self.easy = easy  # cards' and crisis leads' やさしい日本語 texts where the data has them
 
     def _general_windows(self) -> list[Window]:
         return [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
@@ -135,7 +138,7 @@ class Composer:
 
     def answer(self, query: str, card: Card, score: float, match: TownMatch | None) -> Reply:
         windows = list(iter_windows_of(self.knowledge, card)) or self._general_windows()
-        lines = [f"【{card.title}】", card.summary]
+        lines = [f"【{card.title}】", card.easy if self.easy and card.easy else card.summary]
         if card.detail:
             lines.append(f"計画での説明：{card.detail}")
         lines.extend(self._windows_block(windows))
@@ -233,7 +236,7 @@ class Composer:
         return replace(general, text="\n".join(lines))
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
-        body = self.safety.crisis(kinds)
+        body = self.safety.crisis(kinds, easy=self.easy)
         return Reply(
             query=query,
             status="crisis",

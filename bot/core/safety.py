@@ -55,13 +55,16 @@ def safety_problems(knowledge: Knowledge) -> list[tuple[str, str]]:
 class SafetyLines:
     """Composes the emergency lines; built once per data load, after `safety_problems` found none."""
 
-    def __init__(self, knowledge: Knowledge, leads: Mapping[str, str]) -> None:
+    def __init__(
+        self, knowledge: Knowledge, leads: Mapping[str, str], easy_leads: Mapping[str, str] | None = None
+    ) -> None:
         self._police = knowledge.windows[POLICE]
         self._fire = knowledge.windows[FIRE]
         listener = _always_open_listener(knowledge)
         assert listener is not None  # guaranteed by safety_problems at load
         self._listener = listener
         self._leads = leads
+        self._easy_leads = easy_leads or {}
         # Hotlines before the city's windows, each in file order: the data puts the best line first.
         ordered = sorted(knowledge.windows.values(), key=lambda w: not w.is_hotline)
         self._serving = {
@@ -84,7 +87,7 @@ class SafetyLines:
             + f"つらい気持ちは {listener.name} {listener.phone}（{listener.hours}）。"
         )
 
-    def crisis(self, kinds: tuple[str, ...]) -> CrisisLines:
+    def crisis(self, kinds: tuple[str, ...], easy: bool = False) -> CrisisLines:
         """The crisis reply's body for these kinds (most urgent first); every kind gets its own lines.
 
         No kind (the menu's 「緊急のとき」) gives the lines for any worry.
@@ -96,7 +99,7 @@ class SafetyLines:
             chosen.extend(extra[:MAX_LINES_PER_KIND])
         if len(chosen) == 2:  # nothing beyond 110 and 119 serves these kinds: a line open 24 hours
             chosen.append(self._listener)
-        lead = self._leads.get(kinds[0])
+        lead = (self._easy_leads.get(kinds[0]) if easy else None) or self._leads.get(kinds[0])
         lines = [
             *([lead] if lead else []),
             f"いま危険なときは、すぐに {self._police.phone}（警察）か {self._fire.phone}（救急）に電話してください。",

@@ -3,8 +3,9 @@
 The plan's answer to a household with care, debt and a child out of school together is one window
 that takes the whole situation (重層的支援体制整備事業). To see the domains, each sentence, clause and
 listed item of the message is ranked on its own, and the best topic of each piece that is clearly
-about something, and that the whole message supports too, names its domain. A card that is itself about a combination (ダブルケア, 8050,
-ヤングケアラー) already answers it, so a message whose best card is one of those is not split again.
+about something, and that the whole message supports too, names its domain. A card that is itself
+about a combination (ダブルケア, 8050, ヤングケアラー) already answers it, so a message whose best card
+is one of those is not split again.
 """
 
 from __future__ import annotations

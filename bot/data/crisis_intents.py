@@ -41,6 +41,7 @@ class CrisisKind:
     terms: tuple[str, ...]
     unless: tuple[str, ...] = ()  # context words that make this kind's terms a story, not a crisis
     lead: str = ""  # the first words of the crisis reply for this kind
+    easy_lead: str = ""  # the same in やさしい日本語 (the lead is used where this is empty)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def _kinds(path: Path, data: Any, log: ProblemLog) -> tuple[CrisisKind, ...]:
         if not terms or not lead:
             log.add(path, kind, "needs a non-empty 'terms' list and a 'lead' (the first words of the reply)")
             continue
-        kinds.append(CrisisKind(kind, terms, strings(item.get("unless")), lead))
+        easy_lead = str(item.get("easy_lead") or "").strip()
+        kinds.append(CrisisKind(kind, terms, strings(item.get("unless")), lead, easy_lead))
     seen = Counter(k.kind for k in kinds)
     for kind in CRISIS_KINDS:
         if not seen[kind] and data is not None:

@@ -108,6 +108,7 @@ class _Builder:
             source=text_of(item.get("source")),
             source_date=text_of(item.get("source_date")),
             detail=text_of(item.get("person_state")),
+            easy=text_of(item.get("easy")),
         )
         self.cards[cid] = card
         return card

@@ -41,6 +41,7 @@ class Card:
     source: str | None = None
     source_date: str | None = None
     detail: str | None = None  # e.g. the plan's description of a guardianship type's person
+    easy: str | None = None  # the summary in やさしい日本語, where staff have written one
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.assistant import Assistant
 from bot.core.easy import Furigana, kanji_words, kanji_words_with_reading
 from bot.data.check import AssistantData, check_data
 from bot.language.text import analyzer
+
+
+def without_readings(text: str) -> str:
+    """The text as composed: furigana only ever inserts 「（reading）」 after a word."""
+    return re.sub(r"（[ぁ-ゖー]+）", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +47,31 @@ def test_a_reading_that_is_not_kana_is_reported(data_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("reading: ほさ}", "reading: ho sa}"), encoding="utf-8")
     problems = check_data(data_copy)
     assert any(p.file.endswith("readings.yaml") and p.entry == "保佐" for p in problems)
+
+
+def test_an_easy_answer_uses_the_cards_easy_text_with_readings(assistant: Assistant) -> None:
+    reply = assistant.reply("ヤングケアラーの相談はどこ？", easy=True)
+    card = assistant.data.knowledge.cards["young_carer"]
+    assert reply.easy and reply.to_json()["easy"] is True
+    assert card.easy and card.easy in without_readings(reply.text)
+    assert card.summary not in without_readings(reply.text)
+    assert kanji_words(reply.text) == kanji_words_with_reading(reply.text)
+    for window in reply.windows:
+        assert window.phone is None or window.phone in reply.text
+
+
+@pytest.mark.parametrize("kind", ["suicide", "child_abuse", "dv", "medical", "missing_person", "harm_urge"])
+def test_easy_crisis_replies_keep_every_number(assistant: Assistant, kind: str) -> None:
+    plain = assistant.composer.crisis("q", (kind,), None)
+    easy = assistant.in_easy_japanese(assistant.easy_composer.crisis("q", (kind,), None))  # type: ignore[union-attr]
+    lead = next(k.easy_lead for k in assistant.data.intents.crisis if k.kind == kind)
+    assert lead and without_readings(easy.text).startswith(lead)
+    assert [w.phone for w in easy.windows] == [w.phone for w in plain.windows]
+    for window in plain.windows:
+        assert str(window.phone) in easy.text
+    assert "110" in easy.text and "119" in easy.text
+
+
+def test_plain_replies_are_unchanged(assistant: Assistant) -> None:
+    reply = assistant.reply("ヤングケアラーの相談はどこ？")
+    assert not reply.easy and "（そうだん）" not in reply.text

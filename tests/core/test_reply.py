@@ -20,6 +20,7 @@ def test_answer_json_has_the_contract_shape(assistant: Assistant) -> None:
         "score",
         "crisis_hint",
         "domains",
+        "easy",
     }
     assert data["status"] == "answer" and data["topic"] == "dementia_consult"
     assert all(set(w) >= {"id", "name", "phone"} for w in data["windows"])
