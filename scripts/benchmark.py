@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.assistant import ENGINES, build_assistant  # noqa: E402
+from bot.core.easy import kanji_words, kanji_words_with_reading  # noqa: E402
 from bot.data.check import load_data  # noqa: E402
 from bot.language.text import analyzer  # noqa: E402
 from bot.review.evaluation import Case, load_cases, run_cases  # noqa: E402
@@ -123,6 +125,39 @@ def calibration(routed: list[tuple[float, str, bool]]) -> list[dict[str, Any]]:
         out.append({"band": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(inside),
                     "right": round(sum(inside) / len(inside), 4) if inside else None})
     return out
+
+
+def easy_figures() -> dict[str, Any]:
+    """やさしい日本語: readings on every card's easy reply, sentence lengths of the easy: texts, time added."""
+    assistant = build_assistant(ROOT)
+    cards = assistant.data.knowledge.cards
+    composer = assistant.easy_composer
+    assert composer is not None
+    words = read = 0
+    timings: dict[str, list[float]] = {"first": [], "again": []}
+    for card in cards.values():
+        plain = composer.answer("", card, 1.0, None)
+        for rounds in ("first", "again"):  # a card's lines are read once, then come from a cache
+            started = time.perf_counter()
+            easy = assistant.in_easy_japanese(plain)
+            timings[rounds].append((time.perf_counter() - started) * 1000)
+        words += kanji_words(easy.text)
+        read += kanji_words_with_reading(easy.text)
+    texts = [c.easy for c in cards.values() if c.easy] + [k.easy_lead for k in assistant.data.intents.crisis]
+    sentences = [s for t in texts for s in re.split(r"[。？！\n]", t.replace(" ", "")) if s]
+    return {
+        "cards": len(cards),
+        "cards_with_easy_text": sum(1 for c in cards.values() if c.easy),
+        "kanji_words_with_reading": round(read / words, 4) if words else 1.0,
+        "easy_sentence_chars": {
+            "mean": round(statistics.mean(len(s) for s in sentences), 1),
+            "longest": max(len(s) for s in sentences),
+        },
+        "furigana_ms": {
+            rounds: {"median": round(statistics.median(t), 3), "p99": round(quantile(t, 0.99), 3)}
+            for rounds, t in timings.items()
+        },
+    }
 
 
 def crisis_figures() -> dict[str, Any]:
@@ -323,6 +358,15 @@ def table(results: dict[str, Any]) -> str:
             f"| {k} | {v['n']} | {v['caught']:.0%} | {v['number_first']:.0%} |"
             for k, v in crisis[f"per_{group}"].items()
         ]
+    easy = results["easy"]
+    lines += [
+        "",
+        f"やさしい日本語: {easy['cards_with_easy_text']} of {easy['cards']} cards have an easy: text; kanji words "
+        f"with a reading in every card's easy reply {easy['kanji_words_with_reading']:.1%}; easy texts' sentences "
+        f"(spaces not counted) mean {easy['easy_sentence_chars']['mean']} characters, longest "
+        f"{easy['easy_sentence_chars']['longest']}; readings add p99 {easy['furigana_ms']['first']['p99']:.2f} ms "
+        f"to a card's first easy reply, p99 {easy['furigana_ms']['again']['p99']:.3f} ms once its lines are read",
+    ]
     tg = results.get("telegram")
     if tg:
         lines.append(
@@ -354,6 +398,7 @@ def main() -> None:
         "machine": machine(),
         "engines": accuracy_and_latency(),
         "crisis": crisis_figures(),
+        "easy": easy_figures(),
         "process": cold_start(out.parent),
     }
     if not args.skip_telegram:
