@@ -185,7 +185,8 @@ class LineApiDouble:
             body = {}
         if kind is None:
             return 404, b'{"message":"Not found"}'
-        status, answer = 200, {"sentMessages": [{"id": str(next(self._token_ids)), "quoteToken": "q"}]}
+        status = 200
+        answer: dict[str, Any] = {"sentMessages": [{"id": str(next(self._token_ids)), "quoteToken": "q"}]}
         try:
             if headers.get("authorization") != f"Bearer {self.access_token}":
                 raise LineError(401, "Authentication failed")
