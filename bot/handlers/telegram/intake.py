@@ -70,7 +70,7 @@ class Intake(SimpleUpdateProcessor):
     def abandon(self) -> None:
         """Cancel the updates being handled and skip the ones still waiting. Their replies are lost,
         but whatever a handler already sent was logged first (a turn hands its events to the logger
-        before it sends, see bot.handlers.session.respond)."""
+        before it sends, see bot.core.runner.Runner.turn)."""
         self._abandoned = True
         self.release()
         for task in list(self._running):
