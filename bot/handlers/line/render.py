@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
 from linebot.v3.messaging import PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
@@ -68,7 +69,8 @@ def label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def quick_reply(choices: Sequence[Choice]) -> QuickReply | None:
+@lru_cache(maxsize=1024)  # the same menus come back all the time; building the SDK's models is not free
+def quick_reply(choices: tuple[Choice, ...]) -> QuickReply | None:
     items = []
     for choice in choices:
         if len(choice.data.encode()) > MAX_DATA:
@@ -92,5 +94,5 @@ def bubbles(messages: Sequence[Message]) -> list[TextMessage]:
     texts = _within_five(texts)
     out = [TextMessage(text=text) for text in texts[:-1]]
     if texts:
-        out.append(TextMessage(text=texts[-1], quickReply=quick_reply(choices)))
+        out.append(TextMessage(text=texts[-1], quickReply=quick_reply(tuple(choices))))
     return out
