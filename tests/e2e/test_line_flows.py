@@ -121,3 +121,20 @@ async def test_unfollow_forgets_the_residents_town(line_bot: LineHarness, assist
     await line_bot.send(event("unfollow", user_source(USER), None))
     (answer,) = await line_bot.say(USER, query_with(assistant, "answer"))
     assert town.name not in answer.text
+
+
+async def test_an_edited_message_addressed_to_the_bot_gets_the_crisis_check(
+    line_bot: LineHarness, assistant: Assistant
+) -> None:
+    crisis = line_dialogue(assistant).text(State(), "もう死にたい").messages[0].text
+    mine = [{"index": 0, "length": 8, "isSelf": True, "type": "user"}]
+
+    def edit(text: str, mention: list[dict[str, object]] | None) -> dict[str, object]:
+        content = text_message(text, mention)
+        return event("messageEdited", group_source(GROUP, USER), line_bot.double.reply_token(), **content)
+
+    (reply,) = await line_bot.send(edit("@こだいら福祉 もう死にたい", mine))
+    assert reply.text == crisis and "110" in reply.text
+    (notice,) = await line_bot.send(edit("@こだいら福祉 母の物忘れ", mine))
+    assert notice.text.startswith("メッセージの修正には") and "119" in notice.text
+    assert await line_bot.send(edit("もう死にたい", None)) == []  # not addressed: a group's own talk

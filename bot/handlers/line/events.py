@@ -9,6 +9,8 @@
 - group and room chats: the bot answers only when addressed, that is an @mention of the bot in a text
   message or a press of one of its buttons; each member has their own state, as on Telegram. Other
   messages there, and the bot being added (join), get silence: a group is the members' conversation.
+- an edited text (LINE allows edits in groups only) addressed to the bot: the crisis check reads the new
+  words first, as every resident's words; otherwise one line saying edits are not answered again;
 - anything else (unsend, member joined, beacon …): nothing.
 """
 
@@ -25,6 +27,7 @@ from linebot.v3.webhooks import (
     GroupSource,
     ImageMessageContent,
     LocationMessageContent,
+    MessageEditedEvent,
     MessageEvent,
     PostbackEvent,
     RoomSource,
@@ -52,6 +55,7 @@ KINDS: tuple[tuple[type, str], ...] = (
     (FileMessageContent, "ファイル"),
 )
 LOCATION = f"位置情報は使いません。{TYPE_TOWN}"
+EDITED = "メッセージの修正には、あらためてお答えできません。直した内容を新しく送ってください。"
 
 Deliver = Callable[[str | None, str | None, Turn], Awaitable[None]]
 
@@ -131,4 +135,8 @@ class LineEvents:
                     await self.runner.text(where, text, send)
             elif not origin.shared:  # media cannot address the bot in a group: silence there
                 await self.runner.unread(where, "", notice_for(content), send)
+        elif isinstance(event, MessageEditedEvent) and isinstance(event.message, TextMessageContent):
+            words = addressed_text(event.message, origin.shared)
+            if words is not None:
+                await self.runner.unread(where, words, EDITED, send)
 
