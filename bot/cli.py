@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,13 @@ from bot.data.problems import DataError
 from bot.language.text import clean
 from bot.logsafety import LEVELS, setup_logging
 from bot.stdio import LineReader, silence_closed_stdout, stdin_lines, use_utf8_output
+
+# The channels `kodaira-bot run --channel` can start: each a module with `run(settings, RunOptions) -> int`.
+# A new channel is a folder under bot/handlers/ and one line here.
+CHANNELS = {
+    "telegram": "bot.handlers.telegram.app",
+    "line": "bot.handlers.line.app",
+}
 
 # 128 + SIGPIPE: what a shell reports for any tool whose reader closed the pipe (`… | head`).
 EXIT_CLOSED_PIPE = 141
@@ -94,15 +102,18 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.handlers.telegram.app import run_bot
+    from bot.handlers import RunOptions
 
-    return run_bot(
-        settings,
+    options = RunOptions(
+        host=args.host,
+        port=args.port,
+        path=args.path,
         webhook=args.webhook,
         webhook_url=args.webhook_url,
-        port=args.port,
         secret_token=args.secret_token,
     )
+    channel = importlib.import_module(CHANNELS[args.channel])
+    return int(channel.run(settings, options))
 
 
 def _level(value: str) -> str:
@@ -133,11 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("chat", help="console chat (same dialogue as Telegram)").set_defaults(func=cmd_chat)
 
-    run = sub.add_parser("run", help="the Telegram bot (long polling; --webhook optional)")
-    run.add_argument("--webhook", action="store_true", help="receive updates through a webhook")
-    run.add_argument("--webhook-url", help="public URL Telegram should post to")
-    run.add_argument("--port", type=int, default=8443, help="local port of the webhook server")
-    run.add_argument("--secret-token", help="secret Telegram sends with each webhook call")
+    run = sub.add_parser("run", help="the bot on a channel (Telegram: long polling by default; LINE: a webhook server)")
+    run.add_argument("--channel", choices=list(CHANNELS), default="telegram", help="default: telegram")
+    run.add_argument("--host", help="address the webhook server listens on (default 0.0.0.0)")
+    run.add_argument("--port", type=int, help="port of the webhook server (LINE: 8080, Telegram --webhook: 8443)")
+    run.add_argument("--path", help="LINE: URL path of the webhook (default /callback)")
+    run.add_argument("--webhook", action="store_true", help="Telegram: receive updates through a webhook")
+    run.add_argument("--webhook-url", help="Telegram: public URL Telegram should post to")
+    run.add_argument("--secret-token", help="Telegram: secret Telegram sends with each webhook call")
     run.set_defaults(func=cmd_run)
 
     ask = sub.add_parser("ask", help="one question, one reply")

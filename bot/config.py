@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,13 +44,13 @@ def _parse_positive_int(name: str, raw: str | None, default: int) -> int:
     return value
 
 
-def _parse_api_url(raw: str) -> str | None:
-    """A Bot API base URL that an HTTP client can use, or a ConfigError saying what is wrong with it:
-    a malformed URL would otherwise look like an unreachable server and be retried for ever."""
+def parse_api_url(raw: str, name: str = "TELEGRAM_API_BASE_URL") -> str | None:
+    """An API base URL that an HTTP client can use, or a ConfigError saying what is wrong with it (and
+    naming the variable `name`): a malformed URL would otherwise look like an unreachable server and be
+    retried for ever."""
     url = raw.strip()
     if not url:
         return None
-    name = "TELEGRAM_API_BASE_URL"
     if any(c.isspace() for c in url):
         raise ConfigError(f"{name}: the URL contains a space or line break")
     parts = urlsplit(url)
@@ -60,7 +61,7 @@ def _parse_api_url(raw: str) -> str | None:
     except ValueError:
         raise ConfigError(f"{name}: the port is not a number from 1 to 65535") from None
     if not parts.hostname:
-        raise ConfigError(f"{name}: no host name (expected e.g. https://api.telegram.org/bot)")
+        raise ConfigError(f"{name}: no host name (expected e.g. https://api.example.com)")
     if port == 0:
         raise ConfigError(f"{name}: the port is not a number from 1 to 65535")
     if parts.query or parts.fragment:
@@ -76,6 +77,9 @@ class Settings:
     data_dir: Path = PROJECT_ROOT
     staff_ids: frozenset[int] = frozenset()
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # Every variable (after .env): a channel reads its own (LINE_CHANNEL_SECRET …) in its folder, so a
+    # new channel needs no field here. Holds secrets: never printed.
+    env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def knowledge_dir(self) -> Path:
@@ -95,11 +99,12 @@ class Settings:
         data_dir = env.get("KODAIRA_DATA_DIR", "").strip()
         return cls(
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            telegram_api_base_url=_parse_api_url(env.get("TELEGRAM_API_BASE_URL", "")),
+            telegram_api_base_url=parse_api_url(env.get("TELEGRAM_API_BASE_URL", "")),
             db_path=Path(env.get("KODAIRA_DB_PATH", "").strip() or DEFAULT_DB_PATH),
             data_dir=Path(data_dir) if data_dir else PROJECT_ROOT,
             staff_ids=_parse_staff_ids(env.get("KODAIRA_STAFF_IDS", "")),
             retention_days=_parse_positive_int(
                 "KODAIRA_LOG_RETENTION_DAYS", env.get("KODAIRA_LOG_RETENTION_DAYS"), DEFAULT_RETENTION_DAYS
             ),
+            env=dict(env),
         )

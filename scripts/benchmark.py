@@ -1,4 +1,4 @@
-"""One run, one table: accuracy, latency, cold start, memory and Telegram throughput, side by side.
+"""One run, one table: accuracy, latency, cold start, memory, Telegram and LINE throughput, side by side.
 
     python scripts/benchmark.py [--json bench-results/benchmark.json] [--updates 500 --chats 100]
 
@@ -10,7 +10,9 @@ Every figure is measured here, on this machine, the same way every time:
 - per-question latency in process (median, p99) for each engine, and Sudachi tokenization alone;
 - cold start to first answer and peak memory (RSS) of a fresh `kodaira-bot ask` process;
 - Telegram throughput: N updates from M chats through the real Application and the local Bot API
-  test double on 127.0.0.1 (updates per second, p99 time from an update's delivery to its reply).
+  test double on 127.0.0.1 (updates per second, p99 time from an update's delivery to its reply);
+- LINE throughput: N signed webhooks from M users into the real LINE channel, replies to the local
+  LINE API double (events per second from the first webhook to the last reply).
 """
 
 from __future__ import annotations
@@ -278,6 +280,12 @@ def telegram_throughput(updates: int, chats: int) -> dict[str, Any]:
     return asyncio.run(measure_throughput(updates=updates, chats=chats))
 
 
+def line_throughput(events: int, users: int) -> dict[str, Any]:
+    from tests.e2e.line_throughput import measure_line_throughput
+
+    return asyncio.run(measure_line_throughput(events=events, users=users))
+
+
 def pct(rates: dict[str, float], kind: str) -> str:
     """A pass rate, or a dash where the set has no case of that kind (the FAQ sets have no crisis)."""
     return f"{rates[kind]:.1%}" if kind in rates else "–"
@@ -380,6 +388,13 @@ def table(results: dict[str, Any]) -> str:
                 f"telegram, flood limit off (the bot's own capacity): {free['updates_per_s']:.0f} updates/s, "
                 f"median {free['median_reply_ms']:.0f} ms, p99 {free['p99_reply_ms']:.0f} ms to reply"
             )
+    line = results.get("line")
+    if line:
+        lines.append(
+            f"line (no rate limit of LINE's own in the double): {line['events']} signed webhooks from "
+            f"{line['users']} users answered in {line['elapsed_s']:.2f} s: {line['events_per_s']:.0f} events/s, "
+            f"median {line['median_reply_ms']:.0f} ms, p99 {line['p99_reply_ms']:.0f} ms from 200 to reply"
+        )
     return "\n".join(lines)
 
 
@@ -389,6 +404,7 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=500)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--skip-telegram", action="store_true")
+    parser.add_argument("--skip-line", action="store_true")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -403,6 +419,8 @@ def main() -> None:
     }
     if not args.skip_telegram:
         results["telegram"] = telegram_throughput(args.updates, args.chats)
+    if not args.skip_line:
+        results["line"] = line_throughput(args.updates, args.chats)
     results["benchmark_seconds"] = round(time.perf_counter() - started, 1)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(table(results))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-Channel = Literal["console", "telegram"]
+Channel = str  # the adapter's name ("console", "telegram", "line" …): a new channel needs no change here
 EventKind = Literal["message", "clarify_choice", "feedback"]
 Status = Literal["answer", "clarify", "no_match", "crisis"]
 

@@ -1,7 +1,8 @@
-"""The terminal channel: the same dialogue as Telegram, with buttons shown as numbered choices.
+"""The terminal channel: the same dialogue as Telegram and LINE, with buttons shown as numbered choices.
 
 Interactive or piped: with piped stdin it reads one message per line until EOF. A line that is a
-number picks that choice of the last message; /start, /help, /privacy and /quit work as in Telegram.
+number picks that choice of the last message; /start, /help, /privacy work as everywhere, /quit ends.
+One resident, one conversation: turns go through the core runner without a lock.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Choice, Dialogue, State, Turn
 from bot.core.events import LogEvent
+from bot.core.runner import Conversation, Runner
 from bot.language.text import clean
 from bot.stdio import LineReader, redecode, stdin_lines
 
@@ -42,34 +44,39 @@ def render(turn: Turn) -> str:
     return "\n\n".join(blocks)
 
 
+CONSOLE = Conversation("console")
+
+
+class _CallbackSink:
+    def __init__(self, on_event: Callable[[LogEvent], object]) -> None:
+        self.submit = on_event
+
+
 class ConsoleChat:
     def __init__(self, dialogue: Dialogue, on_event: Callable[[LogEvent], object] | None = None) -> None:
-        self.dialogue = dialogue
-        self.state = State()
+        self.runner = Runner(dialogue, _CallbackSink(on_event) if on_event is not None else None)
         self.choices: tuple[Choice, ...] = ()
-        self._on_event = on_event
+
+    @property
+    def dialogue(self) -> Dialogue:
+        return self.runner.dialogue
+
+    @property
+    def state(self) -> State:
+        return self.runner.state(CONSOLE)
 
     def handle(self, line: str) -> Turn | None:
         """One line of input → the turn to show; None means quit."""
         line = clean(line).strip()
-        number = choice_number(line)
         if line in ("/quit", "/exit"):
             return None
-        if line in ("/start", "/menu"):
-            turn = self.dialogue.start(self.state)
-        elif line == "/help":
-            turn = self.dialogue.help(self.state)
-        elif line == "/privacy":
-            turn = self.dialogue.privacy(self.state)
-        elif number is not None and 1 <= number <= len(self.choices):
-            turn = self.dialogue.choose(self.state, self.choices[number - 1].data)
+        number = choice_number(line)
+        if number is not None and 1 <= number <= len(self.choices):
+            data = self.choices[number - 1].data
+            turn = self.runner.advance(CONSOLE, lambda dialogue, state: dialogue.choose(state, data))
         else:
-            turn = self.dialogue.text(self.state, line)
-        self.state = turn.state
+            turn = self.runner.advance(CONSOLE, lambda dialogue, state: dialogue.text(state, line))
         self.choices = next((m.choices for m in reversed(turn.messages) if m.choices), ())
-        if self._on_event is not None:
-            for event in turn.events:
-                self._on_event(event)
         return turn
 
     async def run(self, lines: AsyncIterator[str], out: TextIO, interactive: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.dialogue import MAX_CHOICE_DATA_BYTES, STALE, Dialogue, State, Turn
+from bot.core.dialogue import BACK, MORE, STALE, UNKNOWN_COMMAND, Dialogue, State, Turn
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,11 @@ def test_menu_category_topic_answer_feedback(dialogue: Dialogue) -> None:
     assert thanks.events[0].kind == "feedback" and thanks.events[0].feedback == "up"
 
 
-def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialogue) -> None:
+@pytest.mark.parametrize(("choice_bytes", "max_choices"), [(64, None), (300, 13)])  # Telegram's, LINE's limits
+def test_every_reachable_choice_fits_the_channel_and_is_understood(
+    assistant: Assistant, choice_bytes: int, max_choices: int | None
+) -> None:
+    dialogue = Dialogue(assistant, "test", choice_bytes=choice_bytes, max_choices=max_choices)
     seen: set[str] = set()
     frontier = [(State(), d) for d in datas(dialogue.start(State()))]
     while frontier:
@@ -49,9 +53,10 @@ def test_every_reachable_choice_fits_telegram_and_is_understood(dialogue: Dialog
         if data in seen:
             continue
         seen.add(data)
-        assert len(data.encode()) <= MAX_CHOICE_DATA_BYTES, data
+        assert len(data.encode()) <= choice_bytes, data
         turn = dialogue.choose(state, data)
         assert turn.messages and not turn.messages[0].text.startswith(STALE), data
+        assert max_choices is None or all(len(m.choices) <= max_choices for m in turn.messages), data
         frontier.extend((turn.state, d) for d in datas(turn))
     assert len(seen) > 60
 
@@ -160,7 +165,7 @@ def test_events_carry_text_only_for_no_match(dialogue: Dialogue) -> None:
 def test_clarify_offers_each_candidate_and_none(dialogue: Dialogue, assistant: Assistant) -> None:
     cards = assistant.data.knowledge.cards
     reply = assistant.composer.clarify("q", [(cards["dv"], 0.3), (cards["women_consult"], 0.3)], None)
-    turn = dialogue._reply_turn(State(), reply, "q")
+    turn = dialogue.reply_turn(State(), reply, "q")
     assert datas(turn) == ["t:dv", "t:women_consult", "m:none"]
     none = dialogue.choose(turn.state, "m:none")
     assert none.messages[0].reply is not None and none.messages[0].reply.status == "no_match"
@@ -178,3 +183,57 @@ def test_a_greeting_inside_a_question_is_still_a_question(dialogue: Dialogue) ->
     turn = dialogue.text(State(), "こんにちは。母の物忘れが心配です")
     reply = turn.messages[0].reply
     assert reply is not None and reply.topic == "dementia_consult"
+
+
+def test_a_capped_channel_gets_the_towns_in_pages_with_more_and_back(assistant: Assistant) -> None:
+    capped = Dialogue(assistant, "test", max_choices=13)
+    towns = {f"w:{t.id}" for t in assistant.data.knowledge.towns}
+    shown: set[str] = set()
+    turn = capped.choose(State(), "m:town")
+    for _ in range(3):
+        labels = [c.label for c in turn.messages[0].choices]
+        assert len(labels) <= 13 and labels[-2:] == [MORE, BACK]
+        shown |= {d for d in datas(turn) if d.startswith("w:")}
+        turn = capped.choose(turn.state, datas(turn)[-2])
+        assert turn.in_place
+    assert shown == towns  # every town reachable through 「ほかの候補」
+
+
+def test_every_sub_list_has_back_and_back_shows_the_parent_in_place(dialogue: Dialogue) -> None:
+    topics = dialogue.choose(State(), "m:find")
+    assert not topics.in_place and topics.messages[0].choices[-1].label == BACK
+    category = dialogue.choose(topics.state, "c:menu_elderly")
+    assert category.in_place and category.messages[0].choices[-1].label == BACK
+    up = dialogue.choose(category.state, category.messages[0].choices[-1].data)
+    assert up.in_place and up.messages[0].text == topics.messages[0].text
+    home = dialogue.choose(up.state, up.messages[0].choices[-1].data)
+    assert home.in_place and [c.data for c in home.messages[0].choices][:4] == datas(dialogue.start(State()))
+
+
+def test_a_vote_spends_only_the_vote_buttons(dialogue: Dialogue) -> None:
+    answer = dialogue.choose(State(), "t:guardianship_overview")
+    assert answer.pressed_keeps == ()  # the list it was picked from is spent
+    extras = [c for c in answer.messages[0].choices if not c.data.startswith("f:")]
+    assert extras and "かんたんチェック" not in [c.label for c in extras]
+    thanks = dialogue.choose(answer.state, "f:u:guardianship_overview")
+    assert thanks.pressed_keeps == tuple(extras)
+
+
+@pytest.mark.parametrize("command", ["/weather", "/stats", "/unmatched@kodaira_bot", "/export 明日の天気"])
+def test_unknown_commands_are_answered_as_commands_and_never_logged(dialogue: Dialogue, command: str) -> None:
+    turn = dialogue.text(State(), command)
+    assert turn.messages[0].text.startswith(UNKNOWN_COMMAND) and "119" in turn.messages[0].text
+    assert turn.events == ()
+
+
+def test_words_after_any_command_get_the_crisis_check(dialogue: Dialogue) -> None:
+    for command in ("/start もう死にたい", "/weather もう死にたい"):
+        reply = dialogue.text(State(), command).messages[0].reply
+        assert reply is not None and reply.status == "crisis", command
+
+
+def test_help_offers_privacy_as_a_choice_not_a_command(dialogue: Dialogue) -> None:
+    turn = dialogue.text(State(), "/help")
+    assert "/privacy" not in turn.messages[0].text
+    privacy = dialogue.choose(turn.state, datas(turn)[-1])
+    assert privacy.messages[0].text.startswith("記録について")

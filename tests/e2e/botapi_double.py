@@ -5,7 +5,7 @@ python-telegram-bot talks to it over real sockets through httpx, exactly as to a
 
 - answers getMe, getUpdates (long polling with Telegram's offset semantics), sendMessage,
   answerCallbackQuery, editMessageText, editMessageReplyMarkup, sendPhoto, sendDocument,
-  setWebhook, deleteWebhook, getWebhookInfo, setMyCommands, close and logOut;
+  setWebhook, deleteWebhook, getWebhookInfo, setMyCommands (per scope), close and logOut;
 - checks what Telegram checks where it matters here (token, empty or over-long text, callback data
   over 64 bytes, a bad parse_mode) and answers 400 like Telegram does;
 - records every call with its parameters (and uploaded files) and the status it answered;
@@ -117,6 +117,7 @@ class BotApiDouble:
         self.calls: list[Call] = []
         self.webhook_url = ""
         self.commands: list[dict[str, Any]] = []
+        self.scoped_commands: dict[str, list[dict[str, Any]]] = {}  # scope as JSON → that scope's commands
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self.last_update_id = 0
@@ -351,14 +352,24 @@ class BotApiDouble:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         return True
 
+    def _edited(self, params: dict[str, str]) -> int:
+        if not params.get("message_id", "").isdigit():
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return int(params["message_id"])
+
     def _m_editmessagetext(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
         self._check_parse_mode(params)
         if not params.get("text", "").strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        return self._message(self._chat_id(params), text=params["text"], **self._markup(params))
+        if len(params["text"].encode("utf-16-le")) // 2 > MAX_TEXT:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        message_id = self._edited(params)
+        return {**self._message(self._chat_id(params), text=params["text"], **self._markup(params)),
+                "message_id": message_id}
 
     def _m_editmessagereplymarkup(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
-        return self._message(self._chat_id(params), text="…", **self._markup(params))
+        message_id = self._edited(params)
+        return {**self._message(self._chat_id(params), text="…", **self._markup(params)), "message_id": message_id}
 
     def _m_sendphoto(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
         if "photo" not in files and "photo" not in params:
@@ -386,7 +397,12 @@ class BotApiDouble:
         return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
 
     def _m_setmycommands(self, params: dict[str, str], files: dict[str, bytes]) -> Any:
-        self.commands = json.loads(params.get("commands", "[]"))
+        commands = json.loads(params.get("commands", "[]"))
+        scope = params.get("scope")
+        if scope is None:
+            self.commands = commands
+        else:
+            self.scoped_commands[json.dumps(json.loads(scope), sort_keys=True)] = commands
         return True
 
     def _m_close(self, params: dict[str, str], files: dict[str, bytes]) -> Any:

@@ -50,18 +50,25 @@ class Harness:
         )
         await asyncio.wait_for(self.application.update_queue.join(), timeout)
 
-    async def send(self, update: dict[str, Any], chat_id: int) -> list[Call]:
-        """Push one update; the sendMessage calls it caused in `chat_id`."""
+    async def send(
+        self, update: dict[str, Any], chat_id: int, methods: tuple[str, ...] = ("sendMessage",)
+    ) -> list[Call]:
+        """Push one update; the calls of `methods` (default sendMessage) it caused in `chat_id`."""
         before = len(self.double.calls)
         self.double.push(update)
         await self.settle()
-        return [c for c in self.double.calls[before:] if c.method == "sendMessage" and c.ok and c.chat_id == chat_id]
+        return [c for c in self.double.calls[before:] if c.method in methods and c.ok and c.chat_id == chat_id]
 
     async def say(self, chat_id: int, text: str, **kwargs: Any) -> list[Call]:
         return await self.send(text_update(chat_id, text, **kwargs), chat_id)
 
     async def press(self, chat_id: int, data: str | None, **kwargs: Any) -> list[Call]:
-        return await self.send(callback_update(chat_id, data, bot=self.bot_user, **kwargs), chat_id)
+        """Press a button: what the resident then sees, new messages and the pressed message edited in
+        place alike (editMessageReplyMarkup, which only takes buttons off, is left to `press_all`)."""
+        return await self.press_all(chat_id, data, ("sendMessage", "editMessageText"), **kwargs)
+
+    async def press_all(self, chat_id: int, data: str | None, methods: tuple[str, ...], **kwargs: Any) -> list[Call]:
+        return await self.send(callback_update(chat_id, data, bot=self.bot_user, **kwargs), chat_id, methods)
 
 
 def settings_for(double: BotApiDouble, folder: Path) -> Settings:

@@ -22,8 +22,8 @@ def command() -> list[str]:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any TELEGRAM_/KODAIRA_ setting of the developer's, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KODAIRA_"))}
+    """This environment without any TELEGRAM_/KODAIRA_/LINE_ setting of the developer's, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KODAIRA_", "LINE_"))}
     return {**env, "KODAIRA_DATA_DIR": str(PROJECT_ROOT), **extra}
 
 

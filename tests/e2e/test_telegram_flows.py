@@ -1,11 +1,25 @@
 """Every flow of the console chat, over the real Application and real HTTP: menu, questions, towns,
-the guardianship self-check, cancel, crisis in the middle, forged and stale buttons."""
+the guardianship self-check, cancel, crisis in the middle, forged and stale buttons; and how a phone
+shows them: menus edited in place, 戻る on every sub-list, spent buttons taken off."""
 
 from __future__ import annotations
 
+import json
+
 from bot.core.assistant import Assistant
-from bot.core.dialogue import ASK_TOPIC, ASK_TOWN, GREETING, HELP, MENU, PRIVACY, STALE
-from tests.e2e.harness import Harness
+from bot.core.dialogue import (
+    ASK_TOPIC,
+    ASK_TOWN,
+    BACK,
+    GREETING,
+    HELP,
+    MENU,
+    MENU_TEXT,
+    PRIVACY,
+    STALE,
+    UNKNOWN_COMMAND,
+)
+from tests.e2e.harness import STAFF_ID, Harness
 from tests.e2e.queries import query_with
 
 CHAT = 1001
@@ -23,13 +37,70 @@ async def test_start_shows_greeting_and_menu(bot: Harness) -> None:
     assert [c["command"] for c in bot.double.commands] == ["start", "help", "privacy"]
 
 
+async def test_staff_see_their_commands_in_their_own_menu_only(bot: Harness) -> None:
+    scope = json.dumps({"chat_id": STAFF_ID, "type": "chat"}, sort_keys=True)
+    assert list(bot.double.scoped_commands) == [scope]
+    staff_menu = [c["command"] for c in bot.double.scoped_commands[scope]]
+    assert staff_menu == ["start", "help", "privacy", "unmatched", "stats", "export"]
+    assert "stats" not in [c["command"] for c in bot.double.commands]
+
+
 async def test_help_and_privacy(bot: Harness) -> None:
     (help_reply,) = await bot.say(CHAT, "/help")
-    assert help_reply.text == HELP
-    assert [d for _, d in help_reply.buttons()] == [c.data for c in MENU]
+    assert help_reply.text == HELP and "/privacy" not in help_reply.text
+    assert [d for _, d in help_reply.buttons()] == [*(c.data for c in MENU), "m:privacy"]
     (privacy,) = await bot.say(CHAT, "/privacy")
     assert privacy.text == PRIVACY
     assert privacy.buttons() == []
+    (by_button,) = await bot.press(CHAT, "m:privacy")
+    assert by_button.method == "sendMessage" and by_button.text == PRIVACY
+
+
+async def test_unknown_commands_are_answered_as_commands_and_not_logged(bot: Harness) -> None:
+    for command in ("/weather", "/foo 明日の天気", "/stats"):  # /stats: staff only, unknown to a resident
+        (reply,) = await bot.say(CHAT, command)
+        assert reply.text.startswith(UNKNOWN_COMMAND) and "110" in reply.text, command
+        assert [d for _, d in reply.buttons()] == [c.data for c in MENU]
+    await bot.say(CHAT, "明日の天気はどうですか")  # one real unmatched question, to know the log has caught up
+    await bot.logger.wait_for(lambda stats: stats.written >= 1)
+    stored = await bot.logger.store.unmatched()
+    assert [u.text for u in stored] == ["明日の天気はどうですか"]
+
+
+async def test_menu_navigation_edits_the_pressed_message_in_place(bot: Harness) -> None:
+    (topics,) = await bot.press(CHAT, "m:find")  # from a message: a new list
+    assert topics.method == "sendMessage" and topics.text == ASK_TOPIC
+    assert topics.buttons()[-1] == (BACK, "m:home:0")
+    (category,) = await bot.press(CHAT, datas(topics.buttons(), "c:")[0])
+    assert category.method == "editMessageText" and category.params["message_id"]
+    assert category.buttons()[-1] == (BACK, "m:find:0")
+    (up,) = await bot.press(CHAT, "m:find:0")
+    assert up.method == "editMessageText" and up.text == ASK_TOPIC
+    (home,) = await bot.press(CHAT, "m:home:0")
+    assert home.method == "editMessageText" and home.text == MENU_TEXT
+    assert [d for _, d in home.buttons()] == [c.data for c in MENU]
+    assert bot.double.of("sendMessage", CHAT) == [topics]
+
+
+async def test_a_navigation_too_long_to_edit_or_on_an_old_message_is_sent_anew(bot: Harness) -> None:
+    bot.double.fail("editMessageText", 400)  # e.g. "message can't be edited"
+    (category,) = await bot.press(CHAT, "c:menu_elderly")
+    assert category.method == "sendMessage" and category.text.startswith("「")
+
+
+async def test_a_vote_takes_the_vote_buttons_off_and_thanks(bot: Harness) -> None:
+    (answer,) = await bot.press(CHAT, "t:guardianship_overview")
+    extras = [(label, data) for label, data in answer.buttons() if not data.startswith("f:")]
+    calls = await bot.press_all(CHAT, "f:d:guardianship_overview", ("sendMessage", "editMessageReplyMarkup"))
+    spent, thanks = calls
+    assert spent.method == "editMessageReplyMarkup" and spent.buttons() == extras
+    assert thanks.method == "sendMessage" and "ありがとう" in thanks.text
+
+
+async def test_a_pick_from_a_list_takes_the_lists_buttons_off(bot: Harness) -> None:
+    calls = await bot.press_all(CHAT, "t:guardianship_overview", ("sendMessage", "editMessageReplyMarkup"))
+    assert [c.method for c in calls] == ["editMessageReplyMarkup", "sendMessage"]
+    assert calls[0].buttons() == []
 
 
 async def test_menu_buttons_lead_to_an_answer_and_feedback(bot: Harness) -> None:
@@ -38,6 +109,7 @@ async def test_menu_buttons_lead_to_an_answer_and_feedback(bot: Harness) -> None
     categories = datas(topics.buttons(), "c:")
     assert categories
     (cards,) = await bot.press(CHAT, categories[0])
+    assert cards.method == "editMessageText"
     first_topic = datas(cards.buttons(), "t:")[0]
     (answer,) = await bot.press(CHAT, first_topic)
     assert answer.text.startswith("【")
@@ -87,9 +159,9 @@ async def test_town_by_button_is_kept_and_can_change(bot: Harness, assistant: As
     towns = assistant.data.knowledge.towns
     (picker,) = await bot.press(CHAT, "m:town")
     assert picker.text == ASK_TOWN
-    assert [d for _, d in picker.buttons()] == [f"w:{t.id}" for t in towns]
+    assert [d for _, d in picker.buttons()] == [*(f"w:{t.id}" for t in towns), "m:home:0"]
     rows = picker.rows()
-    assert all(len(row) <= 3 for row in rows) and len(rows) == -(-len(towns) // 3)
+    assert all(len(row) <= 3 for row in rows) and len(rows) == -(-(len(towns) + 1) // 3)
     first, second = towns[1], towns[5]
     (chosen,) = await bot.press(CHAT, f"w:{first.id}")
     assert first.name in chosen.text
@@ -97,7 +169,7 @@ async def test_town_by_button_is_kept_and_can_change(bot: Harness, assistant: As
     (answer,) = await bot.say(CHAT, question)
     assert first.name in answer.text  # the town stays with the conversation
     (picker_again,) = await bot.press(CHAT, "m:town")
-    assert "w:-" in [d for _, d in picker_again.buttons()]
+    assert [d for _, d in picker_again.buttons()][-2:] == ["w:-", "m:home:0"]
     await bot.press(CHAT, f"w:{second.id}")
     (answer,) = await bot.say(CHAT, question)
     assert second.name in answer.text and first.name not in answer.text

@@ -135,7 +135,7 @@ async def test_html_looking_text_is_plain_text_both_ways(bot: Harness, assistant
     assert all("parse_mode" not in c.params for c in bot.double.calls if c.method == "sendMessage")
 
 
-async def test_unknown_command_is_ordinary_text(bot: Harness, assistant: Assistant) -> None:
+async def test_unknown_command_gets_the_dialogues_command_reply(bot: Harness, assistant: Assistant) -> None:
     (reply,) = await bot.say(CHAT, "/weather")
     assert reply.text == Dialogue(assistant, "telegram").text(State(), "/weather").messages[0].text
 

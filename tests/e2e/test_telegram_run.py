@@ -129,6 +129,9 @@ async def test_token_never_logged_or_printed(
     await bot.say(9009, "/start")
     await bot.say(9009, "明日の天気")
     logging.getLogger("some.library").error("calling %s/bot%s/getMe", "https://api.telegram.org", TOKEN)
+    # One of ours quoting the token: whichever filter runs first (the privacy filter rewrites a library's
+    # arguments before the redactor sees them, ours it keeps), the token comes out redacted.
+    logging.getLogger("bot.some.module").error("calling https://api.telegram.org/bot%s/getMe", TOKEN)
     assert "HTTP Request" in caplog.text and "[REDACTED]" in caplog.text
     assert TOKEN not in caplog.text and SECRET_PART not in caplog.text
     assert all(SECRET_PART not in r.getMessage() for r in caplog.records)

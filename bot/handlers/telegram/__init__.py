@@ -1,12 +1,12 @@
-"""Telegram handlers: thin adapters onto bot.dialogue, one module per feature, wired here in one place.
+"""The Telegram channel: thin handlers onto the core runner, one module per feature, wired here in one place.
 
-Order matters only within the first group: staff commands and the dialogue's commands come before
-free text, which comes before the other kinds of message.
+Order matters only within the first group: staff commands come before text (which carries every other
+/command to the dialogue), which comes before the other kinds of message.
 """
 
 from __future__ import annotations
 
-from bot.handlers.telegram import callbacks, errors, media, messages, staff, start
+from bot.handlers.telegram import callbacks, errors, media, messages, staff
 from bot.handlers.telegram.session import App, Deps, EventSink, StaffReports, install
 
 __all__ = ["Deps", "EventSink", "StaffReports", "register"]
@@ -17,7 +17,6 @@ def register(application: App, deps: Deps) -> None:
     application.add_handlers(
         [
             *staff.handlers(),
-            *start.handlers(),
             *messages.handlers(),
             *callbacks.handlers(),
             *media.handlers(),

@@ -4,10 +4,12 @@
 alike); `run_bot` is the command: long polling by default, a webhook on request, a clean stop (logger
 flushed) on SIGTERM or SIGINT. The parts live next door, one concern each:
 
-- `bot.telegram_logging`: the token never reaches a log line;
-- `bot.telegram_delivery`: replies get out (bounded retries, Telegram's flood limit);
-- `bot.telegram_intake`: updates come in (bounded prefetch, unreadable updates skipped);
-- `bot.telegram_lifecycle`: start-up that waits for Telegram, and a bounded stop (`running`, `serve`).
+- `logging`: the token never reaches a log line;
+- `delivery`: replies get out (bounded retries, Telegram's flood limit);
+- `intake`: updates come in (bounded prefetch, unreadable updates skipped);
+- `lifecycle`: start-up that waits for Telegram, and a bounded stop (`running`, `serve`).
+
+`run(settings, options)` is the channel's entry for `kodaira-bot run --channel telegram`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from telegram.ext import ApplicationBuilder
 from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue
+from bot.core.runner import Runner
+from bot.handlers import RunOptions
 from bot.handlers.telegram import Deps, register
 from bot.handlers.telegram.delivery import (
     DEFAULT_BASE_URL,
@@ -39,11 +43,12 @@ from bot.handlers.telegram.delivery import (
 from bot.handlers.telegram.intake import Intake, TolerantBot
 from bot.handlers.telegram.lifecycle import WebhookConfig, running, serve
 from bot.handlers.telegram.logging import install_log_hygiene
+from bot.handlers.telegram.render import MAX_DATA
 from bot.handlers.telegram.session import App
-from bot.handlers.telegram.staff import StoreReports
+from bot.handlers.telegram.staff import StoreReports, publish_staff_menus
 from bot.storage import EventLogger
 
-__all__ = ["Delivery", "WebhookConfig", "build_application", "run_bot", "running", "serve"]
+__all__ = ["Delivery", "WebhookConfig", "build_application", "run", "run_bot", "running", "serve"]
 
 TOKEN_MISSING = (
     "kodaira-bot run: TELEGRAM_BOT_TOKEN が設定されていません。BotFather で発行したトークンを環境変数か "
@@ -54,6 +59,7 @@ WEBHOOK_URL_MISSING = "kodaira-bot run: --webhook には --webhook-url（Telegra
 SECRET_INVALID = "kodaira-bot run: --secret-token は英数字・_・- だけの 1〜256 文字にしてください。"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
+DEFAULT_PORT = 8443
 COMMANDS = [
     BotCommand("start", "メニューを表示する"),
     BotCommand("help", "使い方"),
@@ -105,16 +111,17 @@ def build_application(
         .bot(bot)
         .concurrent_updates(intake)
         .job_queue(None)
-        .post_init(_post_init(logger))
+        .post_init(_post_init(logger, settings.staff_ids))
         .post_shutdown(_post_shutdown(logger))
         .build()
     )
     reports = StoreReports(logger.store, _titles(assistant)) if logger is not None else None
-    register(application, Deps(Dialogue(assistant, "telegram"), settings.staff_ids, logger, reports))
+    dialogue = Dialogue(assistant, "telegram", choice_bytes=MAX_DATA)
+    register(application, Deps(Runner(dialogue, logger), settings.staff_ids, reports))
     return application
 
 
-def _post_init(logger: EventLogger | None) -> Callable[[App], Any]:
+def _post_init(logger: EventLogger | None, staff_ids: frozenset[int]) -> Callable[[App], Any]:
     async def post_init(application: App) -> None:
         if logger is not None:
             await logger.start()
@@ -122,6 +129,7 @@ def _post_init(logger: EventLogger | None) -> Callable[[App], Any]:
             await application.bot.set_my_commands(COMMANDS)
         except TelegramError as exc:  # a missing menu is no reason not to answer residents
             _LOGGER.warning("setMyCommands failed: %s", type(exc).__name__)
+        await publish_staff_menus(application.bot, staff_ids, COMMANDS)
 
     return post_init
 
@@ -134,12 +142,25 @@ def _post_shutdown(logger: EventLogger | None) -> Callable[[App], Any]:
     return post_shutdown
 
 
+def run(settings: Settings, options: RunOptions) -> int:
+    """`kodaira-bot run --channel telegram`: long polling, or a webhook with `--webhook`."""
+    return run_bot(
+        settings,
+        webhook=options.webhook,
+        webhook_url=options.webhook_url,
+        host=options.host or "0.0.0.0",
+        port=options.port or DEFAULT_PORT,
+        secret_token=options.secret_token,
+    )
+
+
 def run_bot(
     settings: Settings,
     *,
     webhook: bool = False,
     webhook_url: str | None = None,
-    port: int = 8443,
+    host: str = "0.0.0.0",
+    port: int = DEFAULT_PORT,
     secret_token: str | None = None,
 ) -> int:
     """`kodaira-bot run`. Exit 0 after a clean stop, 2 for a missing/refused token or bad options,
@@ -155,7 +176,7 @@ def run_bot(
         if secret_token is not None and not SECRET_PATTERN.fullmatch(secret_token):
             print(SECRET_INVALID, file=sys.stderr)
             return 2
-        hook = WebhookConfig(webhook_url, port, secret_token or secrets.token_urlsafe(32))
+        hook = WebhookConfig(webhook_url, port, secret_token or secrets.token_urlsafe(32), listen=host)
     install_log_hygiene(settings.telegram_token)  # logging itself is set up by the CLI (--log-level)
     from bot.core.assistant import build_assistant
 

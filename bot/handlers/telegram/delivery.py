@@ -20,10 +20,12 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+# The Bot API's JSON object, spelled out: python-telegram-bot keeps its own alias in a private module.
+JSONDict = dict[str, Any]
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # The limiter's own retry count: never the limit, the total wait of Delivery.rate_limit_budget is.
@@ -84,10 +86,10 @@ class RetryingRequest(HTTPXRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the rest of the URL holds the token
         budget = self.budget if endpoint in REPLIES else min(self.budget, self.other_budget)

@@ -19,9 +19,11 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram._utils.types import JSONDict, ODVInput
 from telegram.ext import ExtBot, SimpleUpdateProcessor
 from telegram.request import BaseRequest
+
+# The Bot API's JSON object, spelled out: python-telegram-bot keeps its own alias in a private module.
+JSONDict = dict[str, Any]
 
 MAX_BATCH = 100  # the most getUpdates hands out per call
 
@@ -68,7 +70,7 @@ class Intake(SimpleUpdateProcessor):
     def abandon(self) -> None:
         """Cancel the updates being handled and skip the ones still waiting. Their replies are lost,
         but whatever a handler already sent was logged first (a turn hands its events to the logger
-        before it sends, see bot.handlers.session.respond)."""
+        before it sends, see bot.core.runner.Runner.turn)."""
         self._abandoned = True
         self.release()
         for task in list(self._running):
@@ -112,10 +114,10 @@ class TolerantBot(ExtBot[int]):
         endpoint: str,
         data: JSONDict,
         *,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> bool | JSONDict | list[JSONDict]:
         polling = endpoint == "getUpdates"
         if polling and self._intake is not None:

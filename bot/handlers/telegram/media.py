@@ -16,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.handlers.telegram.audience import addressed_text
-from bot.handlers.telegram.session import Context, deps_of, group_reply_to, respond
+from bot.handlers.telegram.session import Context, group_reply_to, respond
 
 ONLY_TEXT = (
     "このサービスは、文字で書いたご相談に小平市の相談先をご案内します。"
@@ -73,8 +73,9 @@ async def _unread(update: Update, context: Context, message: Message | None, not
         return  # a group conversation that is not for the bot
     words = words_of(message, addressed)
     reply = notice or kind_reply(message)
-    dialogue = deps_of(context).dialogue
-    await respond(update, context, lambda state: dialogue.unread(state, words, reply), reply_to=group_reply_to(update))
+    await respond(
+        update, context, lambda dialogue, state: dialogue.unread(state, words, reply), reply_to=group_reply_to(update)
+    )
 
 
 async def on_other(update: Update, context: Context) -> None:

@@ -1,4 +1,5 @@
-"""Dialogue messages → Telegram messages: plain text split under the size limit, choices as inline buttons.
+"""Dialogue messages → Telegram messages: plain text split under the size limit, choices as inline buttons;
+and the edits a button press makes to the message it was pressed on (a new view in place, spent buttons off).
 
 Text is always sent without `parse_mode`, so nothing a resident typed (or a knowledge entry holds) is
 read as HTML or Markdown; phone numbers stay plain digits, which Telegram makes tappable.
@@ -9,8 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram import Message as TelegramMessage
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import BadRequest, TelegramError
 
 from bot.core.dialogue import Choice, Message
 
@@ -111,3 +121,29 @@ async def send_messages(
                 reply_parameters=answer if index == 0 else None,
             )
         reply_to = None  # only the first message answers the resident's message
+
+
+async def edit_pressed(query: CallbackQuery, replaced: Message | None, keeps: Sequence[Choice] | None) -> bool:
+    """Edit the message whose button was pressed: show `replaced` in its place, or else keep only the
+    choices `keeps`. True when `replaced` is now shown there; False means it must be sent as a new message
+    (the message is too old to edit, or `replaced` does not fit one message)."""
+    if not isinstance(query.message, TelegramMessage):  # inaccessible (too old): nothing to edit
+        return False
+    try:
+        if replaced is not None:
+            chunks = split_text(replaced.text)
+            if len(chunks) != 1:
+                return False
+            await query.edit_message_text(
+                chunks[0], reply_markup=keyboard(replaced.choices), link_preview_options=NO_PREVIEW
+            )
+            return True
+        if keeps is not None:
+            await query.edit_message_reply_markup(reply_markup=keyboard(keeps))
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # pressed twice: it already shows this
+            return replaced is not None
+        _LOGGER.info("pressed message not edited: %s", type(exc).__name__)
+    except TelegramError as exc:
+        _LOGGER.warning("pressed message not edited: %s", type(exc).__name__)
+    return False

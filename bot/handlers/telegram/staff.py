@@ -1,26 +1,32 @@
 """Staff commands /unmatched, /stats (text + chart), /export (CSV): staff_ids only, in a private chat.
 
 Anyone else (or staff in a group, where others would see the report) gets exactly what an unknown
-command gets: the ordinary dialogue reply, with no hint that the command exists.
+command gets, with no hint that the command exists. Staff see the commands in their own command menu
+(a BotCommandScopeChat per staff id); residents never do.
+
+A new staff command is one `StaffCommand` in STAFF_COMMANDS: its name, its menu line, and what it does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Chat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Chat, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.handlers.telegram.messages import on_text
 from bot.handlers.telegram.session import Context, StaffReports, deps_of, say
 from bot.storage.base import LogStore, StorageError
 
-COMMANDS = ("unmatched", "stats", "export")
 NO_STORE = "記録のデータベースが設定されていないため、この機能は使えません。"
 UNMATCHED_LIMIT = 20
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -55,6 +61,54 @@ class StoreReports:
         return await export_csv(self.store)
 
 
+@dataclass(frozen=True)
+class StaffCall:
+    """One staff command being run: where to answer, and the reports (None without a log store)."""
+
+    update: Update
+    context: Context
+    chat_id: int
+    reports: StaffReports | None
+
+    async def say(self, text: str) -> None:
+        await say(self.update, self.context, text)
+
+
+@dataclass(frozen=True)
+class StaffCommand:
+    name: str
+    description: str  # its line in the staff's command menu
+    run: Callable[[StaffCall], Awaitable[None]]
+    needs_store: bool = True  # answered with NO_STORE when the bot runs without a log store
+
+
+async def _unmatched(call: StaffCall) -> None:
+    assert call.reports is not None
+    await call.say(await call.reports.unmatched())
+
+
+async def _stats(call: StaffCall) -> None:
+    assert call.reports is not None
+    text, png = await call.reports.stats()
+    await call.say(text)
+    if png:
+        await call.context.bot.send_photo(call.chat_id, png, filename="kodaira-stats.png", caption="週ごとの集計")
+
+
+async def _export(call: StaffCall) -> None:
+    assert call.reports is not None
+    data = await call.reports.export()
+    name = f"kodaira-unmatched-{_now():%Y%m%d}.csv"
+    await call.context.bot.send_document(call.chat_id, data, filename=name, caption="該当なしの質問（マスク済み）")
+
+
+STAFF_COMMANDS: tuple[StaffCommand, ...] = (
+    StaffCommand("unmatched", "職員用：答えられなかった質問", _unmatched),
+    StaffCommand("stats", "職員用：週ごとの集計とグラフ", _stats),
+    StaffCommand("export", "職員用：該当なしの質問をCSVで", _export),
+)
+
+
 def is_staff(update: Update, staff_ids: frozenset[int]) -> bool:
     user, chat = update.effective_user, update.effective_chat
     return user is not None and chat is not None and chat.type == Chat.PRIVATE and user.id in staff_ids
@@ -68,33 +122,29 @@ def _command(update: Update) -> str:
 async def on_staff_command(update: Update, context: Context) -> None:
     deps = deps_of(context)
     chat = update.effective_chat
-    if chat is None or not is_staff(update, deps.staff_ids):
-        await on_text(update, context)  # as if the command did not exist
+    command = next((c for c in STAFF_COMMANDS if c.name == _command(update)), None)
+    if chat is None or command is None or not is_staff(update, deps.staff_ids):
+        await on_text(update, context)  # as if the command did not exist: an unknown command
         return
-    reports = deps.reports
-    if reports is None:
+    if command.needs_store and deps.reports is None:
         await say(update, context, NO_STORE)
         return
     try:
-        await _report(update, context, reports, chat.id)
+        await command.run(StaffCall(update, context, chat.id, deps.reports))
     except StorageError as exc:  # the reason is plain words with no personal data
         await say(update, context, f"記録を読めませんでした（{exc.reason}）。少し待ってから、もう一度お試しください。")
 
 
-async def _report(update: Update, context: Context, reports: StaffReports, chat_id: int) -> None:
-    command = _command(update)
-    if command == "unmatched":
-        await say(update, context, await reports.unmatched())
-    elif command == "stats":
-        text, png = await reports.stats()
-        await say(update, context, text)
-        if png:
-            await context.bot.send_photo(chat_id, png, filename="kodaira-stats.png", caption="週ごとの集計")
-    elif command == "export":
-        data = await reports.export()
-        name = f"kodaira-unmatched-{_now():%Y%m%d}.csv"
-        await context.bot.send_document(chat_id, data, filename=name, caption="該当なしの質問（マスク済み）")
+async def publish_staff_menus(bot: Bot, staff_ids: Iterable[int], everyone: Sequence[BotCommand]) -> None:
+    """Each staff member's own command menu: everyone's commands and the staff commands. A staff id the
+    bot cannot reach yet (they never opened the chat) is skipped with a warning that names no id."""
+    menu = [*everyone, *(BotCommand(c.name, c.description) for c in STAFF_COMMANDS)]
+    for staff_id in sorted(staff_ids):
+        try:
+            await bot.set_my_commands(menu, scope=BotCommandScopeChat(staff_id))
+        except TelegramError as exc:
+            _LOGGER.warning("a staff command menu was not set: %s", type(exc).__name__)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    return [CommandHandler(list(COMMANDS), on_staff_command, filters=filters.UpdateType.MESSAGE)]
+    return [CommandHandler([c.name for c in STAFF_COMMANDS], on_staff_command, filters=filters.UpdateType.MESSAGE)]
