@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core.assistant import Assistant
+from bot.core.contacts import full_source
 from bot.core.crisis import CrisisAssessment
 from bot.core.events import Channel, EventKind, LogEvent
 from bot.core.reply import Reply
+from bot.core.sentences import without_repeats
 from bot.core.towns import TownMatch
-from bot.data import Card
+from bot.data import Card, iter_windows_of
 from bot.language.text import analyzer, clean, normalize, strip_emoji
 
 MAX_CHOICE_DATA_BYTES = 64
@@ -154,6 +156,7 @@ class Dialogue:
             "w": self._town_choice,
             "g": self._self_check_choice,
             "f": self._feedback,
+            "s": self._source,
         }.get(kind)
         return handler(state, value) if handler else self._stale(state)
 
@@ -202,6 +205,7 @@ class Dialogue:
                 Choice("👍 役に立った", f"f:u:{card.id}"),
                 Choice("👎 役に立たなかった", f"f:d:{card.id}"),
                 *extra,
+                Choice("出典をくわしく", f"s:{card.id}"),
             )
         elif reply.status == "clarify":
             choices = (
@@ -300,6 +304,20 @@ class Dialogue:
         ).stamped()
         return Turn((Message(FEEDBACK_THANKS[vote]),), state, (event,))
 
+    def source(self, state: State, topic: str | None = None) -> Turn:
+        """The full citation of a card (the last answered one by default): the reply shows one short line."""
+        card = self.knowledge.cards.get(topic or state.last_topic or "")
+        if card is None:
+            return Turn((Message("出典を表示できる答えがまだありません。先にご相談の内容を送ってください。"),), state)
+        windows = [w for w in iter_windows_of(self.knowledge, card) if w.source]
+        lines = [f"【{card.title}】の出典", full_source(card.source, card.source_date)]
+        for w in windows:
+            lines += [f"{w.name}の連絡先・受付時間", full_source(w.source, w.source_date)]
+        return Turn((Message("\n".join(lines)),), state)
+
+    def _source(self, state: State, value: str) -> Turn:
+        return self.source(state, value) if value in self.knowledge.cards else self._stale(state)
+
     # --- guardianship self-check ----------------------------------------------------------------
 
     def _question_message(self, qid: str, intro: str = "") -> Message:
@@ -348,7 +366,11 @@ class Dialogue:
             return Turn((self._question_message(nxt),), replace(state, step=nxt))
         result = check.results[nxt]
         card = self.knowledge.cards[result.card]
-        reply = self.assistant.composer.answer(card.title, card, 1.0, self._town(state))
-        text = f"{result.text}\n\n{check.closing}\n\n{reply.text}"
+        # The result in its own words instead of the card's summary (they say the same thing), the
+        # closing after the windows: who to call stays on the first screen.
+        reply = self.assistant.composer.answer(card.title, card, 1.0, self._town(state), intro=result.text)
+        lines = reply.text.split("\n")
+        at = len(lines) - 2 if lines[-1].startswith("出典：") else len(lines)  # the source line stays last
+        text = "\n".join(without_repeats([*lines[:at], "", check.closing, *lines[at:]]))
         event = self._event(reply, state, None, "clarify_choice")
         return Turn((Message(text, MENU[:3], replace(reply, text=text)),), replace(state, step=None), (event,))
