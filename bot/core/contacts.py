@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.opening import closed_mark
+from bot.core.opening import closed_mark, open_now
 from bot.data import Window
 
 NO_PHONE = "電話番号は確認できていません。"
@@ -18,14 +18,15 @@ ASK_BELOW = "この返事のほかの窓口でご案内を受けられます。"
 SHORT_SOURCE_CHARS = 24  # longer first parts are cut at their first space (the section after the title)
 
 
-def first_contact(windows: Sequence[Window]) -> Window | None:
-    """The window to call first: the first one the reply names that has a phone."""
-    return next((w for w in windows if w.phone), None)
+def first_contact(windows: Sequence[Window], at: datetime) -> Window | None:
+    """The window to call first: the first with a phone that is not closed now (else the first with a phone)."""
+    callable_ = [w for w in windows if w.phone]
+    return next((w for w in callable_ if open_now(w.schedule, at) is not False), None) or next(iter(callable_), None)
 
 
-def lead_first(windows: Sequence[Window]) -> list[Window]:
+def lead_first(windows: Sequence[Window], at: datetime) -> list[Window]:
     """The windows in the order the text names them: the first contact, then the rest in order."""
-    first = first_contact(windows)
+    first = first_contact(windows, at)
     return [first, *(w for w in windows if w is not first)] if first else list(windows)
 
 

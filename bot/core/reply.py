@@ -131,8 +131,8 @@ class Composer:
         `intro` replaces the card's summary (a self-check result says what fits in its own words).
         """
         at = self.clock()
-        windows = lead_first(list(iter_windows_of(self.knowledge, card)) or self._general_windows())
-        first = first_contact(windows)
+        windows = lead_first(list(iter_windows_of(self.knowledge, card)) or self._general_windows(), at)
+        first = first_contact(windows, at)
         lines = [f"【{card.title}】", *([lead_line(first, at)] if first else [])]
         if intro:
             lines.append(intro)

@@ -22,11 +22,16 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def is_sentence(piece: str) -> bool:
+    """A said thing: ends like a sentence, or is a whole explanation in brackets (a window's 「（…）」)."""
+    return piece.endswith(("。", "！", "？", "!", "?")) or (piece.startswith("（") and piece.endswith("）"))
+
+
 def repeated_sentences(text: str) -> list[str]:
     """Sentences that occur more than once (what a test checks on every reply)."""
     seen: set[str] = set()
     repeats = []
-    for s in sentences(text):
+    for s in filter(is_sentence, sentences(text)):
         if s in seen and s not in repeats:
             repeats.append(s)
         seen.add(s)
@@ -47,7 +52,7 @@ def without_repeats(lines: list[str]) -> list[str]:
         for match in _SENTENCE.finditer(line[len(head):]):
             piece = match.group()
             bare = piece.strip()
-            if bare and bare in seen and bare.endswith(("。", "！", "？")):
+            if bare in seen and is_sentence(bare):
                 continue
             seen.add(bare)
             kept.append(piece)
