@@ -8,6 +8,8 @@ Every figure is measured here, on this machine, the same way every time:
 - the crisis check on the crisis holdout (eval/crisis_holdout_*.yaml): recall per kind and per register,
   false alarms on its hard negatives, and the check's own time per message;
 - per-question latency in process (median, p99) for each engine, and Sudachi tokenization alone;
+- what a resident sees of `main`'s answers: the share that name a phone in the first 200 characters (the
+  first screen of a phone; target ≥ 95%), and the median and longest reply length;
 - cold start to first answer and peak memory (RSS) of a fresh `kodaira-bot ask` process;
 - Telegram throughput: N updates from M chats through the real Application and the local Bot API
   test double on 127.0.0.1 (updates per second, p99 time from an update's delivery to its reply).
@@ -48,6 +50,8 @@ FAQ_SETS = ("faq_dev", "faq_holdout")  # reported per category too
 # Written by two authors who never saw intents/ nor each other's work; only measured, never tuned on.
 CRISIS_HOLDOUT = sorted((ROOT / "eval").glob("crisis_holdout_*.yaml"))
 LATENCY_ROUNDS = 3  # each question is asked this many times per engine for the latency figures
+FIRST_SCREEN = 200  # characters of a reply a phone shows before scrolling
+PHONE_TARGET = 0.95
 
 
 def machine() -> dict[str, Any]:
@@ -97,9 +101,24 @@ def accuracy_and_latency() -> dict[str, Any]:
             if name in FAQ_SETS:
                 entry[name]["per_category"] = {k: round(v, 4) for k, v in sorted(report.register_rates.items())}
         entry["latency_ms"] = latency(assistant.reply, questions)
+        if engine == "main":
+            entry["reply_shape"] = {name: reply_shape(assistant, path) for name, path in SETS.items()}
         out[engine] = entry
     out["sudachi_only"] = {"latency_ms": latency(analyzer().analyse, questions)}
     return out
+
+
+def reply_shape(assistant: Any, path: Path) -> dict[str, Any]:
+    """Over the answers to a set's questions: a phone on the first screen, and how long replies are."""
+    answers = [r for r in (assistant.reply(c.q) for c in load_cases(path)) if r.status == "answer"]
+    early = [r for r in answers if any(w.phone and w.phone in r.text[:FIRST_SCREEN] for w in r.windows)]
+    lengths = [len(r.text) for r in answers]
+    return {
+        "answers": len(answers),
+        "phone_in_first_200": round(len(early) / len(answers), 4) if answers else 0.0,
+        "median_chars": statistics.median(lengths) if lengths else 0,
+        "longest_chars": max(lengths, default=0),
+    }
 
 
 def crisis_figures() -> dict[str, Any]:
@@ -246,6 +265,13 @@ def table(results: dict[str, Any]) -> str:
                 rate = acc[engine][name]["per_category"].get(category)
                 cells.append("–" if rate is None else f"{rate:.0%}")
         lines.append(f"| {category} | " + " | ".join(cells) + " |")
+    shape = acc["main"]["reply_shape"]
+    lines += ["", f"| main answers | n | phone in first {FIRST_SCREEN} chars (target ≥ {PHONE_TARGET:.0%}) | "
+              "median chars | longest chars |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {name} | {v['answers']} | {v['phone_in_first_200']:.1%} | {v['median_chars']:.0f} | {v['longest_chars']} |"
+        for name, v in shape.items()
+    ]
     cold = results["process"]
     lines += [
         "",

@@ -176,3 +176,14 @@ async def stats_csv(
     store: LogStore, now: datetime, *, weeks: int = 12, titles: Mapping[str, str] | None = None
 ) -> bytes:
     return to_csv(STATS_HEADER, table_rows(await load_weeks(store, now, weeks), dict(titles or {})))
+
+
+async def monthly_pdf(store: LogStore, now: datetime, *, titles: Mapping[str, str] | None = None) -> bytes:
+    """Last month's printable report (the same PDF as `review report`)."""
+    from bot.review.monthly import last_month, load_month
+    from bot.review.pdf import render_pdf
+
+    year, month = last_month(now)
+    data = await load_month(store, year, month, titles)
+    pdf, _ = await asyncio.to_thread(render_pdf, data)  # drawing: off the event loop
+    return pdf

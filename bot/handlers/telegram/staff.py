@@ -1,4 +1,5 @@
-"""Staff commands /unmatched, /stats (text + chart), /export (CSV): staff_ids only, in a private chat.
+"""Staff commands /unmatched, /stats (text + chart), /export (CSV), /report (last month's PDF): staff_ids
+only, in a private chat.
 
 Anyone else (or staff in a group, where others would see the report) gets exactly what an unknown
 command gets: the ordinary dialogue reply, with no hint that the command exists.
@@ -18,7 +19,7 @@ from bot.handlers.telegram.messages import on_text
 from bot.handlers.telegram.session import Context, StaffReports, deps_of, say
 from bot.storage.base import LogStore, StorageError
 
-COMMANDS = ("unmatched", "stats", "export")
+COMMANDS = ("unmatched", "stats", "export", "report")
 NO_STORE = "記録のデータベースが設定されていないため、この機能は使えません。"
 UNMATCHED_LIMIT = 20
 
@@ -53,6 +54,11 @@ class StoreReports:
         from bot.review.reports import export_csv
 
         return await export_csv(self.store)
+
+    async def report(self) -> bytes:
+        from bot.review.reports import monthly_pdf
+
+        return await monthly_pdf(self.store, self.clock(), titles=self.titles)
 
 
 def is_staff(update: Update, staff_ids: frozenset[int]) -> bool:
@@ -94,6 +100,9 @@ async def _report(update: Update, context: Context, reports: StaffReports, chat_
         data = await reports.export()
         name = f"kodaira-unmatched-{_now():%Y%m%d}.csv"
         await context.bot.send_document(chat_id, data, filename=name, caption="該当なしの質問（マスク済み）")
+    elif command == "report" and isinstance(reports, StoreReports):
+        pdf = await reports.report()
+        await context.bot.send_document(chat_id, pdf, filename="kodaira-monthly-report.pdf", caption="先月の月次報告")
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:
