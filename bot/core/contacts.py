@@ -37,6 +37,19 @@ def lead_line(first: Window, at: datetime) -> str:
     return f"まずは {first.name}（電話 {first.phone}{when}）にご相談ください。"
 
 
+def lead_block(first: Window, at: datetime) -> list[str]:
+    """The lead line and what the resident needs before calling (hours, a hotline's caveat).
+
+    The window is not listed again below: what it serves is what the card's summary explains.
+    """
+    lines = [lead_line(first, at)]
+    if first.hours:
+        lines.append(f"　受付 {first.hours}")
+    if first.note and first.is_hotline:
+        lines.append(f"　※{first.note}")
+    return lines
+
+
 def window_lines(w: Window, at: datetime) -> list[str]:
     lines = [f"・{w.name}" + (f"　電話 {w.phone}" if w.phone else "")]
     if w.hours:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.core.contacts import first_contact, lead_first, lead_line, short_source, window_lines
+from bot.core.contacts import first_contact, lead_block, lead_first, short_source, window_lines
 from bot.core.opening import now_tokyo, open_now
 from bot.core.safety import SafetyLines
 from bot.core.sentences import without_repeats
@@ -100,8 +100,10 @@ class Composer:
             or any(w.kind == LOCAL_CENTRE_KIND for w in iter_windows_of(self.knowledge, card))
         )
 
-    def _windows_block(self, windows: list[Window], at: datetime) -> list[str]:
-        lines = ["", "■ 相談先"]
+    def _windows_block(self, windows: list[Window], at: datetime, heading: str = "■ 相談先") -> list[str]:
+        if not windows:
+            return []
+        lines = ["", heading]
         for w in windows:
             lines.extend(window_lines(w, at))
         return lines
@@ -133,14 +135,15 @@ class Composer:
         at = self.clock()
         windows = lead_first(list(iter_windows_of(self.knowledge, card)) or self._general_windows(), at)
         first = first_contact(windows, at)
-        lines = [f"【{card.title}】", *([lead_line(first, at)] if first else [])]
+        lines = [f"【{card.title}】", *(lead_block(first, at) if first else [])]
         if intro:
             lines.append(intro)
         else:
             lines.append(card.summary)
             if card.detail:
                 lines.append(f"計画での説明：{card.detail}")
-        lines.extend(self._windows_block(windows, at))
+        others = [w for w in windows if w is not first]
+        lines.extend(self._windows_block(others, at, "■ ほかの相談先" if first else "■ 相談先"))
         if match is not None:
             lines.extend(self._town_lines(card, match))
         elif card.needs_town:
