@@ -148,8 +148,8 @@ async def load_weeks(store: LogStore, now: datetime, weeks: int) -> list[WeekSta
     return weekly(await store.stats_rows(since=period_start(now, weeks)), now, weeks)
 
 
-async def unmatched_text(store: LogStore, limit: int = 20) -> str:
-    return format_groups(await load_groups(store), limit)
+async def unmatched_text(store: LogStore, limit: int = 20, titles: Mapping[str, str] | None = None) -> str:
+    return format_groups(await load_groups(store), limit, titles=titles)
 
 
 async def stats_text(

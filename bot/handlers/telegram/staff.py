@@ -39,7 +39,7 @@ class StoreReports:
     async def unmatched(self) -> str:
         from bot.review.reports import unmatched_text
 
-        return await unmatched_text(self.store, limit=UNMATCHED_LIMIT)
+        return await unmatched_text(self.store, limit=UNMATCHED_LIMIT, titles=self.titles)
 
     async def stats(self) -> tuple[str, bytes | None]:
         from bot.review.reports import stats_png, stats_text
