@@ -7,6 +7,7 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
@@ -36,8 +37,19 @@ def _print_json(obj: object) -> None:
     sys.stdout.flush()
 
 
-def _assistant(settings: Settings, engine: str) -> Assistant:
-    return build_assistant(settings.data_dir, engine)
+def _assistant(settings: Settings, engine: str, at: datetime | None = None) -> Assistant:
+    assistant = build_assistant(settings.data_dir, engine)
+    return assistant.at(at) if at is not None else assistant
+
+
+def _moment(value: str) -> datetime:
+    """`--at 2026-12-06T03:00+09:00`: ISO 8601; a time without a zone is Tokyo time."""
+    from bot.core.opening import in_tokyo
+
+    try:
+        return in_tokyo(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError("use ISO 8601, e.g. 2026-12-06T03:00+09:00") from None
 
 
 def _argument_text(value: str) -> str:
@@ -56,7 +68,7 @@ def answer_lines(assistant: Assistant, lines: LineReader, easy: bool = False) ->
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = _assistant(settings, args.engine)
+    assistant = _assistant(settings, args.engine, args.at)
     if args.jsonl:
         answer_lines(assistant, stdin_lines(), easy=args.easy)
         return 0
@@ -87,7 +99,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.review.evaluation import format_report, load_cases, run_cases
 
-    report = run_cases(_assistant(settings, args.engine), load_cases(Path(args.file)))
+    report = run_cases(_assistant(settings, args.engine, args.at), load_cases(Path(args.file)))
     if args.json:
         _print_json(report.to_json())
     else:
@@ -162,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--engine", choices=ENGINES, default="main")
     ask.add_argument("--easy", action="store_true", help="やさしい日本語 with a reading after every kanji word")
+    ask.add_argument("--at", type=_moment, metavar="ISO8601", help="answer as at this time (default now, Asia/Tokyo)")
     ask.set_defaults(func=cmd_ask)
 
     kb = sub.add_parser("kb", help="knowledge base tools")
@@ -172,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.add_argument("--engine", choices=ENGINES, default="main")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--at", type=_moment, metavar="ISO8601", help="answer as at this time (default now, Asia/Tokyo)")
     ev.set_defaults(func=cmd_eval)
 
     try:

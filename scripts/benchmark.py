@@ -8,6 +8,8 @@ Every figure is measured here, on this machine, the same way every time:
 - the crisis check on the crisis holdout (eval/crisis_holdout_*.yaml): recall per kind and per register,
   false alarms on its hard negatives, and the check's own time per message;
 - per-question latency in process (median, p99) for each engine, and Sudachi tokenization alone;
+- what a resident sees of `main`'s answers: the share that name a phone in the first 200 characters (the
+  first screen of a phone; target ≥ 95%), and the median and longest reply length;
 - cold start to first answer and peak memory (RSS) of a fresh `kodaira-bot ask` process;
 - Telegram throughput: N updates from M chats through the real Application and the local Bot API
   test double on 127.0.0.1 (updates per second, p99 time from an update's delivery to its reply);
@@ -59,6 +61,8 @@ BANDS = ((0.0, 0.22), (0.22, 0.28), (0.28, 0.35), (0.35, 0.5), (0.5, 0.7), (0.7,
 # Written by two authors who never saw intents/ nor each other's work; only measured, never tuned on.
 CRISIS_HOLDOUT = sorted((ROOT / "eval").glob("crisis_holdout_*.yaml"))
 LATENCY_ROUNDS = 3  # each question is asked this many times per engine for the latency figures
+FIRST_SCREEN = 200  # characters of a reply a phone shows before scrolling
+PHONE_TARGET = 0.95
 
 
 def machine() -> dict[str, Any]:
@@ -110,6 +114,8 @@ def accuracy_and_latency() -> dict[str, Any]:
             if name in FAQ_SETS or name in REGISTER_SETS:
                 entry[name]["per_category"] = {k: round(v, 4) for k, v in sorted(report.register_rates.items())}
         entry["latency_ms"] = latency(assistant.reply, questions)
+        if engine == "main":
+            entry["reply_shape"] = {name: reply_shape(assistant, name) for name in SETS}
         out[engine] = entry
     out["sudachi_only"] = {"latency_ms": latency(analyzer().analyse, questions)}
     return out
@@ -159,6 +165,19 @@ def easy_figures() -> dict[str, Any]:
             rounds: {"median": round(statistics.median(t), 3), "p99": round(quantile(t, 0.99), 3)}
             for rounds, t in timings.items()
         },
+    }
+
+
+def reply_shape(assistant: Any, name: str) -> dict[str, Any]:
+    """Over the answers to a set's questions: a phone on the first screen, and how long replies are."""
+    answers = [r for r in (assistant.reply(c.q) for c in cases_of(name)) if r.status == "answer"]
+    early = [r for r in answers if any(w.phone and w.phone in r.text[:FIRST_SCREEN] for w in r.windows)]
+    lengths = [len(r.text) for r in answers]
+    return {
+        "answers": len(answers),
+        "phone_in_first_200": round(len(early) / len(answers), 4) if answers else 0.0,
+        "median_chars": statistics.median(lengths) if lengths else 0,
+        "longest_chars": max(lengths, default=0),
     }
 
 
@@ -340,6 +359,13 @@ def table(results: dict[str, Any]) -> str:
                 rate = acc[engine][name]["per_category"].get(category)
                 cells.append("–" if rate is None else f"{rate:.0%}")
         lines.append(f"| {category} | " + " | ".join(cells) + " |")
+    shape = acc["main"]["reply_shape"]
+    lines += ["", f"| main answers | n | phone in first {FIRST_SCREEN} chars (target ≥ {PHONE_TARGET:.0%}) | "
+              "median chars | longest chars |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {name} | {v['answers']} | {v['phone_in_first_200']:.1%} | {v['median_chars']:.0f} | {v['longest_chars']} |"
+        for name, v in shape.items()
+    ]
     cold = results["process"]
     lines += [
         "",

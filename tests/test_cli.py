@@ -38,6 +38,31 @@ def test_ask_json() -> None:
     assert "\\u" not in out.stdout  # ensure_ascii is off
 
 
+def test_ask_at_answers_as_at_that_time() -> None:
+    """Sunday 3 a.m.: the weekday DV line is closed and says when it opens; the 24-hour line comes first."""
+    out = run("ask", "--at", "2026-12-06T03:00+09:00", "--json", "夫に殴られています。助けて")
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout)
+    assert reply["status"] == "crisis"
+    windows = {w["id"]: w["open_now"] for w in reply["windows"]}
+    assert all("open_now" in w for w in reply["windows"])
+    assert windows["dv_plus"] is True and windows["josei_soudan_tama"] is False
+    assert reply["windows"][2]["id"] == "dv_plus"
+    assert "受付時間外（あす9時から）" in reply["text"]
+    weekday = json.loads(run("ask", "--at", "2026-12-07T10:00", "--json", "夫に殴られています。助けて").stdout)
+    assert {w["id"]: w["open_now"] for w in weekday["windows"]}["josei_soudan_tama"] is True
+    assert run("ask", "--at", "来週", "x").returncode == 2
+
+
+def test_eval_at(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text('cases:\n  - {id: c1, kind: crisis, q: "死にたい", expect_any: [受付時間外]}\n', encoding="utf-8")
+    # At 3 a.m. 東京多摩いのちの電話 (10:00-21:00) is listed as closed; at 15:00 it is open.
+    night = json.loads(run("eval", str(cases), "--json", "--at", "2026-12-06T03:00+09:00").stdout)
+    day = json.loads(run("eval", str(cases), "--json", "--at", "2026-12-06T15:00+09:00").stdout)
+    assert night["pass_rates"]["crisis"] == 1.0 and day["pass_rates"]["crisis"] == 0.0
+
+
 def test_ask_plain_text() -> None:
     out = run("ask", "借金が返せない")
     assert out.returncode == 0 and "こだいら生活相談支援センター" in out.stdout

@@ -6,6 +6,7 @@ Channel-free: the console, Telegram, `ask` and `eval` all call `Assistant.reply`
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from bot.core.crisis import NO_CRISIS, CrisisAssessment, CrisisDetector, build_detector
@@ -40,6 +41,11 @@ class Assistant:
     @property
     def engine_name(self) -> str:
         return self.matcher.name
+
+    def at(self, when: datetime) -> Assistant:
+        """The same assistant answering as at `when`: which lines are open, in what order."""
+        easy = self.easy_composer.at(when) if self.easy_composer is not None else None
+        return replace(self, composer=self.composer.at(when), easy_composer=easy)
 
     def assess(self, text: str) -> CrisisAssessment:
         """The crisis check alone (the plain baselines have none)."""

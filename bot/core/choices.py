@@ -71,7 +71,12 @@ class Vote:
     topic: str
 
 
-ChoiceData = Nav | CategoryPick | TopicPick | TownPick | CheckStart | CheckCancel | CheckAnswer | Vote
+@dataclass(frozen=True)
+class SourcePick:
+    topic: str  # the card whose full citation is wanted
+
+
+ChoiceData = Nav | CategoryPick | TopicPick | TownPick | CheckStart | CheckCancel | CheckAnswer | Vote | SourcePick
 
 
 def _with_page(head: str, page: int | None) -> str:
@@ -97,6 +102,8 @@ def pack(data: ChoiceData) -> str:
             return f"g:{question}:{index}"
         case Vote(up, topic):
             return f"f:{'u' if up else 'd'}:{topic}"
+        case SourcePick(topic):
+            return f"s:{topic}"
     raise TypeError(f"not choice data: {data!r}")
 
 
@@ -128,6 +135,8 @@ def _unpack(kind: str, parts: list[str]) -> ChoiceData | None:
         return CheckAnswer(parts[0], int(parts[1]))
     if kind == "f" and len(parts) == 2 and parts[0] in ("u", "d"):
         return Vote(parts[0] == "u", parts[1])
+    if kind == "s" and len(parts) == 1:
+        return SourcePick(parts[0])
     return None
 
 

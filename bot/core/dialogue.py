@@ -23,17 +23,20 @@ from bot.core.choices import (
     CheckStart,
     ChoiceData,
     Nav,
+    SourcePick,
     TopicPick,
     TownPick,
     Vote,
     unpack,
 )
+from bot.core.contacts import full_source
 from bot.core.crisis import CrisisAssessment
 from bot.core.events import Channel, EventKind, LogEvent
 from bot.core.reply import Reply
 from bot.core.selfcheck import SelfCheckFlow
 from bot.core.towns import TownMatch
 from bot.core.turns import Choice, Message, State, Turn, choice
+from bot.data import iter_windows_of
 from bot.language.text import analyzer, clean, normalize, strip_emoji
 
 __all__ = ["MENU", "Choice", "Dialogue", "Message", "State", "Turn", "choice"]
@@ -180,6 +183,8 @@ class Dialogue:
                 return self.check.answer(state, question, index)
             case Vote(up, topic):
                 return self._feedback(state, up, topic)
+            case SourcePick(topic):
+                return self.source(state, topic) if topic in self.knowledge.cards else self.stale(state)
         return self.stale(state)
 
     # --- helpers ------------------------------------------------------------------------------
@@ -246,6 +251,7 @@ class Dialogue:
                 choice("👍 役に立った", Vote(True, card.id)),
                 choice("👎 役に立たなかった", Vote(False, card.id)),
                 *self.answer_extras(card.id, state),
+                choice("出典をくわしく", SourcePick(card.id)),
             )
         elif reply.status == "clarify":
             choices = (
@@ -355,6 +361,17 @@ class Dialogue:
         if town is None:
             return self.stale(state)
         return self._town_set(replace(state, town_id=town.id, chome=None), TownMatch(town), pressed_keeps=())
+
+    def source(self, state: State, topic: str | None = None) -> Turn:
+        """The full citation of a card (the last answered one by default): the reply shows one short line."""
+        card = self.knowledge.cards.get(topic or state.last_topic or "")
+        if card is None:
+            return Turn((Message("出典を表示できる答えがまだありません。先にご相談の内容を送ってください。"),), state)
+        windows = [w for w in iter_windows_of(self.knowledge, card) if w.source]
+        lines = [f"【{card.title}】の出典", full_source(card.source, card.source_date)]
+        for w in windows:
+            lines += [f"{w.name}の連絡先・受付時間", full_source(w.source, w.source_date)]
+        return Turn((Message("\n".join(lines)),), state)
 
     def _feedback(self, state: State, up: bool, topic: str) -> Turn:
         if topic not in self.knowledge.cards:

@@ -7,11 +7,15 @@ and who to ask.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Literal
 
+from bot.core.contacts import first_contact, lead_block, lead_first, short_source, window_lines
+from bot.core.opening import now_tokyo, open_now
 from bot.core.safety import SafetyLines
+from bot.core.sentences import without_repeats
 from bot.core.towns import TownFinder, TownMatch
 from bot.data import Card, Knowledge, Window, iter_windows_of
 
@@ -41,6 +45,7 @@ class Reply:
     crisis_hint: bool = False  # not a crisis reply, but the emergency line stands first
     domains: tuple[str, ...] = ()  # life-problem domains seen in the message (two or more: 複合的な課題)
     easy: bool = False  # the text is in やさしい日本語 with readings
+    at: datetime | None = None  # the moment the reply speaks for (open_now of each window)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,7 +54,9 @@ class Reply:
             "topic": self.topic,
             "title": self.title,
             "text": self.text,
-            "windows": [{"id": w.id, "name": w.name, "phone": w.phone} for w in self.windows],
+            "windows": [
+                {"id": w.id, "name": w.name, "phone": w.phone, "open_now": self.open_now(w)} for w in self.windows
+            ],
             "area": self.area,
             "alternatives": [{"topic": t, "title": title} for t, title in self.alternatives],
             "score": round(self.score, 3),
@@ -58,32 +65,8 @@ class Reply:
             "easy": self.easy,
         }
 
-
-def window_lines(w: Window) -> list[str]:
-    lines = [f"・{w.name}"]
-    if w.phone:
-        lines.append(f"　電話 {w.phone}")
-    if w.hours:
-        lines.append(f"　受付 {w.hours}")
-    if w.address and not w.phone:
-        lines.append(f"　場所 {w.address}")
-    if w.serves:
-        lines.append(f"　（{w.serves}）")
-    if not w.phone and w.fallback:
-        lines.append("　電話番号は確認できていません。下の窓口でご案内を受けられます。")
-    if w.note and (w.is_hotline or not w.phone):
-        # Caveats that change what the resident should do (hours, no phone); staff notes stay in YAML.
-        lines.append(f"　※{w.note}")
-    return lines
-
-
-def short_source(source: str, date: str | None) -> str:
-    """The source in one short line: its first part, without addresses of web pages."""
-    first = re.split(r"\s*[;；]\s*", source)[0]
-    first = re.sub(r"\s*https?://\S+", "", first).strip() or "公開資料"
-    more = " ほか" if re.search(r"[;；]", source) else ""
-    shown_date = f"（{date}）" if date and date not in first else ""
-    return f"出典：{first}{shown_date}{more}"
+    def open_now(self, window: Window) -> bool | None:
+        return open_now(window.schedule, self.at) if self.at is not None else None
 
 
 def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge) -> dict[str, str | None] | None:
@@ -96,11 +79,23 @@ def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge)
 
 
 class Composer:
-    def __init__(self, knowledge: Knowledge, towns: TownFinder, safety: SafetyLines, easy: bool = False) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        towns: TownFinder,
+        safety: SafetyLines,
+        clock: Callable[[], datetime] = now_tokyo,
+        easy: bool = False,
+    ) -> None:
         self.knowledge = knowledge
         self.towns = towns
         self.safety = safety
+        self.clock = clock
         self.easy = easy  # cards' and crisis leads' やさしい日本語 texts where the data has them
+
+    def at(self, when: datetime) -> Composer:
+        """The same composer answering as at `when` (`ask --at`, tests at fixed times)."""
+        return Composer(self.knowledge, self.towns, self.safety, lambda: when, self.easy)
 
     def _general_windows(self) -> list[Window]:
         return [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
@@ -113,10 +108,12 @@ class Composer:
             or any(w.kind == LOCAL_CENTRE_KIND for w in iter_windows_of(self.knowledge, card))
         )
 
-    def _windows_block(self, windows: list[Window]) -> list[str]:
-        lines = ["", "■ 相談先"]
+    def _windows_block(self, windows: list[Window], at: datetime, heading: str = "■ 相談先") -> list[str]:
+        if not windows:
+            return []
+        lines = ["", heading]
         for w in windows:
-            lines.extend(window_lines(w))
+            lines.extend(window_lines(w, at))
         return lines
 
     def _town_lines(self, card: Card, match: TownMatch) -> list[str]:
@@ -126,7 +123,7 @@ class Composer:
             phone = f"（電話 {centre.phone}）" if centre.phone else ""
             return ["", f"{match.label}の担当は {centre.name}{phone} です。（出典：{assignment.source}）"]
         if not self.depends_on_town(card):
-            return ["", f"{match.label}にお住まいですね。上の窓口に相談できます。"]
+            return []  # the windows above serve every town: the area in the JSON is enough
         guides = [self.knowledge.windows[w] for w in TOWN_GUIDE_WINDOWS if w in self.knowledge.windows]
         ask = "、".join(f"{w.name}（電話 {w.phone}）" for w in guides if w.phone)
         return [
@@ -136,12 +133,25 @@ class Composer:
             f"{ask}に町名を伝えると、担当の窓口を教えてもらえます。",
         ]
 
-    def answer(self, query: str, card: Card, score: float, match: TownMatch | None) -> Reply:
-        windows = list(iter_windows_of(self.knowledge, card)) or self._general_windows()
-        lines = [f"【{card.title}】", card.easy if self.easy and card.easy else card.summary]
-        if card.detail:
-            lines.append(f"計画での説明：{card.detail}")
-        lines.extend(self._windows_block(windows))
+    def answer(
+        self, query: str, card: Card, score: float, match: TownMatch | None, intro: str | None = None
+    ) -> Reply:
+        """Who to call first, then what this is, the other windows, the town, the source in one line.
+
+        `intro` replaces the card's summary (a self-check result says what fits in its own words).
+        """
+        at = self.clock()
+        windows = lead_first(list(iter_windows_of(self.knowledge, card)) or self._general_windows(), at)
+        first = first_contact(windows, at)
+        lines = [f"【{card.title}】", *(lead_block(first, at) if first else [])]
+        if intro:
+            lines.append(intro)
+        else:
+            lines.append(card.easy if self.easy and card.easy else card.summary)
+            if card.detail:
+                lines.append(f"計画での説明：{card.detail}")
+        others = [w for w in windows if w is not first]
+        lines.extend(self._windows_block(others, at, "■ ほかの相談先" if first else "■ 相談先"))
         if match is not None:
             lines.extend(self._town_lines(card, match))
         elif card.needs_town:
@@ -151,12 +161,13 @@ class Composer:
         return Reply(
             query=query,
             status="answer",
-            text="\n".join(lines),
+            text="\n".join(without_repeats(lines)),
             topic=card.id,
             title=card.title,
             windows=tuple(windows),
             area=area_json(match, self.towns, self.knowledge),
             score=score,
+            at=at,
         )
 
     def clarify(
@@ -189,7 +200,8 @@ class Composer:
         return Reply(
             query=query,
             status="clarify",
-            text="\n".join(lines),
+            text="\n".join(without_repeats(lines)),
+            at=self.clock(),
             windows=tuple(windows),
             area=area_json(match, self.towns, self.knowledge),
             alternatives=tuple((card.id, card.title) for card, _ in cards),
@@ -203,11 +215,12 @@ class Composer:
             "福祉の困りごと（介護、生活費、子育て、障がい、成年後見など）なら、短い言葉で書いてみてください。",
             "どこに相談すればよいかわからないときは、次の窓口が話を聞いて、合う窓口につないでくれます。",
         ]
-        lines.extend(self._windows_block(windows))
+        lines.extend(self._windows_block(windows, self.clock()))
         lines.extend(["", self.safety.net_line()])
         return Reply(
             query=query,
             status="no_match",
+            at=self.clock(),
             text="\n".join(lines),
             windows=(*windows, *(w for w in self.safety.net_windows if w not in windows)),
             area=area_json(match, self.towns, self.knowledge),
@@ -220,6 +233,7 @@ class Composer:
             query=query,
             status="no_match",
             text=f"{hint}\n\n{self.safety.net_line()}",
+            at=self.clock(),
             windows=self.safety.net_windows,
             area=area_json(match, self.towns, self.knowledge),
         )
@@ -229,15 +243,17 @@ class Composer:
         lines = [
             f"ごめんなさい。このサービスは小平市の相談先だけをご案内しています。{city}のことは、{city}の窓口におたずねください。",
             "小平市にお住まいの方のご相談なら、次の窓口が話を聞いてくれます。",
-            *self._windows_block(self._general_windows()),
+            *self._windows_block(self._general_windows(), self.clock()),
             "",
             self.safety.net_line(),
         ]
         return replace(general, text="\n".join(lines))
 
     def crisis(self, query: str, kinds: tuple[str, ...], match: TownMatch | None) -> Reply:
-        body = self.safety.crisis(kinds, easy=self.easy)
+        at = self.clock()
+        body = self.safety.crisis(kinds, at, easy=self.easy)
         return Reply(
+            at=at,
             query=query,
             status="crisis",
             text="\n".join(body.lines),

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.core.contacts import crisis_line
+from bot.core.opening import open_now
 from bot.data import Knowledge, Window
 from bot.data.crisis_intents import CRISIS_KINDS
 
 POLICE, FIRE = "police_110", "fire_119"
 EMERGENCY_PHONES = {POLICE: "110", FIRE: "119"}
 LISTENING_KIND = "general"  # the hotline kind for any worry; the safety net takes one open 24 hours
-ALWAYS_OPEN = "24時間"
+ALWAYS_OPEN = "24時間"  # the words kb check's message names; the test itself is the window's schedule
 MAX_LINES_PER_KIND = 4  # in a crisis every extra line is in the way
 
 
@@ -26,12 +29,33 @@ class CrisisLines:
     windows: tuple[Window, ...]
 
 
+def always_open(window: Window) -> bool:
+    """Open around the clock every day, by the schedule that restates its sourced hours."""
+    return window.schedule is not None and window.schedule.always
+
+
+def by_open_now(windows: list[Window], at: datetime) -> list[Window]:
+    """Lines open now first, then those whose hours are unknown, then closed ones; file order within each.
+
+    A line open around the clock always stands among the first two, so the first numbers a resident
+    in crisis sees can be called now.
+    """
+    rank = {True: 0, None: 1, False: 2}
+    ordered = sorted(windows, key=lambda w: rank[open_now(w.schedule, at)])
+    if ordered and not any(always_open(w) for w in ordered[:2]):
+        first = next((w for w in ordered if always_open(w)), None)
+        if first is not None:
+            ordered.remove(first)
+            ordered.insert(0, first)
+    return ordered
+
+
 def _always_open_listener(knowledge: Knowledge) -> Window | None:
     return next(
         (
             w
             for w in knowledge.windows.values()
-            if w.is_hotline and LISTENING_KIND in w.crisis and w.phone and ALWAYS_OPEN in (w.hours or "")
+            if w.is_hotline and LISTENING_KIND in w.crisis and w.phone and always_open(w)
         ),
         None,
     )
@@ -87,27 +111,30 @@ class SafetyLines:
             + f"つらい気持ちは {listener.name} {listener.phone}（{listener.hours}）。"
         )
 
-    def crisis(self, kinds: tuple[str, ...], easy: bool = False) -> CrisisLines:
+    def crisis(self, kinds: tuple[str, ...], at: datetime, easy: bool = False) -> CrisisLines:
         """The crisis reply's body for these kinds (most urgent first); every kind gets its own lines.
 
-        No kind (the menu's 「緊急のとき」) gives the lines for any worry.
+        No kind (the menu's 「緊急のとき」) gives the lines for any worry. The lines open at `at` come
+        first, and a line open around the clock is always among the first two (the listener, when no
+        line serving the kind is).
         """
         kinds = tuple(k for k in kinds if k in self._serving) or (LISTENING_KIND,)
         chosen: list[Window] = [self._police, self._fire]
         for kind in kinds:
             extra = [w for w in self._serving[kind] if w not in chosen]
             chosen.extend(extra[:MAX_LINES_PER_KIND])
-        if len(chosen) == 2:  # nothing beyond 110 and 119 serves these kinds: a line open 24 hours
-            chosen.append(self._listener)
+        listed = chosen[2:]
+        if not any(always_open(w) for w in listed):
+            listed.insert(0, self._listener)
+        listed = by_open_now(listed, at)
         lead = (self._easy_leads.get(kinds[0]) if easy else None) or self._leads.get(kinds[0])
         lines = [
             *([lead] if lead else []),
             f"いま危険なときは、すぐに {self._police.phone}（警察）か {self._fire.phone}（救急）に電話してください。",
             "",
             "■ いま話を聞いてくれる電話・相談先",
+            *(crisis_line(w, at) for w in listed),
+            "",
+            "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。",
         ]
-        for w in chosen[2:]:
-            hours = f"（{w.hours}）" if w.hours else ""
-            lines.append(f"・{w.name} {w.phone}{hours}")
-        lines += ["", "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。"]
-        return CrisisLines(tuple(lines), tuple(chosen))
+        return CrisisLines(tuple(lines), (self._police, self._fire, *listed))

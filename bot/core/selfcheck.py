@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.choices import CheckAnswer, CheckCancel
+from bot.core.sentences import without_repeats
 from bot.core.turns import Choice, Message, State, Turn, choice
 from bot.language.text import normalize
 
@@ -71,8 +72,12 @@ class SelfCheckFlow:
         result = check.results[nxt]
         card = self.dialogue.knowledge.cards[result.card]
         dialogue = self.dialogue
-        reply = dialogue.assistant.composer.answer(card.title, card, 1.0, dialogue.town_of(state))
-        text = f"{result.text}\n\n{check.closing}\n\n{reply.text}"
+        # The result in its own words instead of the card's summary (they say the same thing), the
+        # closing after the windows: who to call stays on the first screen.
+        reply = dialogue.assistant.composer.answer(card.title, card, 1.0, dialogue.town_of(state), intro=result.text)
+        lines = reply.text.split("\n")
+        at = len(lines) - 2 if lines[-1].startswith("出典：") else len(lines)  # the source line stays last
+        text = "\n".join(without_repeats([*lines[:at], "", check.closing, *lines[at:]]))
         event = dialogue.event(reply, state, None, "clarify_choice")
         message = Message(text, self.menu[:3], replace(reply, text=text))
         return Turn((message,), replace(state, step=None), (event,), pressed_keeps=pressed_keeps)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.reply import Reply, short_source
+from bot.core.contacts import short_source
+from bot.core.reply import Reply
 from bot.data.domains import Domains
 from bot.data.records import Knowledge, Window, iter_windows_of
 

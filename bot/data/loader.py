@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bot.data.hours import hours_problem, schedule_from_yaml
 from bot.data.problems import DataError, ProblemLog
 from bot.data.records import (
     Answer,
@@ -64,6 +65,11 @@ class _Builder:
             self.log.add(path, wid, f"states {', '.join(facts)} but has no source and source_date")
         if not item.get("phone") and not item.get("fallback") and not hotline:
             self.log.add(path, wid, "has no phone, so it needs 'fallback:' windows that can direct the resident")
+        schedule, problem = schedule_from_yaml(item["schedule"]) if "schedule" in item else (None, None)
+        problem = problem or hours_problem(text_of(item.get("hours")), schedule)
+        if problem:
+            self.log.add(path, wid, problem)
+            schedule = None  # hours that do not restate the source count as unknown
         self.windows[wid] = Window(
             id=wid,
             name=name,
@@ -71,6 +77,7 @@ class _Builder:
             serves=text_of(item.get("serves")) or "",
             phone=text_of(phone),
             hours=text_of(item.get("hours")),
+            schedule=schedule,
             address=text_of(item.get("address")),
             email=text_of(item.get("email")),
             note=text_of(item.get("note")),

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.data.hours import Schedule
+
 
 @dataclass(frozen=True)
 class Window:
@@ -15,6 +17,7 @@ class Window:
     serves: str = ""
     phone: str | None = None
     hours: str | None = None
+    schedule: Schedule | None = None  # the hours text as data; None: unknown
     address: str | None = None
     email: str | None = None
     note: str | None = None

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.review.grouping import find_group, load_groups
 from bot.review.promote import PromoteResult, promote_example
 from bot.review.reports import (
+    SORTS,
     STATS_HEADER,
     format_groups,
     format_stats,
@@ -43,12 +44,18 @@ def add_review_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     review = subparsers.add_parser("review", help="職員向け: 該当なしの質問・集計・例文の追加")
     sub = review.add_subparsers(dest="review_command", required=True)
 
-    show = sub.add_parser("list", help="該当なしの質問（マスク済み）を似たものでまとめて新しい順に表示")
+    show = sub.add_parser("list", help="該当なしの質問（マスク済み）を似たものでまとめて件数の多い順に表示")
     show.add_argument("--status", choices=REVIEW_STATUSES, help="この状態のグループだけ表示")
     show.add_argument("--limit", type=int, default=None, help="表示するグループ数の上限")
+    show.add_argument("--sort", choices=SORTS, default="count", help="count: 件数の多い順（既定） / date: 新しい順")
 
     export = sub.add_parser("export", help="一覧を CSV（Excel で開ける UTF-8 BOM 付き）に書き出す")
     export.add_argument("file", metavar="FILE.csv")
+    export.add_argument("--sort", choices=SORTS, default="count", help="count（既定）または date")
+
+    report = sub.add_parser("report", help="月ごとの報告書（印刷用 PDF、2ページ以上）")
+    report.add_argument("--month", type=_month, metavar="YYYY-MM", help="対象の月（既定: 先月）")
+    report.add_argument("--out", required=True, metavar="FILE.pdf")
 
     stats = sub.add_parser("stats", help="週ごとの件数・トピック・対応状況・該当なし率")
     stats.add_argument("--plot", metavar="FILE.png", help="グラフを PNG で保存")
@@ -99,11 +106,12 @@ async def _run(args: argparse.Namespace, settings: Settings, clock: Clock, promo
             groups = await load_groups(store)
             if args.status:
                 groups = [g for g in groups if g.status == args.status]
-            print(format_groups(groups, args.limit))
+            titles = load_titles(settings.data_dir)
+            print(format_groups(groups, args.limit, sort=args.sort, status=args.status, titles=titles))
             return 0
         if command == "export":
             groups = await load_groups(store)
-            Path(args.file).write_bytes(groups_csv(groups))
+            Path(args.file).write_bytes(groups_csv(groups, load_titles(settings.data_dir), args.sort))
             print(f"{len(groups)} グループを {args.file} に書き出しました（UTF-8 BOM 付き CSV）。")
             return 0
         if command == "stats":
@@ -117,6 +125,8 @@ async def _run(args: argparse.Namespace, settings: Settings, clock: Clock, promo
             return 0
         if command == "status":
             return await _status(args, store)
+        if command == "report":
+            return await _report(args, settings, store, clock())
         print(f"不明なコマンドです: review {command}", file=sys.stderr)
         return 2
     finally:
@@ -138,6 +148,28 @@ async def _stats(args: argparse.Namespace, settings: Settings, store: SqliteLogS
 
         Path(args.plot).write_bytes(render_png(weeks, titles))
         print(f"\nグラフを {args.plot} に保存しました。")
+    return 0
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in value.strip().split("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("YYYY-MM の形で指定してください（例: 2026-11）") from None
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise argparse.ArgumentTypeError("YYYY-MM の形で指定してください（例: 2026-11）")
+    return year, month
+
+
+async def _report(args: argparse.Namespace, settings: Settings, store: SqliteLogStore, now: datetime) -> int:
+    from bot.review.monthly import last_month, load_month
+    from bot.review.pdf import render_pdf
+
+    year, month = args.month or last_month(now)
+    data = await load_month(store, year, month, load_titles(settings.data_dir))
+    pdf, pages = await asyncio.to_thread(render_pdf, data)
+    Path(args.out).write_bytes(pdf)
+    print(f"{year}年{month}月の報告書（{pages} ページ）を {args.out} に保存しました。")
     return 0
 
 

@@ -10,6 +10,7 @@ months old.)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,8 @@ class Group:
     newest: datetime  # hour (UTC) of the newest question in the group
     status: ReviewStatus
     member_ids: tuple[int, ...]
+    area: str | None = None  # the town most of its questions came with (a town id), if any
+    oldest: datetime | None = None  # hour (UTC) of its oldest question
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,23 @@ def group_rows(rows: Sequence[UnmatchedRow]) -> list[Group]:
             # The least advanced status: a new similar question after 対応済み reopens the group.
             status=min((r.review for r in rows_), key=lambda s: _PROGRESS[s]),
             member_ids=tuple(r.id for r in rows_),
+            area=_main_area(rows_),
+            oldest=min(r.hour for r in rows_),
         )
         for (leader, _), rows_ in zip(leaders, members, strict=True)
     ]
     return sorted(groups, key=lambda g: (g.newest, max(g.member_ids)), reverse=True)
+
+
+def _main_area(rows: Sequence[UnmatchedRow]) -> str | None:
+    areas = Counter(r.area for r in rows if r.area)
+    return areas.most_common(1)[0][0] if areas else None
+
+
+def sort_groups(groups: Sequence[Group], by: str = "count") -> list[Group]:
+    """Most frequent first (ties: newest first), or newest first with `by="date"`."""
+    newest = sorted(groups, key=lambda g: (g.newest, max(g.member_ids)), reverse=True)
+    return newest if by == "date" else sorted(newest, key=lambda g: g.count, reverse=True)
 
 
 def _find_leader(key: _Key, leaders: Sequence[tuple[UnmatchedRow, _Key]]) -> int | None:

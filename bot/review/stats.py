@@ -1,9 +1,9 @@
-"""Weekly statistics over the log, with small counts suppressed.
+"""Weekly statistics over the log.
 
 Weeks are ISO weeks in Japan time (Monday to Sunday), the calendar staff work in; the database keeps
-UTC hours. Any count of 1 or 2 is shown as "<3" wherever it leaves the program (text, CSV, chart):
-with a town and a topic, a single count can point at one household. Zero stays 0: it says nothing
-about anyone.
+UTC hours. Staff inside the office read the real counts (「👍 2 / 👎 1」 is what they need to act on);
+only the monthly report, which leaves the office, shows a count of 1 or 2 as "<3" (`shown`): with a
+town and a topic, a single count can point at one household. Zero stays 0: it says nothing about anyone.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class WeekStats:
 
     @property
     def unmatched_rate(self) -> float | None:
-        """Share of messages that found nothing; None below 3 messages, where it would reveal counts."""
-        if self.messages < SMALL:
+        """Share of messages that found nothing; None in a week without messages."""
+        if not self.messages:
             return None
         return self.statuses["no_match"] / self.messages
 
@@ -56,6 +56,22 @@ class WeekStats:
     def rate_text(self) -> str:
         rate = self.unmatched_rate
         return "—" if rate is None else f"{rate:.1%}"
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.messages or self.feedback)
+
+
+def solved_rate(votes: Counter[str]) -> float | None:
+    """👍 among 👍 and 👎: the share of rated answers that helped; None without votes."""
+    total = votes["up"] + votes["down"]
+    return votes["up"] / total if total else None
+
+
+def votes_text(votes: Counter[str]) -> str:
+    """「👍 4 / 👎 1（役に立った 80%）」: counts for staff, with the rate they add up to."""
+    rate = solved_rate(votes)
+    return f"👍 {votes['up']} / 👎 {votes['down']}" + (f"（役に立った {rate:.0%}）" if rate is not None else "")
 
 
 def monday_of(day: date) -> date:
@@ -109,21 +125,28 @@ def topic_totals(weeks: Sequence[WeekStats]) -> Counter[str]:
     return total
 
 
-def table_rows(weeks: Sequence[WeekStats], titles: dict[str, str]) -> list[list[str]]:
-    """The stats as rows of 週, 区分, 項目, 件数 — already suppressed, ready for CSV."""
-    rows: list[list[str]] = []
-    for w in weeks:
-        rows.append([w.label, "メッセージ", "合計", shown(w.messages)])
-        rows.append([w.label, "該当なし率", "", w.rate_text])
-        rows += [[w.label, "応答", STATUS_LABELS[s], shown(w.statuses[s])] for s in REPLY_STATUSES]
-        rows += [[w.label, "該当なしの対応状況", s, shown(w.reviews[s])] for s in REVIEW_STATUSES]
+def with_data(weeks: Sequence[WeekStats]) -> list[WeekStats]:
+    """Only the weeks in which anything happened: eleven empty weeks say nothing to staff."""
+    return [w for w in weeks if w.has_data]
+
+
+def table_rows(weeks: Sequence[WeekStats], titles: dict[str, str]) -> list[list[object]]:
+    """The stats as rows of 週, 区分, 項目, 件数, 割合: counts and rates as numbers Excel can total."""
+    rows: list[list[object]] = []
+    for w in with_data(weeks):
+        rate = w.unmatched_rate
+        rows.append([w.label, "メッセージ", "合計", w.messages, ""])
+        rows.append([w.label, "該当なし", "", w.statuses["no_match"], "" if rate is None else round(rate, 4)])
+        rows += [[w.label, "応答", STATUS_LABELS[s], w.statuses[s], ""] for s in REPLY_STATUSES]
+        rows += [[w.label, "該当なしの対応状況", s, w.reviews[s], ""] for s in REVIEW_STATUSES]
         for topic, n in w.topics.most_common():
-            rows.append([w.label, "トピック", titles.get(topic, topic), shown(n)])
+            rows.append([w.label, "トピック", titles.get(topic, topic), n, ""])
         for topic, votes in sorted(w.feedback.items()):
             name = titles.get(topic, topic)
-            rows.append([w.label, "評価👍", name, shown(votes["up"])])
-            rows.append([w.label, "評価👎", name, shown(votes["down"])])
+            solved = solved_rate(votes)
+            rows.append([w.label, "評価👍", name, votes["up"], "" if solved is None else round(solved, 4)])
+            rows.append([w.label, "評価👎", name, votes["down"], ""])
         for (area, topic), n in w.area_topics.most_common():
             name = f"{titles.get(area, area)} × {titles.get(topic, topic)}"
-            rows.append([w.label, "地域×トピック", name, shown(n)])
+            rows.append([w.label, "地域×トピック", name, n, ""])
     return rows

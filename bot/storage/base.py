@@ -50,6 +50,7 @@ class UnmatchedRow:
     hour: datetime
     text: str
     review: ReviewStatus
+    area: str | None = None  # the town the conversation named, if any (a town id)
 
 
 @dataclass(frozen=True)

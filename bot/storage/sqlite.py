@@ -212,11 +212,11 @@ class SqliteLogStore:
 
     async def unmatched(self) -> list[UnmatchedRow]:
         rows = await self._select(
-            "SELECT id, hour, text, review FROM events WHERE text IS NOT NULL AND hour >= ? ORDER BY id",
+            "SELECT id, hour, text, review, area FROM events WHERE text IS NOT NULL AND hour >= ? ORDER BY id",
             (self._limit(self.clock()),),
         )
         return [
-            UnmatchedRow(r["id"], parse_hour(r["hour"]), r["text"], as_review_status(r["review"]))
+            UnmatchedRow(r["id"], parse_hour(r["hour"]), r["text"], as_review_status(r["review"]), r["area"])
             for r in rows
         ]
 

@@ -44,7 +44,13 @@ async def test_export_csv_for_staff(bot: Harness) -> None:
     assert csv.startswith(b"\xef\xbb\xbf") and "明日の天気".encode() in csv
 
 
-@pytest.mark.parametrize("command", ["/unmatched", "/stats", "/export", "/stats@kodaira_test_bot"])
+async def test_monthly_report_pdf_for_staff(bot: Harness) -> None:
+    await bot.say(STAFF_ID, "/report")
+    (document,) = bot.double.of("sendDocument", STAFF_ID)
+    assert document.files["document"].startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("command", ["/unmatched", "/stats", "/export", "/report", "/stats@kodaira_test_bot"])
 async def test_others_get_the_ordinary_reply(bot: Harness, assistant: Assistant, command: str) -> None:
     ordinary = Dialogue(assistant, "telegram").text(State(), command).messages[0].text
     (reply,) = await bot.say(RESIDENT, command)

@@ -38,7 +38,8 @@ def settings(tmp_path: Path) -> Settings:
 def seed(settings: Settings, at: datetime = NOW - timedelta(days=1)) -> None:
     async def write() -> None:
         store = SqliteLogStore(settings.db_path, clock=lambda: NOW)
-        events = [LogEvent("message", "telegram", status="no_match", unmatched_text=q, at=at)
+        events = [LogEvent("message", "telegram", status="no_match", unmatched_text=q, at=at,
+                           area="ogawa_nishimachi" if "駐輪場" in q else None)
                   for q in QUESTIONS]
         events += [LogEvent("message", "telegram", status="answer", topic="dementia_consult", at=at)] * 4
         await store.record([to_record(e, at) for e in events])
@@ -88,8 +89,36 @@ def test_export_writes_excel_csv(settings: Settings, tmp_path: Path) -> None:
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows[0] == ["id", "日付", "質問（マスク済み）", "件数", "状態"]
-    assert ["1", "2025-02-04", "駐輪場の場所を教えて", "2", "未対応"] in rows
+    assert rows[0] == ["id", "日付", "質問（マスク済み）", "件数", "状態", "地域"]
+    assert rows[1] == ["1", "2025-02-04", "駐輪場の場所を教えて", "2", "未対応", "小川西町"]  # most frequent first
+
+
+def test_list_sorts_by_count_or_date(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    seed(settings)
+    seed(settings, NOW - timedelta(hours=2))  # a later day: every group grows, 駐輪場 stays the biggest
+    later = NOW - timedelta(minutes=30)
+
+    async def one_more() -> None:
+        store = SqliteLogStore(settings.db_path, clock=lambda: NOW)
+        await store.record([to_record(LogEvent("message", "telegram", status="no_match",
+                                               unmatched_text="粗大ごみの出し方", at=later), later)])
+        await store.close()
+
+    asyncio.run(one_more())
+    assert review(settings, "list") == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "件  " in line]
+    assert "駐輪場の場所を教えて" in rows[0] and "4件" in rows[0] and "小川西町" in rows[0]
+    assert "粗大ごみの出し方" in rows[-1]
+    assert review(settings, "list", "--sort", "date") == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "件  " in line]
+    assert "粗大ごみの出し方" in rows[0]
+
+
+def test_an_empty_filter_says_so(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    seed(settings)
+    assert review(settings, "list", "--status", "対応中") == 0
+    out = capsys.readouterr().out
+    assert "「対応中」の質問はありません。" in out and "まだありません" not in out
 
 
 def test_stats_prints_and_draws(

@@ -58,7 +58,7 @@ async def test_export_csv_opens_in_excel_and_round_trips_japanese(store: SqliteL
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads the Japanese correctly
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert table[0] == ["id", "日付", "質問（マスク済み）", "件数", "状態"]
+    assert table[0] == ["id", "日付", "質問（マスク済み）", "件数", "状態", "地域"]
     by_text = {row[2]: row for row in table[1:]}
     assert by_text["駐輪場はどこ"][3] == "2" and by_text["駐輪場はどこ"][4] == "未対応"
     assert by_text["駐輪場はどこ"][1] == "2025-02-04"
@@ -75,30 +75,38 @@ async def test_export_csv_neutralises_formulas(store: SqliteLogStore) -> None:
     assert [safe_cell(v) for v in ("+1", "-x", "普通", None, 3)] == ["'+1", "'-x", "普通", "", "3"]
 
 
-async def test_stats_text_suppresses_small_counts(store: SqliteLogStore) -> None:
+async def test_stats_text_gives_staff_readable_counts_for_weeks_with_data(store: SqliteLogStore) -> None:
     await seed(store)
     titles = {"dementia_consult": "認知症・物忘れの相談", "ogawa_nishimachi": "小川西町",
               "kihei_cho": "喜平町"}
-    text = await stats_text(store, NOW, weeks=2, titles=titles)
+    text = await stats_text(store, NOW, weeks=12, titles=titles)
     assert "■ 2025-W06" in text and "■ 2025-W05" in text
+    assert text.count("■ ") == 2  # ten empty weeks are not listed
+    assert "（2 週にデータあり）" in text
     assert text.index("2025-W06") < text.index("2025-W05")  # newest week first
     assert "メッセージ 12 件　該当なし率 25.0%" in text
-    assert "小川西町 × 認知症・物忘れの相談: <3" in text  # 2 residents of one town: suppressed
-    assert "喜平町 × elder_care: 3" in text
-    assert "認知症・物忘れの相談: 5（👍 4 / 👎 <3）" in text
-    assert "緊急 <3" in text
+    assert "小川西町 × 認知症・物忘れの相談: 2 件" in text
+    assert "認知症・物忘れの相談: 5 件　👍 4 / 👎 1（役に立った 80%）" in text
+    assert "緊急 1" in text
     assert "該当なしの対応状況: 未対応 3 / 対応中 0 / 対応済み 0" in text
-    assert "メッセージ <3 件　該当なし率 —" in text  # the rate of a tiny week would reveal counts
+    assert "メッセージ 2 件　該当なし率 100.0%" in text
+    assert "<3" not in text  # staff read real counts; only the monthly report suppresses
 
 
-async def test_stats_csv_is_suppressed_too(store: SqliteLogStore) -> None:
+async def test_stats_csv_has_numeric_count_and_rate_columns(store: SqliteLogStore) -> None:
     await seed(store)
-    data = await stats_csv(store, NOW, weeks=2)
+    data = await stats_csv(store, NOW, weeks=12)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert table[0] == ["週", "区分", "項目", "件数"]
-    assert ["2025-W06", "地域×トピック", "ogawa_nishimachi × dementia_consult", "<3"] in table
-    assert ["2025-W05", "メッセージ", "合計", "<3"] in table
-    assert all(row[3] not in ("1", "2") for row in table[1:])
+    assert table[0] == ["週", "区分", "項目", "件数", "割合"]
+    assert ["2025-W06", "地域×トピック", "ogawa_nishimachi × dementia_consult", "2", ""] in table
+    assert ["2025-W05", "メッセージ", "合計", "2", ""] in table
+    assert ["2025-W06", "該当なし", "", "3", "0.25"] in table
+    assert ["2025-W06", "評価👍", "dementia_consult", "4", "0.8"] in table
+    for row in table[1:]:  # every count and rate is a plain number Excel can total
+        int(row[3])
+        if row[4]:
+            float(row[4])
+    assert {row[0] for row in table[1:]} == {"2025-W05", "2025-W06"}
 
 
 async def test_stats_png_is_a_real_readable_chart(store: SqliteLogStore, tmp_path: Path) -> None:
@@ -121,6 +129,6 @@ async def test_unmatched_text_for_telegram(store: SqliteLogStore) -> None:
     await seed(store)
     text = await unmatched_text(store, limit=2)
     assert "3 グループ / 5 件" in text
-    assert "明日の天気" in text  # same hour as 駐輪場: the later row comes first
-    assert "駐輪場はどこ" in text and "2件" in text
-    assert "ゴミの日" not in text and "ほかに 1 グループ" in text
+    assert "駐輪場はどこ" in text and "2件" in text  # the most frequent first
+    assert "ゴミの日" in text  # also 2, older: ties go newest first, so 明日の天気 (1) is left off
+    assert "明日の天気" not in text and "ほかに 1 グループ" in text

@@ -1,4 +1,5 @@
-"""Staff commands /unmatched, /stats (text + chart), /export (CSV): staff_ids only, in a private chat.
+"""Staff commands /unmatched, /stats (text + chart), /export (CSV), /report (last month's PDF): staff_ids
+only, in a private chat.
 
 Anyone else (or staff in a group, where others would see the report) gets exactly what an unknown
 command gets, with no hint that the command exists. Staff see the commands in their own command menu
@@ -44,7 +45,7 @@ class StoreReports:
     async def unmatched(self) -> str:
         from bot.review.reports import unmatched_text
 
-        return await unmatched_text(self.store, limit=UNMATCHED_LIMIT)
+        return await unmatched_text(self.store, limit=UNMATCHED_LIMIT, titles=self.titles)
 
     async def stats(self) -> tuple[str, bytes | None]:
         from bot.review.reports import stats_png, stats_text
@@ -59,6 +60,11 @@ class StoreReports:
         from bot.review.reports import export_csv
 
         return await export_csv(self.store)
+
+    async def report(self) -> bytes:
+        from bot.review.reports import monthly_pdf
+
+        return await monthly_pdf(self.store, self.clock(), titles=self.titles)
 
 
 @dataclass(frozen=True)
@@ -102,10 +108,20 @@ async def _export(call: StaffCall) -> None:
     await call.context.bot.send_document(call.chat_id, data, filename=name, caption="該当なしの質問（マスク済み）")
 
 
+async def _report(call: StaffCall) -> None:
+    if not isinstance(call.reports, StoreReports):  # the report reads the log store itself
+        await call.say(NO_STORE)
+        return
+    pdf = await call.reports.report()
+    name = "kodaira-monthly-report.pdf"
+    await call.context.bot.send_document(call.chat_id, pdf, filename=name, caption="先月の月次報告")
+
+
 STAFF_COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand("unmatched", "職員用：答えられなかった質問", _unmatched),
     StaffCommand("stats", "職員用：週ごとの集計とグラフ", _stats),
     StaffCommand("export", "職員用：該当なしの質問をCSVで", _export),
+    StaffCommand("report", "職員用：先月の月次報告（PDF）", _report),
 )
 
 
