@@ -223,13 +223,16 @@ class Dialogue:
         return choices if limit is None else tuple(c for c in choices if len(c.data.encode()) <= limit)
 
     def answer_extras(self, card_id: str, state: State) -> tuple[Choice, ...]:
-        """What an answer offers besides feedback: the town picker when it needs a town, the self-check."""
+        """What an answer offers besides feedback: the town picker when it needs a town, the self-check,
+        the full citation (the reply shows the source in one short line)."""
         card = self.knowledge.cards[card_id]
         extra: tuple[Choice, ...] = ()
         if card.needs_town and state.town_id is None:
             extra = (choice("町をえらぶ", Nav("town")),)
         if card.group == "guardianship":
             extra = (*extra, choice(CHECK_LABEL, CheckStart()))
+        if card.source:
+            extra = (*extra, choice("出典をくわしく", SourcePick(card.id)))
         return extra
 
     def reply_turn(
@@ -251,7 +254,6 @@ class Dialogue:
                 choice("👍 役に立った", Vote(True, card.id)),
                 choice("👎 役に立たなかった", Vote(False, card.id)),
                 *self.answer_extras(card.id, state),
-                choice("出典をくわしく", SourcePick(card.id)),
             )
         elif reply.status == "clarify":
             choices = (
