@@ -75,7 +75,7 @@ class Assistant:
         assessment = assessment or self.assess(text)
         if not assessment.is_crisis:
             return None
-        reply = self._composer(easy).crisis(text, assessment.kinds, self.towns.find(text) or town)
+        reply = self.composer_for(easy).crisis(text, assessment.kinds, self.towns.find(text) or town)
         return self.in_easy_japanese(reply) if easy else reply
 
     def matched_reply(
@@ -90,7 +90,7 @@ class Assistant:
 
         A message in the crisis check's grey zone is answered as usual, with the emergency line first.
         """
-        composer = self._composer(easy)
+        composer = self.composer_for(easy)
         reply = self._matched(text, town, ranked, composer)
         reply = composer.emergency_first(reply) if assessment.level == "hint" else reply
         return self.in_easy_japanese(reply) if easy else reply
@@ -101,7 +101,11 @@ class Assistant:
             return reply
         return replace(reply, text=self.furigana.add(reply.text), easy=True)
 
-    def _composer(self, easy: bool) -> Composer:
+    def readings(self, text: str) -> str:
+        """Any fixed text of the dialogue with readings (the greeting, help, notices)."""
+        return self.furigana.add(text) if self.furigana is not None else text
+
+    def composer_for(self, easy: bool) -> Composer:
         return self.easy_composer if easy and self.easy_composer is not None else self.composer
 
     def _matched(

@@ -72,11 +72,18 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class EasyMode:
+    on: bool  # やさしい日本語 on or off for the conversation
+
+
+@dataclass(frozen=True)
 class SourcePick:
     topic: str  # the card whose full citation is wanted
 
 
-ChoiceData = Nav | CategoryPick | TopicPick | TownPick | CheckStart | CheckCancel | CheckAnswer | Vote | SourcePick
+ChoiceData = (
+    Nav | CategoryPick | TopicPick | TownPick | CheckStart | CheckCancel | CheckAnswer | Vote | SourcePick | EasyMode
+)
 
 
 def _with_page(head: str, page: int | None) -> str:
@@ -104,6 +111,8 @@ def pack(data: ChoiceData) -> str:
             return f"f:{'u' if up else 'd'}:{topic}"
         case SourcePick(topic):
             return f"s:{topic}"
+        case EasyMode(on):
+            return f"e:{1 if on else 0}"
     raise TypeError(f"not choice data: {data!r}")
 
 
@@ -137,6 +146,8 @@ def _unpack(kind: str, parts: list[str]) -> ChoiceData | None:
         return Vote(parts[0] == "u", parts[1])
     if kind == "s" and len(parts) == 1:
         return SourcePick(parts[0])
+    if kind == "e" and parts in (["0"], ["1"]):
+        return EasyMode(parts[0] == "1")
     return None
 
 

@@ -22,6 +22,7 @@ from bot.core.choices import (
     CheckCancel,
     CheckStart,
     ChoiceData,
+    EasyMode,
     Nav,
     SourcePick,
     TopicPick,
@@ -32,7 +33,7 @@ from bot.core.choices import (
 from bot.core.contacts import full_source
 from bot.core.crisis import CrisisAssessment
 from bot.core.events import Channel, EventKind, LogEvent
-from bot.core.reply import Reply
+from bot.core.reply import Composer, Reply
 from bot.core.selfcheck import SelfCheckFlow
 from bot.core.towns import TownMatch
 from bot.core.turns import Choice, Message, State, Turn, choice
@@ -92,6 +93,16 @@ MENU = (
     choice("緊急のとき", Nav("crisis")),
 )
 PRIVACY_CHOICE = choice("記録について", Nav("privacy"))
+EASY_CHOICE = choice("やさしい にほんご", EasyMode(True))
+PLAIN_CHOICE = choice("ふつうの 日本語", EasyMode(False))
+EASY_ON = (
+    "やさしい 日本語で 答えます。漢字には よみがなを つけます。\n"
+    "ふつうの 日本語に もどすときは、下の ボタンを おすか、/easy と 送って ください。"
+)
+EASY_OFF = "ふつうの日本語で答えます。やさしい日本語にするときは /easy と送ってください。"
+EASY_COMMANDS = frozenset({"easy", "yasashii"})
+# A message in kana only (no kanji) may come from a child or a newcomer: the reply offers easy mode.
+_KANA_ONLY_MESSAGE = re.compile(r"[ぁ-ゖァ-ヺー\s、。！？!?]{4,}")
 
 
 class Dialogue:
@@ -114,7 +125,27 @@ class Dialogue:
         return Turn((Message(GREETING, MENU),), replace(state, step=None, awaiting_town_for=None))
 
     def help(self, state: State) -> Turn:
-        return Turn((Message(HELP, (*MENU, PRIVACY_CHOICE)),), state)
+        return Turn((Message(HELP, (*MENU, PLAIN_CHOICE if state.easy else EASY_CHOICE, PRIVACY_CHOICE)),), state)
+
+    def easy_mode(self, state: State, on: bool) -> Turn:
+        """やさしい日本語 on or off; the choice is kept for the conversation."""
+        if on:
+            return Turn((Message(EASY_ON, (*MENU, PLAIN_CHOICE)),), replace(state, easy=True))
+        return Turn((Message(EASY_OFF, MENU),), replace(state, easy=False))
+
+    def in_easy_japanese(self, turn: Turn) -> Turn:
+        """The turn's messages with readings, when the conversation is in easy mode (the last step)."""
+        if not turn.state.easy:
+            return turn
+        messages = []
+        for message in turn.messages:
+            if message.reply is not None and message.reply.easy:
+                messages.append(message)  # composed in easy mode already
+                continue
+            reply = self.assistant.in_easy_japanese(message.reply) if message.reply is not None else None
+            text = reply.text if reply is not None else self.assistant.readings(message.text)
+            messages.append(replace(message, text=text, reply=reply))
+        return replace(turn, messages=tuple(messages))
 
     def privacy(self, state: State) -> Turn:
         return Turn((Message(PRIVACY),), state)
@@ -126,6 +157,8 @@ class Dialogue:
         crisis = self.crisis_turn(state, words) if words.strip() else None
         if crisis is not None:
             return crisis
+        if name.lower() in EASY_COMMANDS:
+            return self.easy_mode(state, not state.easy)
         entry = {"start": self.start, "menu": self.start, "help": self.help, "privacy": self.privacy}.get(name.lower())
         if entry is not None:
             return entry(state)
@@ -155,8 +188,12 @@ class Dialogue:
             state = replace(state, town_id=named.town.id, chome=named.chome)
             if self._only_town(text, named):
                 return self._town_set(state, named)
-        reply = self.assistant.matched_reply(text, self.town_of(state), assessment=assessment)
-        return self.reply_turn(replace(state, awaiting_town_for=None), reply, text)
+        reply = self.assistant.matched_reply(text, self.town_of(state), assessment=assessment, easy=state.easy)
+        turn = self.reply_turn(replace(state, awaiting_town_for=None), reply, text)
+        if not state.easy and _KANA_ONLY_MESSAGE.fullmatch(text.strip()):
+            first = turn.messages[0]
+            turn = replace(turn, messages=(replace(first, choices=(*first.choices, EASY_CHOICE)), *turn.messages[1:]))
+        return turn
 
     def unread(self, state: State, text: str, notice: str) -> Turn:
         """A message the dialogue does not answer (an edit, a photo, a sticker …). Its words (the edited
@@ -185,13 +222,15 @@ class Dialogue:
                 return self._feedback(state, up, topic)
             case SourcePick(topic):
                 return self.source(state, topic) if topic in self.knowledge.cards else self.stale(state)
+            case EasyMode(on):
+                return self.easy_mode(state, on)
         return self.stale(state)
 
     # --- helpers ------------------------------------------------------------------------------
 
     def crisis_turn(self, state: State, text: str, assessment: CrisisAssessment | None = None) -> Turn | None:
         """The crisis turn when `text` needs one, else None: the first check on every resident's words."""
-        crisis = self.assistant.crisis_reply(clean(text), self.town_of(state), assessment)
+        crisis = self.assistant.crisis_reply(clean(text), self.town_of(state), assessment, easy=state.easy)
         if crisis is None:
             return None
         # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
@@ -201,6 +240,9 @@ class Dialogue:
     def _net_line(self) -> str:
         """110, 119 and a 24-hour line: on every reply that is not an answer."""
         return self.assistant.composer.safety.net_line()
+
+    def _compose(self, state: State) -> Composer:
+        return self.assistant.composer_for(state.easy)
 
     def town_of(self, state: State) -> TownMatch | None:
         town = self.assistant.towns.by_id(state.town_id) if state.town_id else None
@@ -299,12 +341,12 @@ class Dialogue:
             last.id if last and self.assistant.composer.depends_on_town(last) else None
         )
         if pending and pending in self.knowledge.cards:
-            reply = self.assistant.composer.answer(named.label, self.knowledge.cards[pending], 1.0, named)
+            reply = self._compose(state).answer(named.label, self.knowledge.cards[pending], 1.0, named)
             state = replace(state, awaiting_town_for=None)
             return self.reply_turn(state, reply, None, "clarify_choice", pressed_keeps=pressed_keeps)
         card = self.knowledge.cards.get("town_centre")
         if card is not None:
-            reply = self.assistant.composer.answer(named.label, card, 1.0, named)
+            reply = self._compose(state).answer(named.label, card, 1.0, named)
             return self.reply_turn(state, reply, None, "clarify_choice", pressed_keeps=pressed_keeps)
         return Turn((Message(f"{named.label}ですね。覚えておきます。", MENU),), state, pressed_keeps=pressed_keeps)
 
@@ -329,13 +371,13 @@ class Dialogue:
             card = self.knowledge.cards.get("guardianship_overview")
             if card is None:
                 return self.check.start(state)
-            reply = self.assistant.composer.answer("成年後見制度のしくみ", card, 1.0, self.town_of(state))
+            reply = self._compose(state).answer("成年後見制度のしくみ", card, 1.0, self.town_of(state))
             return self.reply_turn(state, reply, None, "clarify_choice")
         if nav.item == "crisis":
-            reply = self.assistant.composer.crisis("緊急のとき", ("general",), self.town_of(state))
+            reply = self._compose(state).crisis("緊急のとき", ("general",), self.town_of(state))
             return Turn((Message(reply.text, (), reply),), replace(state, step=None))
         if nav.item == "none":
-            reply = self.assistant.composer.no_match("", self.town_of(state))
+            reply = self._compose(state).no_match("", self.town_of(state))
             return Turn((Message(reply.text, MENU[:3], reply),), state, pressed_keeps=())
         return self.privacy(state)
 
@@ -352,7 +394,7 @@ class Dialogue:
         card = self.knowledge.cards.get(topic)
         if card is None:
             return self.stale(state)
-        reply = self.assistant.composer.answer(card.title, card, 1.0, self.town_of(state))
+        reply = self._compose(state).answer(card.title, card, 1.0, self.town_of(state))
         return self.reply_turn(replace(state, step=None), reply, None, "clarify_choice", pressed_keeps=())
 
     def _town_choice(self, state: State, town_id: str | None) -> Turn:

@@ -74,7 +74,8 @@ class SelfCheckFlow:
         dialogue = self.dialogue
         # The result in its own words instead of the card's summary (they say the same thing), the
         # closing after the windows: who to call stays on the first screen.
-        reply = dialogue.assistant.composer.answer(card.title, card, 1.0, dialogue.town_of(state), intro=result.text)
+        composer = dialogue.assistant.composer_for(state.easy)
+        reply = composer.answer(card.title, card, 1.0, dialogue.town_of(state), intro=result.text)
         lines = reply.text.split("\n")
         at = len(lines) - 2 if lines[-1].startswith("出典：") else len(lines)  # the source line stays last
         text = "\n".join(without_repeats([*lines[:at], "", check.closing, *lines[at:]]))

@@ -36,6 +36,7 @@ class State:
     step: str | None = None  # the self-check question being asked
     awaiting_town_for: str | None = None  # a card to answer once the town is known
     last_topic: str | None = None
+    easy: bool = False  # replies in やさしい日本語 with readings (/easy, /yasashii or the button)
 
 
 @dataclass(frozen=True)

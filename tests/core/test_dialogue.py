@@ -237,3 +237,28 @@ def test_help_offers_privacy_as_a_choice_not_a_command(dialogue: Dialogue) -> No
     assert "/privacy" not in turn.messages[0].text
     privacy = dialogue.choose(turn.state, datas(turn)[-1])
     assert privacy.messages[0].text.startswith("記録について")
+
+
+def test_easy_mode_is_kept_for_the_conversation_and_keeps_every_number(assistant: Assistant) -> None:
+    dialogue = Dialogue(assistant, "console")
+    on = dialogue.in_easy_japanese(dialogue.text(State(), "/yasashii"))
+    assert on.state.easy and "（よ" not in on.messages[0].text[:2]
+    answer = dialogue.in_easy_japanese(dialogue.text(on.state, "ヤングケアラーの相談はどこ？"))
+    reply = answer.messages[0].reply
+    assert reply is not None and reply.easy and "相談（そうだん）" in answer.messages[0].text
+    assert answer.state.easy
+    crisis = dialogue.in_easy_japanese(dialogue.text(answer.state, "もう死にたい"))
+    assert "110" in crisis.messages[0].text and "119" in crisis.messages[0].text
+    assert all(str(w.phone) in crisis.messages[0].text for w in crisis.messages[0].reply.windows)  # type: ignore[union-attr]
+    off = dialogue.text(crisis.state, "/easy")
+    assert not off.state.easy
+
+
+def test_a_kana_only_message_is_offered_easy_mode(assistant: Assistant) -> None:
+    dialogue = Dialogue(assistant, "console")
+    turn = dialogue.text(State(), "おかね ない どこ そうだん")
+    assert "やさしい にほんご" in [c.label for c in turn.messages[0].choices]
+    pressed = dialogue.choose(turn.state, turn.messages[0].choices[-1].data)
+    assert pressed.state.easy
+    plain = dialogue.text(State(), "生活費が足りない")
+    assert "やさしい にほんご" not in [c.label for c in plain.messages[0].choices]

@@ -34,21 +34,21 @@ async def test_start_shows_greeting_and_menu(bot: Harness) -> None:
     assert reply.text == GREETING
     assert reply.buttons() == [(c.label, c.data) for c in MENU]
     assert "parse_mode" not in reply.params
-    assert [c["command"] for c in bot.double.commands] == ["start", "help", "privacy"]
+    assert [c["command"] for c in bot.double.commands] == ["start", "help", "privacy", "yasashii"]
 
 
 async def test_staff_see_their_commands_in_their_own_menu_only(bot: Harness) -> None:
     scope = json.dumps({"chat_id": STAFF_ID, "type": "chat"}, sort_keys=True)
     assert list(bot.double.scoped_commands) == [scope]
     staff_menu = [c["command"] for c in bot.double.scoped_commands[scope]]
-    assert staff_menu == ["start", "help", "privacy", "unmatched", "stats", "export"]
+    assert staff_menu == ["start", "help", "privacy", "yasashii", "unmatched", "stats", "export", "report"]
     assert "stats" not in [c["command"] for c in bot.double.commands]
 
 
 async def test_help_and_privacy(bot: Harness) -> None:
     (help_reply,) = await bot.say(CHAT, "/help")
     assert help_reply.text == HELP and "/privacy" not in help_reply.text
-    assert [d for _, d in help_reply.buttons()] == [*(c.data for c in MENU), "m:privacy"]
+    assert [d for _, d in help_reply.buttons()] == [*(c.data for c in MENU), "e:1", "m:privacy"]
     (privacy,) = await bot.say(CHAT, "/privacy")
     assert privacy.text == PRIVACY
     assert privacy.buttons() == []
@@ -236,3 +236,16 @@ async def test_forged_and_stale_callback_data(bot: Harness) -> None:
     assert no_data.text.startswith(STALE)
     assert len(bot.double.of("answerCallbackQuery")) == len(forged) + 1
     assert not [c for c in bot.double.calls if c.method == "sendMessage" and "ごめんなさい。うまく" in c.text]
+
+
+async def test_yasashii_switches_easy_japanese_with_readings(bot: Harness) -> None:
+    (on,) = await bot.say(CHAT, "/yasashii")
+    assert "よみがな" in on.text
+    (reply,) = await bot.say(CHAT, "ヤングケアラーの相談はどこ？")
+    assert "相談（そうだん）" in reply.text and "042-349-0151" in reply.text
+    (crisis,) = await bot.say(CHAT, "もう死にたい")
+    assert "110" in crisis.text and "119" in crisis.text and "03-3264-4343" in crisis.text
+    (off,) = await bot.say(CHAT, "/yasashii")
+    assert "やさしい日本語にするときは" in off.text
+    (plain,) = await bot.say(CHAT, "ヤングケアラーの相談はどこ？")
+    assert "（そうだん）" not in plain.text

@@ -64,6 +64,7 @@ COMMANDS = [
     BotCommand("start", "メニューを表示する"),
     BotCommand("help", "使い方"),
     BotCommand("privacy", "記録について"),
+    BotCommand("yasashii", "やさしい にほんご（よみがな つき）"),
 ]
 CONCURRENT_UPDATES = 64
 # Fetched but unfinished updates. Two rounds of concurrent work: enough to keep every slot busy,
