@@ -1,0 +1,349 @@
+"""The declared shape of every YAML file under knowledge/ and intents/: the one place that defines the data.
+
+Unknown keys are refused (a misspelt `windwos:` is an error, not a card that silently loses its windows),
+phones must look like Japanese numbers, and required lists must not be empty. The loaders validate each
+file against its model here and build their records from the result; `scripts/export_schema.py` writes
+the same models as JSON Schema (schema/*.json) so editors can complete and check the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
+from pydantic_core import PydanticCustomError
+
+# The kinds of danger the crisis check must tell apart; each needs terms, a lead and a hotline.
+CRISIS_KINDS = (
+    "suicide",
+    "self_harm",
+    "overdose",
+    "child_abuse",
+    "sexual_abuse",
+    "dv",
+    "elder_abuse",
+    "violence",
+    "medical",
+    "missing_person",
+    "harm_urge",
+)
+NOT_CRISIS = "none"
+GENERAL_LINE = "general"  # a hotline for any worry (the safety net takes one open 24 hours)
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# Japanese phone numbers as residents dial them: 110/119/189, #7119, a 10-digit landline or 0120/0570
+# number written with hyphens, an 11-digit mobile/0800/050 number. The lookaheads count the digits, so
+# 042-346-953 (a digit missing) fails. ECMAScript and Python read this pattern alike (JSON Schema too).
+PHONE_PATTERN = (
+    r"^(?:1\d\d|#\d{4}"
+    r"|(?=(?:\d-?){10}$)0[1-9]\d{0,3}-\d{1,4}-\d{3,4}"
+    r"|(?=(?:\d-?){10}$)0(?:120|570)-\d{1,3}-?\d{3,6}"
+    r"|(?=(?:\d-?){11}$)0(?:[5789]0|800)-\d{3,4}-\d{4})$"
+)
+_PHONE = re.compile(PHONE_PATTERN)
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise PydanticCustomError("phone_format", "not a Japanese phone number: {value}", {"value": value})
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers and dates written without quotes (8050, 2023-03-01) are still text: a keyword, a date."""
+    if isinstance(value, dt.date | int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, BeforeValidator(_as_text), StringConstraints(strip_whitespace=True, min_length=1)]
+DateText = Text
+Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
+CrisisKind = Literal[CRISIS_KINDS]  # type: ignore[valid-type]
+LineKind = Literal[(*CRISIS_KINDS, GENERAL_LINE)]  # type: ignore[valid-type]
+CorpusLabel = Literal[(*CRISIS_KINDS, NOT_CRISIS)]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- knowledge/ -----------------------------------------------------------------------------------
+
+
+class Contact(Strict):
+    """A consultation window (windows.yaml) or a hotline (hotlines.yaml): one model for both, so a new
+    field (structured opening hours, say) is declared here once."""
+
+    id: Id
+    name: Text
+    kind: Text | None = None
+    serves: Text | None = None
+    phone: Phone | None = None
+    hours: Text | None = None
+    address: Text | None = None
+    email: Text | None = None
+    note: Text | None = None
+    fallback: list[Id] = []  # windows that can direct the resident when this one has no phone
+    crisis: list[LineKind] = []  # crisis kinds this line serves
+    source: Text | None = None
+    source_date: DateText | None = None
+
+
+class WindowsFile(Strict):
+    windows: list[Contact] = Field(min_length=1)
+
+
+class HotlinesFile(Strict):
+    hotlines: list[Contact] = Field(min_length=1)
+
+
+class Card(Strict):
+    """Anything the assistant answers about: a life problem, a measure, a guardianship type, an area."""
+
+    id: Id
+    title: Text
+    summary: Text
+    windows: list[Id] = []
+    hotlines: list[Id] = []
+    needs_town: bool = False
+    related: list[Id] = []
+    keywords: list[Text] = []
+    source: Text
+    source_date: DateText | None = None
+
+
+class TopicsFile(Strict):
+    topics: list[Card] = Field(min_length=1)
+
+
+class Numbered(Card):
+    number: int | None = None
+
+
+class Philosophy(Card):
+    text: Text | None = None  # the plan's wording, kept beside the plain summary
+
+
+class Repeat(Strict):
+    """An initiative the plan lists again （再掲）: it points at the first listing."""
+
+    id: Id
+    number: int | None = None
+    repeat_of: Id
+
+
+def _initiative_kind(value: Any) -> str:
+    repeat = isinstance(value, Repeat) or (isinstance(value, dict) and "repeat_of" in value)
+    return "repeat" if repeat else "card"
+
+
+Initiative = Annotated[
+    Annotated[Numbered, Tag("card")] | Annotated[Repeat, Tag("repeat")], Discriminator(_initiative_kind)
+]
+
+
+class Policy(Numbered):
+    initiatives: list[Initiative] = []
+
+
+class Pillar(Numbered):
+    policies: list[Policy] = []
+
+
+class MeasuresFile(Strict):
+    plan_overview: Card
+    philosophy: Philosophy
+    goals: list[Numbered] = Field(min_length=1)
+    pillars: list[Pillar] = Field(min_length=1)
+
+
+class GuardianshipType(Card):
+    person_state: Text | None = None  # the plan's description of the person this type is for
+
+
+class Consultation(Strict):
+    general: Text
+    specialist: Text
+
+
+class CentreCard(Card):
+    role: list[Text] = []
+    consultation: Consultation | None = None
+    other_services: list[Text] = []
+
+
+class Answer(Strict):
+    label: Text
+    next: Id
+
+
+class SelfCheckQuestion(Strict):
+    id: Id
+    text: Text
+    answers: list[Answer] = Field(min_length=1)
+
+
+class SelfCheckResult(Strict):
+    id: Id
+    card: Id
+    text: Text
+
+
+class SelfCheck(Strict):
+    intro: Text
+    start: Id
+    questions: list[SelfCheckQuestion] = Field(min_length=1)
+    results: list[SelfCheckResult] = Field(min_length=1)
+    closing: Text
+
+
+class GuardianshipFile(Strict):
+    overview: Card
+    systems: list[GuardianshipType] = []
+    types: list[GuardianshipType] = []
+    guardian_kinds: Card | None = None
+    citizen_guardian: Card | None = None
+    centre: CentreCard | None = None
+    daily_life_support: Card | None = None
+    petition: Card | None = None
+    figures_card: Card | None = None
+    figures: dict[str, Any] = {}  # sourced tables the reports draw; free-form by design
+    self_check: SelfCheck
+
+
+class TownEntry(Strict):
+    id: Id
+    name: Text
+    kana: Text
+    chome: list[int] = []  # [] when the town has no 丁目
+    source: Text | None = None
+    source_date: DateText | None = None
+
+
+class AreaCard(Card):
+    name: Text
+    activities: Text | None = None
+
+
+class AssignmentEntry(Strict):
+    """Which centre and 圏域 serve a town (or one 丁目 of it). Only from a named source."""
+
+    town: Id
+    chome: int | None = None
+    area: Id | None = None
+    centre: Id | None = None
+    source: Text
+    source_date: DateText
+
+
+class AreasFile(Strict):
+    kana_source: Text | None = None
+    towns: list[TownEntry] = Field(min_length=1)
+    csw_areas: list[AreaCard] = Field(min_length=1)
+    assignments: list[AssignmentEntry] = []
+
+
+class MenuCategory(Strict):
+    id: Id
+    label: Text
+    topics: list[Id] = Field(min_length=1)
+
+
+class MenuFile(Strict):
+    categories: list[MenuCategory] = Field(min_length=1)
+
+
+# --- intents/ -------------------------------------------------------------------------------------
+
+
+class TopicExamples(Strict):
+    topic: Id
+    examples: list[Text] = Field(min_length=1)
+
+
+class TopicExamplesFile(Strict):
+    topics: list[TopicExamples] = Field(min_length=1)
+
+
+class Synonym(Strict):
+    canonical: Text
+    variants: list[Text] = Field(min_length=1)
+
+
+class SynonymsFile(Strict):
+    synonyms: list[Synonym] = Field(min_length=1)
+
+
+class CrisisEntry(Strict):
+    kind: CrisisKind
+    lead: Text  # the first words of the crisis reply for this kind
+    terms: list[Text] = Field(min_length=1)
+    unless: list[Text] = []
+
+
+class CrisisPatternEntry(Strict):
+    kind: CrisisKind
+    signals: list[Text] = Field(min_length=2)
+
+
+class CrisisFile(Strict):
+    crisis: list[CrisisEntry] = Field(min_length=1)  # every kind must be there: checked by the loader
+    allow: list[Text] = []
+    signals: dict[str, list[Text]] = {}
+    patterns: list[CrisisPatternEntry] = []
+
+
+class CorpusMessage(Strict):
+    q: Text
+    crisis: CorpusLabel
+    register_: Text | None = Field(None, alias="register")  # `register` is taken by pydantic
+
+
+class CorpusFile(Strict):
+    messages: list[CorpusMessage] = Field(min_length=1)
+
+
+class OutOfScopeFile(Strict):
+    examples: list[Text] = Field(min_length=1)
+
+
+class SmallTalkEntry(Strict):
+    kind: Text
+    phrases: list[Text] = Field(min_length=1)
+    reply: Text
+
+
+class SmallTalkFile(Strict):
+    smalltalk: list[SmallTalkEntry] = Field(min_length=1)
+
+
+# Every file, by its path under the data folder (a folder ends in "/": each of its *.yaml files).
+FILES: dict[str, type[Strict]] = {
+    "knowledge/windows.yaml": WindowsFile,
+    "knowledge/hotlines.yaml": HotlinesFile,
+    "knowledge/topics.yaml": TopicsFile,
+    "knowledge/measures.yaml": MeasuresFile,
+    "knowledge/guardianship.yaml": GuardianshipFile,
+    "knowledge/areas.yaml": AreasFile,
+    "knowledge/menu.yaml": MenuFile,
+    "intents/topics/": TopicExamplesFile,
+    "intents/synonyms.yaml": SynonymsFile,
+    "intents/crisis.yaml": CrisisFile,
+    "intents/crisis_corpus/": CorpusFile,
+    "intents/out_of_scope.yaml": OutOfScopeFile,
+    "intents/smalltalk.yaml": SmallTalkFile,
+}
+OPTIONAL_FILES = frozenset({"intents/smalltalk.yaml"})
