@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -47,7 +48,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 # 042-346-953 (a digit missing) fails. ECMAScript and Python read this pattern alike (JSON Schema too).
 PHONE_PATTERN = (
     r"^(?:1\d\d|#\d{4}"
-    r"|(?=(?:\d-?){10}$)0[1-9]\d{0,3}-\d{1,4}-\d{3,4}"
+    r"|(?=(?:\d-?){10}$)(?!0[5789]0|0120|0800)0[1-9]\d{0,3}-\d{1,4}-\d{3,4}"
     r"|(?=(?:\d-?){10}$)0(?:120|570)-\d{1,3}-?\d{3,6}"
     r"|(?=(?:\d-?){11}$)0(?:[5789]0|800)-\d{3,4}-\d{4})$"
 )
@@ -68,7 +69,12 @@ def _as_text(value: Any) -> Any:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, BeforeValidator(_as_text), StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    WithJsonSchema({"type": ["string", "number"], "minLength": 1}),
+]
 DateText = Text
 Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
 CrisisKind = Literal[CRISIS_KINDS]  # type: ignore[valid-type]
@@ -87,19 +93,19 @@ class Contact(Strict):
     """A consultation window (windows.yaml) or a hotline (hotlines.yaml): one model for both, so a new
     field (structured opening hours, say) is declared here once."""
 
-    id: Id
-    name: Text
-    kind: Text | None = None
-    serves: Text | None = None
-    phone: Phone | None = None
-    hours: Text | None = None
-    address: Text | None = None
-    email: Text | None = None
-    note: Text | None = None
-    fallback: list[Id] = []  # windows that can direct the resident when this one has no phone
-    crisis: list[LineKind] = []  # crisis kinds this line serves
-    source: Text | None = None
-    source_date: DateText | None = None
+    id: Id = Field(description="英小文字・数字・_ の id（ほかと重ならないもの）")
+    name: Text = Field(description="住民に見せる名前")
+    kind: Text | None = Field(None, description="窓口の種類（地域包括支援センター など）")
+    serves: Text | None = Field(None, description="ここで何を相談できるか（1行）")
+    phone: Phone | None = Field(None, description='電話番号。" で囲みます（"042-346-9530"、"#8008"、"110"）')
+    hours: Text | None = Field(None, description="受付時間。出典が必要")
+    address: Text | None = Field(None, description="住所。出典が必要")
+    email: Text | None = Field(None, description="メールアドレス。出典が必要")
+    note: Text | None = Field(None, description="住民に見せる短い注意書き")
+    fallback: list[Id] = Field([], description="電話番号がないとき、代わりに案内できる窓口の id")
+    crisis: list[LineKind] = Field([], description="この番号が役に立つ危機の種類（と general）")
+    source: Text | None = Field(None, description="出典（資料名・ページのアドレス）")
+    source_date: DateText | None = Field(None, description="出典の日付（\"2023-10-20\" など）")
 
 
 class WindowsFile(Strict):
@@ -347,3 +353,24 @@ FILES: dict[str, type[Strict]] = {
     "intents/smalltalk.yaml": SmallTalkFile,
 }
 OPTIONAL_FILES = frozenset({"intents/smalltalk.yaml"})
+
+
+def schema_file_name(data_path: str) -> str:
+    """knowledge/windows.yaml → knowledge.windows.schema.json; intents/topics/ → intents.topics.schema.json."""
+    return data_path.rstrip("/").removesuffix(".yaml").replace("/", ".") + ".schema.json"
+
+
+def json_schemas() -> dict[str, str]:
+    """Every file's model as JSON Schema text (schema/*.json), for editors: completion and checks as you type."""
+    import json
+
+    out = {}
+    for data_path, model in FILES.items():
+        schema = model.model_json_schema()
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema,
+            "title": data_path + ("*.yaml" if data_path.endswith("/") else ""),
+        }
+        out[schema_file_name(data_path)] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return out
