@@ -259,6 +259,7 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
         self_check=self_check,
         menu=menu,
         figures=guardianship.figures if guardianship else {},
+        area_names={a.id: a.name for a in (areas_file.csw_areas if areas_file else [])},
     )
     files = (windows, hotlines, topics, measures, guardianship, areas_file, menu_file)
     if all(f is not None for f in files) and areas_file is not None:
