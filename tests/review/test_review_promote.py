@@ -205,7 +205,8 @@ def test_judge_refuses_a_newly_answered_out_of_scope_case_even_when_rates_hold()
     }
     verdict = judge(before, after)
     assert verdict.rates == "no_match 50.0% → 50.0%"
-    assert verdict.refusal is not None and verdict.refusal.startswith("答えないはずの質問（評価用データの no_match）1 件")
+    assert verdict.refusal is not None
+    assert verdict.refusal.startswith("答えないはずの質問（評価用データの no_match）1 件")
     assert len(verdict.changed) == 2
     assert judge(before, before).refusal is None and judge(before, before).changed == ()
 
