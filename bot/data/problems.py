@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file is empty: the crisis check cannot run without it",
     ),
     "unknown_key": ("知らない項目名「{key}」です", "unknown key '{key}'"),
+    "duplicate_key": (
+        "項目名「{key}」が同じ所に2回あります。1つにまとめてください（あとの方だけが使われてしまいます）",
+        "key '{key}' is written twice here (only the last would be used)",
+    ),
     "missing_key": ("「{key}」がありません", "missing '{key}'"),
     "bad_phone": (
         "電話番号「{value}」の形が正しくありません（けたの不足・余分はありませんか。"

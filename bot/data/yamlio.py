@@ -38,6 +38,7 @@ class Doc:
     data: Any = None
     lines: dict[Loc, int] = field(default_factory=dict)
     ok: bool = False  # parsed (possibly empty); False after a missing file or a syntax error
+    duplicates: list[tuple[Loc, int]] = field(default_factory=list)  # a key written twice in one mapping
 
     def line(self, loc: Loc) -> int | None:
         for end in range(len(loc), -1, -1):
@@ -73,19 +74,23 @@ class Doc:
         return named or path
 
 
-def _line_map(node: yaml.Node, loc: Loc, out: dict[Loc, int], depth: int = 0) -> None:
-    out.setdefault(loc, node.start_mark.line + 1)
+def _line_map(node: yaml.Node, loc: Loc, doc: Doc, depth: int = 0) -> None:
+    doc.lines.setdefault(loc, node.start_mark.line + 1)
     if depth > 50:  # an alias loop cannot happen in safe YAML, but never recurse without end
         return
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = (*loc, key.value)
-                out[child] = key.start_mark.line + 1
-                _line_map(value, child, out, depth + 1)
+                if key.value in seen:  # PyYAML keeps the last silently: the first one would be lost
+                    doc.duplicates.append((child, key.start_mark.line + 1))
+                seen.add(key.value)
+                doc.lines[child] = key.start_mark.line + 1
+                _line_map(value, child, doc, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _line_map(item, (*loc, index), out, depth + 1)
+            _line_map(item, (*loc, index), doc, depth + 1)
 
 
 def _entry_before(text: str, line: int) -> str:
@@ -115,7 +120,7 @@ def read_doc(path: Path, log: ProblemLog) -> Doc:
         node = loader.get_single_node()
         if node is not None:
             doc.data = loader.construct_document(node)
-            _line_map(node, (), doc.lines)
+            _line_map(node, (), doc)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -125,6 +130,8 @@ def read_doc(path: Path, log: ProblemLog) -> Doc:
     finally:
         loader.dispose()
     doc.ok = True
+    for loc, line in doc.duplicates:
+        log.add(path, doc.entry(loc[:-1]), "duplicate_key", line=line, key=loc[-1])
     return doc
 
 

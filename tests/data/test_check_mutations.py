@@ -140,6 +140,14 @@ def test_english_on_request(data_copy: Path, kb_check: KbCheck) -> None:
     ]
 
 
+def test_a_key_written_twice(data_copy: Path, kb_check: KbCheck) -> None:
+    old = '    phone: "042-347-6033"\n'
+    line = _slip(data_copy, "knowledge/windows.yaml", old, old + '    phone: "042-347-6034"\n') + 1
+    lines = _problem_lines(kb_check())
+    assert len(lines) == 1
+    assert lines[0].startswith(f"knowledge/windows.yaml:{line} houkatsu_ogawa_home: 項目名「phone」が同じ所に2回")
+
+
 def test_problems_in_several_files_are_all_reported(data_copy: Path) -> None:
     _slip(data_copy, "knowledge/windows.yaml", '    phone: "042-347-6033"', '    phnoe: "042-347-6033"')
     _slip(data_copy, "intents/crisis.yaml", "死にたい, しにたい,", "死にたい しにたい,")
