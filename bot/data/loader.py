@@ -174,7 +174,9 @@ def _areas(b: _Builder, data: s.AreasFile, doc: Doc) -> tuple[tuple[Town, ...], 
     return tuple(towns), tuple(areas)
 
 
-def _check_links(b: _Builder, k: Knowledge, areas_file: s.AreasFile, areas_doc: Doc, menu_doc: Doc) -> None:
+def _check_links(
+    b: _Builder, k: Knowledge, areas_file: s.AreasFile, areas_doc: Doc, menu_doc: Doc, guard_doc: Doc
+) -> None:
     windows, cards = set(b.windows), set(b.cards) | set(b.repeats)
     for w in b.windows.values():
         loc = b.where[w.id][1]
@@ -212,7 +214,6 @@ def _check_links(b: _Builder, k: Knowledge, areas_file: s.AreasFile, areas_doc: 
     if k.self_check:
         for r in k.self_check.results.values():
             if r.card not in b.cards:
-                guard_doc = next(d for d, _ in b.where.values() if d.path.name == "guardianship.yaml")
                 b.log.add(guard_doc.path, f"self_check.{r.id}", "unknown_ref", hint=suggest(r.card, set(b.cards)),
                           what="card", ref=r.card)
     for c_index, category in enumerate(k.menu):
@@ -263,7 +264,7 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     )
     files = (windows, hotlines, topics, measures, guardianship, areas_file, menu_file)
     if all(f is not None for f in files) and areas_file is not None:
-        _check_links(b, knowledge, areas_file, a_doc, menu_doc)
+        _check_links(b, knowledge, areas_file, a_doc, menu_doc, g_doc)
     if own_log and log.problems:
         raise DataError(log.problems)
     return knowledge
