@@ -86,13 +86,17 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.data.check import check_data
 
+    lang = args.lang
     problems = check_data(settings.data_dir)
     if problems:
-        print(f"kb check: {len(problems)} problem(s) in {settings.data_dir}")
+        count = len(problems)
+        head = f"{count} 件の問題があります" if lang == "ja" else f"{count} problem(s)"
+        print(f"kb check: {head} ({settings.data_dir})")
         for problem in problems:
-            print(f"  {problem}")
+            print(f"  {problem.render(lang)}")
         return 1
-    print(f"kb check: OK ({settings.data_dir / 'knowledge'}, {settings.data_dir / 'intents'})")
+    ok = "OK（問題はありません）" if lang == "ja" else "OK"
+    print(f"kb check: {ok} ({settings.data_dir / 'knowledge'}, {settings.data_dir / 'intents'})")
     return 0
 
 
@@ -179,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    kb_sub.add_parser("check", help="validate knowledge/ and intents/").set_defaults(func=cmd_kb_check)
+    kb_check = kb_sub.add_parser("check", help="validate knowledge/ and intents/")
+    kb_check.add_argument(
+        "--lang", choices=("ja", "en"), default="ja", help="language of the messages (default: ja, for staff)"
+    )
+    kb_check.set_defaults(func=cmd_kb_check)
 
     ev = sub.add_parser("eval", help="accuracy report on a labelled question file")
     ev.add_argument("file")

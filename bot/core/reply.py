@@ -74,7 +74,7 @@ def area_json(match: TownMatch | None, finder: TownFinder, knowledge: Knowledge)
         return None
     assignment = finder.assignment(match)
     area_id = assignment.area if assignment else None
-    area_name = knowledge.cards[area_id].title if area_id and area_id in knowledge.cards else None
+    area_name = knowledge.area_names.get(area_id) if area_id else None
     return {"id": area_id, "name": area_name, "town": match.label}
 
 
@@ -119,19 +119,38 @@ class Composer:
     def _town_lines(self, card: Card, match: TownMatch) -> list[str]:
         assignment = self.towns.assignment(match)
         centre = self.knowledge.windows.get(assignment.centre or "") if assignment else None
-        if assignment and centre:
-            phone = f"（電話 {centre.phone}）" if centre.phone else ""
-            return ["", f"{match.label}の担当は {centre.name}{phone} です。（出典：{assignment.source}）"]
+        area = self.knowledge.area_names.get(assignment.area or "") if assignment else None
+        if assignment and (centre or area):
+            phone = f"（電話 {centre.phone}）" if centre and centre.phone else ""
+            told = [f"担当の地域包括支援センターは {centre.name}{phone}"] if centre else []
+            told += [f"圏域は{area}"] if area else []
+            source = short_source(assignment.source, assignment.source_date)
+            return ["", f"{match.label}の{'、'.join(told)}です。（{source}）"]
         if not self.depends_on_town(card):
             return []  # the windows above serve every town: the area in the JSON is enough
-        guides = [self.knowledge.windows[w] for w in TOWN_GUIDE_WINDOWS if w in self.knowledge.windows]
-        ask = "、".join(f"{w.name}（電話 {w.phone}）" for w in guides if w.phone)
         return [
             "",
             f"{match.label}にお住まいですね。{match.town.name}を担当する地域包括支援センターと圏域は、"
             "このサービスではまだ確認できていません。",
-            f"{ask}に町名を伝えると、担当の窓口を教えてもらえます。",
         ]
+
+    def _centres(self, card: Card, windows: list[Window], match: TownMatch | None) -> tuple[list[Window], list[str]]:
+        """Where the resident's own 地域包括支援センター is meant: the assigned one when the town is assigned;
+        else every named centre with its phone, and once who can tell which one covers the town."""
+        local = [i for i, w in enumerate(windows) if w.kind == LOCAL_CENTRE_KIND]
+        if not local and not card.needs_town:
+            return windows, []
+        assignment = self.towns.assignment(match) if match else None
+        own = self.knowledge.windows.get(assignment.centre or "") if assignment else None
+        centres = [own] if own else [w for w in self.knowledge.windows.values() if w.kind == LOCAL_CENTRE_KIND]
+        at = local[0] if local else 0
+        rest = [w for w in windows if w.kind != LOCAL_CENTRE_KIND and w not in centres]
+        listed = [*rest[:at], *centres, *rest[at:]]
+        guide = next((self.knowledge.windows[w] for w in TOWN_GUIDE_WINDOWS if w in self.knowledge.windows), None)
+        if own or guide is None or not guide.phone:
+            return listed, []
+        which = f"お住まいの町を担当するセンターがどこかは、{guide.name}（電話 {guide.phone}）で教えてもらえます。"
+        return listed, ["", which]
 
     def answer(
         self, query: str, card: Card, score: float, match: TownMatch | None, intro: str | None = None
@@ -141,7 +160,9 @@ class Composer:
         `intro` replaces the card's summary (a self-check result says what fits in its own words).
         """
         at = self.clock()
-        windows = lead_first(list(iter_windows_of(self.knowledge, card)) or self._general_windows(), at)
+        named = list(iter_windows_of(self.knowledge, card)) or self._general_windows()
+        windows, which_centre = self._centres(card, named, match)
+        windows = lead_first(windows, at)
         first = first_contact(windows, at)
         lines = [f"【{card.title}】", *(lead_block(first, at) if first else [])]
         if intro:
@@ -156,6 +177,7 @@ class Composer:
             lines.extend(self._town_lines(card, match))
         elif card.needs_town:
             lines.extend(["", "お住まいの町名を教えていただくと、担当の窓口の探し方をご案内します。"])
+        lines.extend(which_centre)
         if card.source:
             lines.extend(["", short_source(card.source, card.source_date)])
         return Reply(

@@ -14,7 +14,7 @@ from bot.data.records import (
     Window,
     iter_windows_of,
 )
-from bot.data.yamlio import entries_of, read_yaml
+from bot.data.yamlio import read_yaml
 
 __all__ = [
     "Answer",
@@ -27,7 +27,6 @@ __all__ = [
     "SelfCheck",
     "Town",
     "Window",
-    "entries_of",
     "iter_windows_of",
     "load_knowledge",
     "read_yaml",

@@ -1,38 +1,30 @@
 """intents/crisis.yaml and intents/crisis_corpus/ → the crisis vocabulary and the labelled crisis corpus.
 
 The crisis check must not be switched off by a data edit: an empty or unreadable file, a kind
-without terms or without its first words, or a corpus too small to learn a kind is a problem that
-`kb check` reports and that stops every command which answers residents.
+without terms or without its first words, a term fused with the next by a missing comma, or a corpus
+too small to learn a kind is a problem that `kb check` reports and that stops every command which
+answers residents.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from bot.data import schema as s
 from bot.data.problems import ProblemLog
-from bot.data.yamlio import entries_of, read_yaml
+from bot.data.schema import CRISIS_KINDS, NOT_CRISIS
+from bot.data.yamlio import Doc, load_file
 
-# The kinds of danger the crisis check must tell apart; each needs terms, a lead and a hotline.
-CRISIS_KINDS = (
-    "suicide",
-    "self_harm",
-    "overdose",
-    "child_abuse",
-    "sexual_abuse",
-    "dv",
-    "elder_abuse",
-    "violence",
-    "medical",
-    "missing_person",
-    "harm_urge",
-)
-NOT_CRISIS = "none"
+__all__ = ["CRISIS_KINDS", "NOT_CRISIS", "CrisisKind", "CrisisMessage", "CrisisPattern", "load_crisis_vocabulary"]
+
 MIN_CORPUS_PER_KIND = 10  # with fewer labelled messages the learned layer cannot learn a kind
 CORPUS_DIR = "crisis_corpus"
+# `terms: [a b]` reads as the one term "a b", which no message ever contains: a forgotten comma.
+_SPACE = re.compile(r"[\s\u3000]")
 
 
 @dataclass(frozen=True)
@@ -77,89 +69,72 @@ def strings(value: object) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
 
 
-def _kinds(path: Path, data: Any, log: ProblemLog) -> tuple[CrisisKind, ...]:
-    kinds: list[CrisisKind] = []
-    for index, item in enumerate(entries_of(data, "crisis", path, log)):
-        kind, terms = str(item.get("kind") or "").strip(), strings(item.get("terms"))
-        lead = str(item.get("lead") or "").strip()
-        if kind not in CRISIS_KINDS:
-            log.add(path, f"crisis[{index}]", f"unknown kind '{kind}'; the kinds are {', '.join(CRISIS_KINDS)}")
-            continue
-        if not terms or not lead:
-            log.add(path, kind, "needs a non-empty 'terms' list and a 'lead' (the first words of the reply)")
-            continue
-        easy_lead = str(item.get("easy_lead") or "").strip()
-        kinds.append(CrisisKind(kind, terms, strings(item.get("unless")), lead, easy_lead))
+def _spaced_terms(data: s.CrisisFile, doc: Doc, log: ProblemLog) -> None:
+    lists: list[tuple[str, tuple[str | int, ...], list[str]]] = []
+    for index, kind in enumerate(data.crisis):
+        lists += [(kind.kind, ("crisis", index, "terms"), kind.terms), (kind.kind, ("crisis", index, "unless"),
+                                                                        kind.unless)]
+    lists += [(f"signals.{name}", ("signals", name), phrases) for name, phrases in data.signals.items()]
+    for entry, loc, terms in lists:
+        for t_index, term in enumerate(terms):
+            if _SPACE.search(term):
+                log.add(doc.path, entry, "term_with_space", line=doc.line((*loc, t_index)), term=term)
+
+
+def _kinds(data: s.CrisisFile, doc: Doc, log: ProblemLog) -> tuple[CrisisKind, ...]:
+    kinds = tuple(
+        CrisisKind(k.kind, tuple(k.terms), tuple(k.unless), k.lead, k.easy_lead or "") for k in data.crisis
+    )
     seen = Counter(k.kind for k in kinds)
     for kind in CRISIS_KINDS:
-        if not seen[kind] and data is not None:
-            log.add(path, kind, "crisis kind is missing: the crisis check needs terms for every kind")
+        if not seen[kind]:
+            log.add(doc.path, kind, "crisis_kind_missing", line=doc.line(("crisis",)))
         if seen[kind] > 1:
-            log.add(path, kind, "crisis kind is listed twice; keep one entry per kind")
-    return tuple(kinds)
+            index = [k.kind for k in kinds].index(kind, [k.kind for k in kinds].index(kind) + 1)
+            log.add(doc.path, kind, "crisis_kind_twice", line=doc.line(("crisis", index)))
+    return kinds
 
 
-def _signals_and_patterns(
-    path: Path, data: dict[str, Any], log: ProblemLog
-) -> tuple[dict[str, tuple[str, ...]], tuple[CrisisPattern, ...]]:
-    raw = data.get("signals") or {}
-    if not isinstance(raw, dict):
-        log.add(path, "signals", "expected a mapping of signal name → list of phrases")
-        raw = {}
-    signals = {str(name): strings(phrases) for name, phrases in raw.items()}
-    for name, phrases in signals.items():
+def _patterns(data: s.CrisisFile, doc: Doc, log: ProblemLog) -> tuple[CrisisPattern, ...]:
+    for name, phrases in data.signals.items():
         if not phrases:
-            log.add(path, f"signals.{name}", "has no phrases")
-    patterns: list[CrisisPattern] = []
-    for index, item in enumerate(entries_of(data, "patterns", path, log) if "patterns" in data else []):
-        kind, needed = str(item.get("kind") or ""), strings(item.get("signals"))
-        unknown = [s for s in needed if s not in signals]
-        if kind not in CRISIS_KINDS or len(needed) < 2 or unknown:
-            log.add(
-                path,
-                f"patterns[{index}]",
-                "needs a known 'kind' and at least two 'signals' defined under signals:"
-                + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
-            )
-            continue
-        patterns.append(CrisisPattern(kind, needed))
-    return signals, tuple(patterns)
+            log.add(doc.path, f"signals.{name}", "empty_list", line=doc.line(("signals", name)), key=name)
+    patterns = []
+    for index, item in enumerate(data.patterns):
+        unknown = [(i, sig) for i, sig in enumerate(item.signals) if sig not in data.signals]
+        for s_index, sig in unknown:
+            line = doc.line(("patterns", index, "signals", s_index))
+            log.add(doc.path, f"patterns[{index}]", "unknown_ref", line=line, what="signal", ref=sig)
+        if not unknown:
+            patterns.append(CrisisPattern(item.kind, tuple(item.signals)))
+    return tuple(patterns)
 
 
 def read_crisis_messages(path: Path, log: ProblemLog) -> list[CrisisMessage]:
     """One file of labelled crisis messages: `messages: [{q, crisis, register}]`."""
-    out: list[CrisisMessage] = []
-    for index, item in enumerate(entries_of(read_yaml(path, log), "messages", path, log)):
-        q, label = str(item.get("q") or "").strip(), str(item.get("crisis") or "").strip()
-        if not q or label not in (*CRISIS_KINDS, NOT_CRISIS):
-            log.add(path, f"messages[{index}]", f"needs 'q' and 'crisis' (a crisis kind or {NOT_CRISIS})")
-            continue
-        out.append(CrisisMessage(q, label, str(item.get("register") or "").strip(), path.stem))
-    return out
+    data, _ = load_file(path, s.CorpusFile, log)
+    return [CrisisMessage(m.q, m.crisis, m.register_ or "", path.stem) for m in (data.messages if data else [])]
 
 
 def _corpus(intents_dir: Path, log: ProblemLog) -> tuple[CrisisMessage, ...]:
     folder = intents_dir / CORPUS_DIR
+    before = len(log.problems)
     messages = [m for path in sorted(folder.glob("*.yaml")) for m in read_crisis_messages(path, log)]
+    if len(log.problems) > before:  # a broken file: its counts would only repeat that problem
+        return tuple(messages)
     counts = Counter(m.crisis for m in messages)
     for label in (*CRISIS_KINDS, NOT_CRISIS):
         if counts[label] < MIN_CORPUS_PER_KIND:
-            log.add(
-                folder,
-                label,
-                f"only {counts[label]} labelled messages (at least {MIN_CORPUS_PER_KIND} are needed "
-                "for the learned crisis check)",
-            )
+            log.add(folder, label, "corpus_too_small", count=counts[label], min=MIN_CORPUS_PER_KIND)
     return tuple(messages)
 
 
 def load_crisis_vocabulary(intents_dir: Path, log: ProblemLog) -> CrisisVocabulary:
-    path = intents_dir / "crisis.yaml"
-    before = len(log.problems)
-    data = read_yaml(path, log)
-    if data is None and len(log.problems) == before:
-        log.add(path, "", "file is empty: the crisis check cannot run without it")
-    kinds = _kinds(path, data, log)
-    mapping = data if isinstance(data, dict) else {}
-    signals, patterns = _signals_and_patterns(path, mapping, log)
-    return CrisisVocabulary(kinds, strings(mapping.get("allow")), signals, patterns, _corpus(intents_dir, log))
+    data, doc = load_file(intents_dir / "crisis.yaml", s.CrisisFile, log, empty="crisis_file_empty")
+    corpus = _corpus(intents_dir, log)
+    if data is None:
+        return CrisisVocabulary((), (), {}, (), corpus)
+    _spaced_terms(data, doc, log)
+    kinds = _kinds(data, doc, log)
+    signals = {name: tuple(phrases) for name, phrases in data.signals.items()}
+    return CrisisVocabulary(kinds, tuple(data.allow), signals, _patterns(data, doc, log), corpus)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.data.problems import ProblemLog
+from bot.data import schema as s
+from bot.data.problems import ProblemLog, suggest
 from bot.data.records import Knowledge
-from bot.data.yamlio import entries_of, read_yaml
+from bot.data.yamlio import load_file
 
 FILE = "domains.yaml"
 
@@ -35,32 +36,27 @@ NO_DOMAINS = Domains((), "", "", "", "")
 
 
 def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> Domains:
-    """Read and check the domains; every topic and window they name must exist, each topic once."""
+    """Read and check the domains: every card and window they name exists, and each card is in one domain."""
     path = knowledge_dir / FILE
-    raw = read_yaml(path, log)
-    domains: list[Domain] = []
-    seen: dict[str, str] = {}
-    for index, item in enumerate(entries_of(raw, "domains", path, log)):
-        entry = str(item.get("id") or f"domains[{index}]")
-        topics = tuple(str(t) for t in item.get("topics") or ())
-        if not item.get("id") or not item.get("name") or not topics:
-            log.add(path, entry, "a domain needs id, name and topics")
-            continue
-        for topic in topics:
-            if topic not in knowledge.cards:
-                log.add(path, entry, f"topic '{topic}' is not a card id in knowledge/")
-            elif topic in seen:
-                log.add(path, entry, f"topic '{topic}' is already in domain '{seen[topic]}'")
-            seen[topic] = entry
-        domains.append(Domain(entry, str(item["name"]), topics))
-    if not isinstance(raw, dict):
+    data, doc = load_file(path, s.DomainsFile, log)
+    if data is None:
         return NO_DOMAINS
-    window = str(raw.get("whole_situation_window") or "")
-    card = str(raw.get("whole_situation_card") or "")
-    if window not in knowledge.windows:
-        log.add(path, "whole_situation_window", f"window '{window}' is not in knowledge/windows.yaml")
-    if card not in knowledge.cards:
-        log.add(path, "whole_situation_card", f"card '{card}' is not in knowledge/")
-    if not raw.get("source") or not raw.get("source_date"):
-        log.add(path, "", "source and source_date are needed")
-    return Domains(tuple(domains), window, card, str(raw.get("source") or ""), str(raw.get("source_date") or ""))
+    seen: dict[str, str] = {}
+    for index, domain in enumerate(data.domains):
+        for t_index, topic in enumerate(domain.topics):
+            line = doc.line(("domains", index, "topics", t_index))
+            if topic not in knowledge.cards:
+                hint = suggest(topic, knowledge.cards)
+                log.add(path, domain.id, "unknown_ref", line=line, hint=hint, what="card", what_ja="カード", ref=topic)
+            elif topic in seen:
+                log.add(path, domain.id, "topic_in_two_domains", line=line, ref=topic, other=seen[topic])
+            seen.setdefault(topic, domain.id)
+    for field, ids, what, what_ja in (
+        ("whole_situation_window", knowledge.windows, "window", "窓口"),
+        ("whole_situation_card", knowledge.cards, "card", "カード"),
+    ):
+        ref = getattr(data, field)
+        if ref not in ids:
+            log.add(path, field, "unknown_ref", line=doc.line((field,)), what=what, what_ja=what_ja, ref=ref)
+    domains = tuple(Domain(d.id, d.name, tuple(d.topics)) for d in data.domains)
+    return Domains(domains, data.whole_situation_window, data.whole_situation_card, data.source, data.source_date)

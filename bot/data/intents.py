@@ -1,4 +1,7 @@
-"""intents/ YAML → how residents talk: examples per topic, synonyms, crisis vocabulary, out-of-scope."""
+"""intents/ YAML → how residents talk: examples per topic, synonyms, crisis vocabulary, out-of-scope.
+
+Every file is validated against its declared model (bot/data/schema.py) before anything is built.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.data.crisis_intents import CrisisKind, CrisisMessage, CrisisPattern, load_crisis_vocabulary, strings
+from bot.data import schema as s
+from bot.data.crisis_intents import CrisisKind, CrisisMessage, CrisisPattern, load_crisis_vocabulary
 from bot.data.problems import DataError, ProblemLog
-from bot.data.yamlio import entries_of, read_yaml
+from bot.data.yamlio import Doc, load_file
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,15 @@ class SmallTalk:
 
 
 @dataclass(frozen=True)
+class ExampleSite:
+    """Where one example is written: for `kb check` to name file, line and topic of a collision."""
+
+    topic: str
+    path: Path
+    line: int | None
+
+
+@dataclass(frozen=True)
 class Intents:
     examples: Mapping[str, tuple[str, ...]]  # topic (card id) → example phrasings
     example_files: Mapping[str, Path]  # topic → the file that holds its examples
@@ -36,77 +49,71 @@ class Intents:
     crisis_signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     crisis_patterns: tuple[CrisisPattern, ...] = ()
     crisis_corpus: tuple[CrisisMessage, ...] = ()
+    # Where each example and out-of-scope example is written (empty when built by hand in a test).
+    example_sites: Mapping[str, tuple[ExampleSite, ...]] = field(default_factory=dict)
+    out_of_scope_sites: Mapping[str, ExampleSite] = field(default_factory=dict)
 
 
-def _topics(intents_dir: Path, log: ProblemLog) -> tuple[dict[str, tuple[str, ...]], dict[str, Path]]:
+def _topics(
+    intents_dir: Path, log: ProblemLog
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Path], dict[str, list[ExampleSite]]]:
     examples: dict[str, list[str]] = {}
     files: dict[str, Path] = {}
+    sites: dict[str, list[ExampleSite]] = {}
     for path in sorted((intents_dir / "topics").glob("*.yaml")):
-        for index, item in enumerate(entries_of(read_yaml(path, log), "topics", path, log)):
-            topic = item.get("topic")
-            if not isinstance(topic, str) or not topic:
-                log.add(path, f"topics[{index}]", "missing 'topic' (the knowledge card id it answers)")
-                continue
-            phrases = strings(item.get("examples"))
-            if not phrases:
-                log.add(path, topic, "has no examples")
-            if topic in files and files[topic] != path:
-                log.add(path, topic, f"topic is also listed in {files[topic].name}; keep one place per topic")
-            files.setdefault(topic, path)
-            examples.setdefault(topic, []).extend(phrases)
-    return {t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files
+        data, doc = load_file(path, s.TopicExamplesFile, log)
+        for index, item in enumerate(data.topics if data else []):
+            if item.topic in files and files[item.topic] != path:
+                log.add(path, item.topic, "topic_twice", line=doc.line(("topics", index)),
+                        other=log.shown(files[item.topic]))
+            files.setdefault(item.topic, path)
+            examples.setdefault(item.topic, []).extend(item.examples)
+            for e_index, example in enumerate(item.examples):
+                site = ExampleSite(item.topic, path, doc.line(("topics", index, "examples", e_index)))
+                sites.setdefault(example, []).append(site)
+    return {t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files, sites
+
+
+def _sites(doc: Doc, key: str, items: list[str]) -> dict[str, ExampleSite]:
+    return {text: ExampleSite("", doc.path, doc.line((key, i))) for i, text in enumerate(items)}
 
 
 def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
     own_log = log is None
     log = log or ProblemLog(intents_dir.parent)
-    examples, files = _topics(intents_dir, log)
-    if not examples and (intents_dir / "topics").is_dir():
-        log.add(intents_dir / "topics", "", "no topic examples found")
+    examples, files, sites = _topics(intents_dir, log)
+    if not files and not any(p.file.startswith(log.shown(intents_dir / "topics")) for p in log.problems):
+        log.add(intents_dir / "topics", "", "no_topic_files")
 
-    path = intents_dir / "synonyms.yaml"
-    synonyms = []
-    for index, item in enumerate(entries_of(read_yaml(path, log), "synonyms", path, log)):
-        canonical = str(item.get("canonical") or "").strip()
-        variants = strings(item.get("variants"))
-        if not canonical or not variants:
-            log.add(path, f"synonyms[{index}]", "needs 'canonical' and a non-empty 'variants' list")
-            continue
-        synonyms.append(Synonym(canonical, variants))
+    synonyms_file, _ = load_file(intents_dir / "synonyms.yaml", s.SynonymsFile, log)
+    synonyms = tuple(Synonym(x.canonical, tuple(x.variants)) for x in (synonyms_file.synonyms if synonyms_file else []))
 
     crisis = load_crisis_vocabulary(intents_dir, log)
 
-    path = intents_dir / "out_of_scope.yaml"
-    data = read_yaml(path, log)
-    out_of_scope = strings(data.get("examples")) if isinstance(data, dict) else ()
-    if data is not None and not out_of_scope:
-        log.add(path, "", "expected a top-level 'examples:' list")
+    scope_file, scope_doc = load_file(intents_dir / "out_of_scope.yaml", s.OutOfScopeFile, log)
+    out_of_scope = tuple(scope_file.examples) if scope_file else ()
 
+    smalltalk: tuple[SmallTalk, ...] = ()
     path = intents_dir / "smalltalk.yaml"
-    smalltalk = []
     if path.exists():
-        for index, item in enumerate(entries_of(read_yaml(path, log), "smalltalk", path, log)):
-            kind, reply, phrases = (
-                str(item.get("kind") or ""),
-                str(item.get("reply") or ""),
-                strings(item.get("phrases")),
-            )
-            if not kind or not reply.strip() or not phrases:
-                log.add(path, f"smalltalk[{index}]", "needs 'kind', 'phrases' and 'reply'")
-                continue
-            smalltalk.append(SmallTalk(kind, phrases, reply.strip()))
+        talk_file, _ = load_file(path, s.SmallTalkFile, log)
+        smalltalk = tuple(
+            SmallTalk(t.kind, tuple(t.phrases), t.reply) for t in (talk_file.smalltalk if talk_file else [])
+        )
 
     if own_log and log.problems:
         raise DataError(log.problems)
     return Intents(
         examples,
         files,
-        tuple(synonyms),
+        synonyms,
         crisis.kinds,
         crisis.allow,
         out_of_scope,
-        tuple(smalltalk),
+        smalltalk,
         crisis.signals,
         crisis.patterns,
         crisis.corpus,
+        {text: tuple(found) for text, found in sites.items()},
+        _sites(scope_doc, "examples", list(out_of_scope)),
     )

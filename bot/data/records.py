@@ -111,6 +111,7 @@ class Knowledge:
     self_check: SelfCheck | None
     menu: tuple[MenuCategory, ...] = ()
     figures: Mapping[str, Any] = field(default_factory=dict)
+    area_names: Mapping[str, str] = field(default_factory=dict)  # CSW area card id → 西圏域 …
 
 
 def iter_windows_of(knowledge: Knowledge, card: Card) -> Iterator[Window]:

@@ -1,8 +1,11 @@
 """`review promote`: add a (masked) unmatched question as an example of a topic, safely.
 
-The edit is made on a temporary copy of knowledge/ and intents/ first. Only when `kb check` passes
-on the copy and no pass rate of the dev set drops does the real file change, and then in one atomic
-replace. The YAML is edited with ruamel.yaml's round-trip mode so staff comments and layout stay.
+It fails closed. It refuses when an evaluation set is missing, when the question is already an
+out-of-scope example or an example of another topic, and otherwise edits a temporary copy of
+knowledge/ and intents/ first: only when `kb check` passes on the copy, no pass rate of the evaluation
+sets (eval/) drops and no out-of-scope case of them starts getting an answer does the real file
+change, in one atomic replace. Every case whose outcome changed is listed. The YAML is edited with
+ruamel.yaml's round-trip mode so staff comments and layout stay.
 """
 
 from __future__ import annotations
@@ -23,7 +26,17 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from bot.config import PROJECT_ROOT
 from bot.language.text import normalize, strip_invisible
 
-DEV_SET = PROJECT_ROOT / "eval" / "dev.yaml"
+EVAL_DIR = PROJECT_ROOT / "eval"
+# Every set is required: a promotion checked against fewer cases than usual must not pass quietly.
+EVAL_SETS = (
+    "dev.yaml",
+    "holdout.yaml",
+    "faq_dev.yaml",
+    "faq_holdout.yaml",
+    "crisis_holdout_e.yaml",
+    "crisis_holdout_f.yaml",
+)
+MAX_LISTED = 15  # changed cases shown; the rest are counted
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"
 PROMOTED_HEADER = (
     "# 職員が `kodaira-bot review promote` で追加した例文です（住民の質問をマスクしたもの）。\n"
@@ -33,7 +46,20 @@ PROMOTED_HEADER = (
 UNTOUCHED = "（データは変更していません）"
 
 CheckFn = Callable[[Path], Sequence[object]]  # data dir → problems (empty: valid)
-PassRatesFn = Callable[[Path, Path], Mapping[str, float]]  # (cases file, data dir) → pass rate per kind
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one labelled case got: passed or not, and the reply's status and topic."""
+
+    kind: str  # the case's kind: answer, no_match, crisis, not_crisis
+    passed: bool
+    status: str
+    topic: str | None = None
+    q: str = ""
+
+
+OutcomesFn = Callable[[Sequence[Path], Path], Mapping[str, Outcome]]  # (set files, data dir) → "set:id" → outcome
 
 
 @dataclass(frozen=True)
@@ -50,10 +76,93 @@ def real_check(data_dir: Path) -> Sequence[object]:
     return check_data(data_dir)
 
 
-def real_pass_rates(cases: Path, data_dir: Path) -> Mapping[str, float]:
-    from bot.review.evaluation import evaluate
+def real_outcomes(sets: Sequence[Path], data_dir: Path) -> Mapping[str, Outcome]:
+    """Every case of every set, answered by the product engine over `data_dir`."""
+    from bot.core.assistant import build_assistant
+    from bot.review.evaluation import load_cases, passes
 
-    return evaluate(cases, "main", data_dir=data_dir).pass_rates
+    assistant = build_assistant(data_dir, "main")
+    out: dict[str, Outcome] = {}
+    for path in sets:
+        for case in load_cases(path):
+            reply = assistant.reply(case.q)
+            out[f"{path.stem}:{case.id}"] = Outcome(case.kind, passes(case, reply), reply.status, reply.topic, case.q)
+    return out
+
+
+def pass_rates(outcomes: Mapping[str, Outcome]) -> dict[str, float]:
+    totals: dict[str, list[bool]] = {}
+    for o in outcomes.values():
+        totals.setdefault(o.kind, []).append(o.passed)
+    return {kind: sum(passed) / len(passed) for kind, passed in totals.items()}
+
+
+def _shown(o: Outcome | None) -> str:
+    if o is None:
+        return "（なし）"
+    verdict = "正解" if o.passed else "不正解"
+    return f"{verdict}・{o.status}" + (f"（{o.topic}）" if o.topic else "")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    refusal: str | None  # why the promotion is refused, or None
+    changed: tuple[str, ...]  # one line per case whose outcome changed
+    rates: str  # the pass rates before → after, per kind
+
+
+def judge(before: Mapping[str, Outcome], after: Mapping[str, Outcome]) -> Verdict:
+    """Refuse when an out-of-scope case starts getting an answer or a kind's pass rate drops."""
+    changed = [key for key in before if before[key] != after.get(key)]
+    lines = tuple(f"  {key}「{before[key].q}」: {_shown(before[key])} → {_shown(after.get(key))}" for key in changed)
+    answered = [
+        key for key in changed
+        if before[key].kind == "no_match" and before[key].status == "no_match"
+        and (after[key].status if key in after else "no_match") != "no_match"
+    ]
+    old, new = pass_rates(before), pass_rates(after)
+    rates = ", ".join(f"{kind} {old[kind]:.1%} → {new.get(kind, 0.0):.1%}" for kind in old)
+    worse = [kind for kind, rate in old.items() if new.get(kind, 0.0) < rate - 1e-9]
+    refusal = None
+    if answered:
+        count = len(answered)
+        refusal = f"答えないはずの質問（評価用データの no_match）{count} 件に答えるようになるため追加しませんでした"
+    elif worse:
+        refusal = "評価用データの正答率が下がるため追加しませんでした（" + ", ".join(worse) + "）"
+    return Verdict(refusal, lines, rates)
+
+
+def _changed_block(verdict: Verdict) -> str:
+    if not verdict.changed:
+        return "結果が変わったケースはありません。"
+    listed = list(verdict.changed[:MAX_LISTED])
+    more = len(verdict.changed) - len(listed)
+    tail = [f"  ほか {more} 件"] if more > 0 else []
+    return "\n".join([f"結果が変わったケース（{len(verdict.changed)} 件）:", *listed, *tail])
+
+
+def eval_sets(data_dir: Path, eval_dir: Path | None = None) -> tuple[list[Path], list[str]]:
+    """The evaluation sets (beside the data when it has an eval/ folder, else the project's); and the missing."""
+    folder = eval_dir or (data_dir / "eval" if (data_dir / "eval").is_dir() else EVAL_DIR)
+    paths = [folder / name for name in EVAL_SETS]
+    return [p for p in paths if p.is_file()], [str(p) for p in paths if not p.is_file()]
+
+
+def _already_there(data_dir: Path, topic: str, example: str) -> str | None:
+    """Why `example` cannot go under `topic`: it is an out-of-scope example, or another topic's example."""
+    from bot.data.intents import load_intents
+    from bot.data.problems import ProblemLog
+
+    intents = load_intents(data_dir / "intents", ProblemLog(data_dir))
+    key = normalize(example)
+    if any(normalize(e) == key for e in intents.out_of_scope):
+        return (f"「{example}」は intents/out_of_scope.yaml の例文（答えない質問）です。"
+                "答える質問にするなら、先に out_of_scope.yaml から消してください")
+    for other, examples in intents.examples.items():
+        if other != topic and any(normalize(e) == key for e in examples):
+            path = intents.example_files[other].relative_to(data_dir)
+            return f"「{example}」はすでにトピック「{other}」（{path}）の例文です。例文は1つのトピックだけに書きます"
+    return None
 
 
 def topic_file(data_dir: Path, topic: str) -> Path | None:
@@ -146,15 +255,22 @@ def promote_example(
     topic: str,
     example: str,
     *,
-    dev_set: Path | None = DEV_SET,
+    eval_dir: Path | None = None,
     check: CheckFn = real_check,
-    pass_rates: PassRatesFn = real_pass_rates,
+    outcomes: OutcomesFn = real_outcomes,
 ) -> PromoteResult:
-    """Add `example` to `topic` when the data stays valid and the dev set does not get worse."""
+    """Add `example` to `topic` when the data stays valid and no evaluation case gets worse."""
+    sets, missing = eval_sets(data_dir, eval_dir)
+    if missing:
+        listed = "\n".join(f"  {m}" for m in missing)
+        return PromoteResult(False, f"評価用データがないため追加しませんでした{UNTOUCHED}:\n{listed}")
     target = topic_file(data_dir, topic)
     if target is None:
         return PromoteResult(False, f"トピック「{topic}」は intents/ にも knowledge/ にもありません。"
                                     "id を確認してください。")
+    clash = _already_there(data_dir, topic, example)
+    if clash is not None:
+        return PromoteResult(False, f"{clash}{UNTOUCHED}")
     original = target.read_bytes() if target.exists() else None
     try:
         updated = add_example(original.decode("utf-8") if original is not None else None, topic, example)
@@ -176,24 +292,17 @@ def promote_example(
         if problems:
             listed = "\n".join(f"  {p}" for p in problems[:10])
             return PromoteResult(False, f"kb check が通らないため追加しませんでした{UNTOUCHED}:\n{listed}")
-        if dev_set is not None and dev_set.exists():
-            before, after = pass_rates(dev_set, data_dir), pass_rates(dev_set, copy)
-            worse = [kind for kind, rate in before.items() if after.get(kind, 0.0) < rate - 1e-9]
-            changes = {kind: f"{before[kind]:.1%} → {after.get(kind, 0.0):.1%}" for kind in before}
-            if worse:
-                listed = "\n".join(f"  {kind}: {changes[kind]}" for kind in worse)
-                reason = "評価用データの正答率が下がるため追加しませんでした"
-                return PromoteResult(False, f"{reason}{UNTOUCHED}:\n{listed}")
-            notes = "評価（前 → 後）: " + ", ".join(f"{kind} {change}" for kind, change in changes.items())
-        else:
-            notes = "評価用データがないため、正答率の確認は省きました。"
+        verdict = judge(outcomes(sets, data_dir), outcomes(sets, copy))
+    if verdict.refusal is not None:
+        return PromoteResult(False, f"{verdict.refusal}{UNTOUCHED}:\n{_changed_block(verdict)}")
 
     current = target.read_bytes() if target.exists() else None
     if current != original:
         return PromoteResult(False, f"{relative} が確認中に変更されました。もう一度実行してください。")
     _atomic_write(target, updated)
     done = f"{relative} のトピック「{topic}」に例文を追加しました。"
-    return PromoteResult(True, f"{done}\n{notes}", target, changed=True)
+    return PromoteResult(True, f"{done}\n評価（前 → 後）: {verdict.rates}\n{_changed_block(verdict)}", target,
+                         changed=True)
 
 
 def _atomic_write(target: Path, text: str) -> None:

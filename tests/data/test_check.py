@@ -26,9 +26,8 @@ def test_broken_yaml_names_file_and_line(data_copy: Path) -> None:
     path = data_copy / "knowledge" / "windows.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
     problems = check_data(data_copy)
-    assert any(
-        p.file == "knowledge/windows.yaml" and "line" in p.entry and "YAML" in p.message for p in problems
-    )
+    assert [(p.file, p.code) for p in problems] == [("knowledge/windows.yaml", "yaml_syntax")]
+    assert problems[0].line is not None and problems[0].line >= len(path.read_text(encoding="utf-8").splitlines())
 
 
 def test_missing_window_reference(data_copy: Path) -> None:

@@ -178,7 +178,7 @@ def test_promote_success_marks_the_group_done(settings: Settings, capsys: pytest
     files = load_intents(settings.intents_dir, ProblemLog(settings.data_dir)).example_files
     topic = sorted(files)[0]
     promoter = functools.partial(
-        promote_example, check=lambda _: [], pass_rates=lambda _c, _d: {"answer": 1.0}
+        promote_example, check=lambda _: [], outcomes=lambda _s, _d: {}
     )
     assert review(settings, "promote", "1", "--topic", topic, promoter=promoter) == 0
     assert "例文を追加しました" in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""`review promote`: the YAML edit keeps comments, and nothing changes unless check and eval agree."""
+"""`review promote`: the YAML edit keeps comments, and nothing changes unless check and every evaluation
+set agree; it fails closed (a missing set, an out-of-scope example, another topic's example)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from bot.data import load_knowledge
 from bot.data.check import check_data
 from bot.data.intents import load_intents
 from bot.data.problems import ProblemLog
-from bot.review.promote import DEV_SET, PROMOTED_FILE, add_example, promote_example
+from bot.review.promote import (
+    EVAL_DIR,
+    EVAL_SETS,
+    PROMOTED_FILE,
+    Outcome,
+    add_example,
+    eval_sets,
+    judge,
+    promote_example,
+)
 
 EXAMPLE = "駐輪場の場所を教えてほしいと[名前]さんが言っている"
 
@@ -57,8 +67,27 @@ def accept(_: Path) -> list[object]:
     return []
 
 
-def same_rates(_: Path, __: Path) -> Mapping[str, float]:
-    return {"answer": 0.9, "no_match": 1.0, "crisis": 1.0}
+def same_outcomes(_: object, __: Path) -> Mapping[str, Outcome]:
+    return {
+        "dev:s1": Outcome("answer", True, "answer", "dementia_consult"),
+        "dev:s2": Outcome("no_match", True, "no_match"),
+    }
+
+
+def small_sets(root: Path, cases: dict[str, list[dict[str, object]]] | None = None) -> Path:
+    """Every evaluation set, each a few real cases long (the real sets take minutes on a busy machine)."""
+    folder = root / "eval"
+    folder.mkdir(parents=True, exist_ok=True)
+    default: list[dict[str, object]] = [
+        {"id": "x1", "kind": "answer", "q": "父の物忘れがひどい", "expect_any": ["地域包括支援センター"]},
+        {"id": "x2", "kind": "no_match", "q": "明日の天気は？"},
+    ]
+    crisis = {"messages": [{"q": "もう死にたい。今から飛び降りる", "crisis": "suicide"},
+                           {"q": "死ぬほど忙しい一週間だった", "crisis": "none"}]}
+    for name in EVAL_SETS:
+        body = crisis if name.startswith("crisis_") else {"cases": (cases or {}).get(name, default)}
+        (folder / name).write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def test_add_example_keeps_comments_quotes_and_layout() -> None:
@@ -81,7 +110,7 @@ def test_add_example_skips_a_duplicate_and_creates_a_missing_file() -> None:
 def test_promote_writes_the_example_and_keeps_everything_else(data_dir: Path) -> None:
     topic, path = a_topic_with_file(data_dir)
     before = snapshot(data_dir)
-    result = promote_example(data_dir, topic, EXAMPLE, check=accept, pass_rates=same_rates)
+    result = promote_example(data_dir, topic, EXAMPLE, check=accept, outcomes=same_outcomes)
     assert result.ok and result.changed and result.file == path
     after = snapshot(data_dir)
     changed = [name for name in before if before[name] != after[name]]
@@ -98,7 +127,7 @@ def test_promote_refuses_when_the_real_kb_check_fails(data_dir: Path) -> None:
     broken = data_dir / "intents" / "topics" / "zz_broken.yaml"
     broken.write_text("topics:\n  - topic: no_such_card\n    examples: [何か]\n", encoding="utf-8")
     before = snapshot(data_dir)
-    result = promote_example(data_dir, topic, EXAMPLE, pass_rates=same_rates)  # the real check_data
+    result = promote_example(data_dir, topic, EXAMPLE, outcomes=same_outcomes)  # the real check_data
     assert not result.ok
     assert "kb check" in result.message and "変更していません" in result.message
     assert snapshot(data_dir) == before
@@ -112,28 +141,79 @@ def test_promote_refuses_a_change_the_check_rejects(data_dir: Path) -> None:
         return ["intents: example breaks a rule"] if EXAMPLE in copy.read_text(encoding="utf-8") else []
 
     before = snapshot(data_dir)
-    result = promote_example(data_dir, topic, EXAMPLE, check=rejects_new_example, pass_rates=same_rates)
+    result = promote_example(data_dir, topic, EXAMPLE, check=rejects_new_example, outcomes=same_outcomes)
     assert not result.ok and "example breaks a rule" in result.message
     assert snapshot(data_dir) == before
 
 
-def test_promote_refuses_when_a_pass_rate_drops(data_dir: Path, tmp_path: Path) -> None:
+def test_promote_refuses_when_a_pass_rate_drops(data_dir: Path) -> None:
     topic, _ = a_topic_with_file(data_dir)
-    cases = tmp_path / "dev.yaml"
-    cases.write_text("cases: []\n", encoding="utf-8")
 
-    def worse_on_the_copy(_: Path, root: Path) -> Mapping[str, float]:
-        return {"answer": 0.9 if root == data_dir else 0.85, "no_match": 1.0}
+    def worse_on_the_copy(_: object, root: Path) -> Mapping[str, Outcome]:
+        return {"dev:s1": Outcome("answer", root == data_dir, "answer", "dementia_consult", "父の物忘れ")}
 
     before = snapshot(data_dir)
-    result = promote_example(data_dir, topic, EXAMPLE, dev_set=cases, check=accept, pass_rates=worse_on_the_copy)
-    assert not result.ok and "answer: 90.0% → 85.0%" in result.message
+    result = promote_example(data_dir, topic, EXAMPLE, check=accept, outcomes=worse_on_the_copy)
+    assert not result.ok and "正答率が下がる" in result.message
+    changed = "dev:s1「父の物忘れ」: 正解・answer（dementia_consult） → 不正解・answer（dementia_consult）"
+    assert changed in result.message
     assert snapshot(data_dir) == before
+
+
+def test_promote_refuses_when_an_evaluation_set_is_missing(data_dir: Path, tmp_path: Path) -> None:
+    """Fails closed: issue 11 found the guard skipped the check when the dev set was not where it looked."""
+    folder = small_sets(tmp_path)
+    (folder / "faq_holdout.yaml").unlink()
+    topic, _ = a_topic_with_file(data_dir)
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, topic, EXAMPLE, eval_dir=folder, check=accept, outcomes=same_outcomes)
+    assert not result.ok and "評価用データがない" in result.message and "faq_holdout.yaml" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_the_project_has_every_evaluation_set() -> None:
+    found, missing = eval_sets(PROJECT_ROOT)
+    assert missing == [] and [p.name for p in found] == list(EVAL_SETS)
+    assert all(p.parent == EVAL_DIR for p in found)
+
+
+def test_refuses_an_out_of_scope_example(data_dir: Path) -> None:
+    """Issue 11: 「明日の天気は?」 (an out-of-scope example) was accepted into dementia_consult."""
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, "dementia_consult", "明日の天気は?", check=accept, outcomes=same_outcomes)
+    assert not result.ok and "out_of_scope.yaml" in result.message and "変更していません" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_refuses_another_topics_example(data_dir: Path) -> None:
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, "living_costs", "子育てがつらい", check=accept, outcomes=same_outcomes)
+    assert not result.ok and "childcare" in result.message and "intents/topics/children.yaml" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_judge_refuses_a_newly_answered_out_of_scope_case_even_when_rates_hold() -> None:
+    """Another no_match case getting better must not hide one that starts getting an answer."""
+    rubbish, weather = "粗大ごみの出し方を教えて", "明日は雨？"
+    before = {
+        "holdout:h122": Outcome("no_match", True, "no_match", None, rubbish),
+        "dev:s9": Outcome("no_match", False, "answer", "isolation", weather),
+    }
+    after = {
+        "holdout:h122": Outcome("no_match", False, "answer", "self_neglect", rubbish),
+        "dev:s9": Outcome("no_match", True, "no_match", None, weather),
+    }
+    verdict = judge(before, after)
+    assert verdict.rates == "no_match 50.0% → 50.0%"
+    assert verdict.refusal is not None
+    assert verdict.refusal.startswith("答えないはずの質問（評価用データの no_match）1 件")
+    assert len(verdict.changed) == 2
+    assert judge(before, before).refusal is None and judge(before, before).changed == ()
 
 
 def test_promote_refuses_an_unknown_topic(data_dir: Path) -> None:
     before = snapshot(data_dir)
-    result = promote_example(data_dir, "no_such_topic", EXAMPLE, check=accept, pass_rates=same_rates)
+    result = promote_example(data_dir, "no_such_topic", EXAMPLE, check=accept, outcomes=same_outcomes)
     assert not result.ok and "no_such_topic" in result.message
     assert snapshot(data_dir) == before
 
@@ -144,43 +224,39 @@ def test_a_card_without_examples_goes_to_promoted_yaml(data_dir: Path) -> None:
     spare = sorted(cards - set(load_intents(data_dir / "intents", log).example_files))
     if not spare:
         pytest.skip("every card already has examples")
-    result = promote_example(data_dir, spare[0], EXAMPLE, check=accept, pass_rates=same_rates)
+    result = promote_example(data_dir, spare[0], EXAMPLE, check=accept, outcomes=same_outcomes)
     assert result.ok and result.file == data_dir / PROMOTED_FILE
     assert yaml.safe_load(result.file.read_text(encoding="utf-8"))["topics"][0]["topic"] == spare[0]
 
 
-def test_promote_end_to_end_with_the_real_check_and_dev_set(data_dir: Path) -> None:
-    if check_data(data_dir):
-        pytest.skip("the project's knowledge/ and intents/ do not pass kb check yet")
-    topic, path = a_topic_with_file(data_dir)
-    result = promote_example(data_dir, topic, "駐輪場のことで相談したい", dev_set=DEV_SET)
-    # Either outcome is legitimate for real data; what must hold is that the files match the verdict.
-    added = "駐輪場のことで相談したい" in path.read_text(encoding="utf-8")
-    assert added == (result.ok and result.changed), result.message
-    assert check_data(data_dir) == []
-
-
-def test_promote_refuses_an_example_that_makes_the_evaluation_worse(data_dir: Path, tmp_path: Path) -> None:
-    """A question the assistant must decline, filed under a topic: the real evaluation says no.
-
-    The labelled file is the contract's format, small and fixed here, so the test does not depend on
-    how many dev cases one example happens to disturb (one wrong example rarely flips a topic that
-    many examples support, which is the point of the centroid blending).
-    """
-    question = "カブトムシの上手な育て方を知りたい"
-    cases = tmp_path / "cases.yaml"
-    cases.write_text(
-        yaml.safe_dump(
-            {"cases": [{"id": "p1", "kind": "no_match", "q": question}]},
-            allow_unicode=True,
-        ),
-        encoding="utf-8",
-    )
+def test_refuses_rubbish_collection_into_self_neglect_with_the_real_evaluation(data_dir: Path, tmp_path: Path) -> None:
+    """Issue 11: 「ごみの出し方を教えて」 went into self_neglect; 「粗大ごみの出し方」 then answered セルフネグレクト.
+    The real check and the real engine on the real holdout case say no, and name the case."""
+    holdout = yaml.safe_load((EVAL_DIR / "holdout.yaml").read_text(encoding="utf-8"))["cases"]
+    h122 = next(c for c in holdout if c["id"] == "h122")
+    assert h122["kind"] == "no_match" and "ごみ" in h122["q"]
+    folder = small_sets(tmp_path, {"holdout.yaml": [h122]})
     before = snapshot(data_dir)
-    result = promote_example(data_dir, "volunteer", question, dev_set=cases)
+    result = promote_example(data_dir, "self_neglect", "ごみの出し方を教えて", eval_dir=folder)
     assert not result.ok, result.message
-    assert "正答率が下がる" in result.message
+    assert "答えないはずの質問" in result.message and "変更していません" in result.message
+    assert f"holdout:h122「{h122['q']}」: 正解・no_match → 不正解・answer（self_neglect）" in result.message
     assert snapshot(data_dir) == before
+
+
+def test_a_good_promotion_works_with_the_real_check_and_evaluation(data_dir: Path, tmp_path: Path) -> None:
+    folder = small_sets(tmp_path)
+    path = data_dir / "intents" / "topics" / "elderly.yaml"
+    comments = [line for line in path.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("#")]
+    example = "おばあちゃんが同じことを何回も聞いてくるようになった"
+    result = promote_example(data_dir, "dementia_consult", example, eval_dir=folder)
+    assert result.ok and result.changed and result.file == path, result.message
+    assert "評価（前 → 後）: answer 100.0% → 100.0%" in result.message
+    assert "結果が変わったケースはありません" in result.message
+    text = path.read_text(encoding="utf-8")
+    assert example in text and all(line in text.splitlines() for line in comments)
+    assert example in load_intents(data_dir / "intents", ProblemLog(data_dir)).examples["dementia_consult"]
+    assert check_data(data_dir) == []
 
 
 def test_control_characters_never_turn_into_spaces() -> None:
