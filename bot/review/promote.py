@@ -33,8 +33,13 @@ EVAL_SETS = (
     "holdout.yaml",
     "faq_dev.yaml",
     "faq_holdout.yaml",
-    "crisis_holdout_e.yaml",
-    "crisis_holdout_f.yaml",
+    "faq_holdout_2.yaml",
+    "registers_dev_p.yaml",
+    "registers_dev_q.yaml",
+    "registers_holdout_r.yaml",
+    "registers_holdout_s.yaml",
+    "crisis_holdout_k.yaml",
+    "crisis_holdout_l.yaml",
 )
 MAX_LISTED = 15  # changed cases shown; the rest are counted
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"
