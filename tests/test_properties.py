@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
-from bot.data.check import check_data
+from bot.core.safety import safety_problems
+from bot.data.check import check_data, load_data
+from bot.data.yamlio import _SAFE_LOADER as YAML_LOADER
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
@@ -107,9 +110,42 @@ def test_mutated_yaml_is_reported_never_crashes(data_copy: Path, seed: int, whic
     files = sorted((data_copy / "knowledge").glob("*.yaml")) + sorted((data_copy / "intents").rglob("*.yaml"))
     path = files[which % len(files)]
     original = path.read_text(encoding="utf-8")
+    mutated = _mutations(original, rng)
     try:
-        path.write_text(_mutations(original, rng), encoding="utf-8")
+        path.write_text(mutated, encoding="utf-8")
         problems = check_data(data_copy)  # must return, never raise
         assert all(p.file and p.message for p in problems)
+        try:
+            yaml.load(mutated, Loader=YAML_LOADER)  # the loader the project reads with
+        except yaml.YAMLError:
+            # Broken YAML is always reported, and under the file that was broken.
+            assert any(p.file == path.relative_to(data_copy).as_posix() for p in problems), problems
+        if not problems:
+            # Accepted: then it loads, and the emergency lines are all still there.
+            knowledge = load_data(data_copy).knowledge
+            assert safety_problems(knowledge) == []
+            assert knowledge.windows["police_110"].phone == "110" and knowledge.windows["fire_119"].phone == "119"
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_mutations_break_the_data_often_enough_to_test_the_check(data_copy: Path) -> None:
+    """The property above is only as good as its edits: over a fixed sample, some must be rejected
+    (a check that accepted everything would pass it), some for broken YAML."""
+    rng = random.Random(15)
+    files = sorted((data_copy / "knowledge").glob("*.yaml"))
+    rejected = unparsable = 0
+    for index in range(24):
+        path = files[index % len(files)]
+        original = path.read_text(encoding="utf-8")
+        mutated = _mutations(original, rng)
+        path.write_text(mutated, encoding="utf-8")
+        try:
+            rejected += bool(check_data(data_copy))
+            try:
+                yaml.load(mutated, Loader=YAML_LOADER)
+            except yaml.YAMLError:
+                unparsable += 1
+        finally:
+            path.write_text(original, encoding="utf-8")
+    assert rejected >= 6 and unparsable >= 2, (rejected, unparsable)
