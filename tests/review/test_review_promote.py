@@ -150,14 +150,34 @@ def test_a_card_without_examples_goes_to_promoted_yaml(data_dir: Path) -> None:
 
 
 def test_promote_end_to_end_with_the_real_check_and_dev_set(data_dir: Path) -> None:
-    if check_data(data_dir):
-        pytest.skip("the project's knowledge/ and intents/ do not pass kb check yet")
-    topic, path = a_topic_with_file(data_dir)
-    result = promote_example(data_dir, topic, "駐輪場のことで相談したい", dev_set=DEV_SET)
-    # Either outcome is legitimate for real data; what must hold is that the files match the verdict.
-    added = "駐輪場のことで相談したい" in path.read_text(encoding="utf-8")
-    assert added == (result.ok and result.changed), result.message
+    """A plain rephrasing of a dev-set question, filed under the topic the dev set labels it with:
+    the real check passes and no pass rate drops, so the example must be written."""
     assert check_data(data_dir) == []
+    cases = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["cases"]
+    case = next(c for c in cases if c["id"] == "s001")  # 父の物忘れがひどい → dementia_consult's windows
+    assert "地域包括支援センター" in case["expect_any"]
+    example = "父の物忘れがひどくなってきて心配"
+    result = promote_example(data_dir, "dementia_consult", example, dev_set=DEV_SET)
+    assert result.ok and result.changed, result.message
+    assert "評価（前 → 後）" in result.message  # the dev set really was evaluated, before and after
+    path = load_intents(data_dir / "intents", ProblemLog(data_dir)).example_files["dementia_consult"]
+    assert result.file == path and example in path.read_text(encoding="utf-8")
+    assert check_data(data_dir) == []
+
+
+def test_promote_refuses_when_the_file_changed_during_the_check(data_dir: Path) -> None:
+    """Staff edited the same file while check and evaluation ran: their edit stays, ours is dropped."""
+    topic, path = a_topic_with_file(data_dir)
+    staff_edit = path.read_text(encoding="utf-8") + "# 職員が確認中に書き足した行\n"
+
+    def edits_meanwhile(root: Path) -> list[object]:
+        path.write_text(staff_edit, encoding="utf-8")
+        return []
+
+    result = promote_example(data_dir, topic, EXAMPLE, check=edits_meanwhile, pass_rates=same_rates)
+    assert not result.ok and not result.changed
+    assert "確認中に変更されました" in result.message
+    assert path.read_text(encoding="utf-8") == staff_edit
 
 
 def test_promote_refuses_an_example_that_makes_the_evaluation_worse(data_dir: Path, tmp_path: Path) -> None:
