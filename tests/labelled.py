@@ -50,3 +50,27 @@ def labelled_phones(case: dict[str, Any], text: str) -> list[str]:
         str(w["phone"]) for name, w in windows_by_name().items()
         if w.get("phone") and name in text and str(w["phone"]) in text and any(s in name for s in wanted)
     ]
+
+
+@cache
+def hotlines() -> tuple[dict[str, Any], ...]:
+    data = yaml.safe_load((PROJECT_ROOT / "knowledge" / "hotlines.yaml").read_text(encoding="utf-8"))
+    return tuple(data["hotlines"])
+
+
+def assert_answer_meets_label(case: dict[str, Any], text: str) -> None:
+    """An answer to a dev-set question: its label holds, and a labelled window stands with its number."""
+    assert meets_label(case, text), (case, text)
+    assert labelled_phones(case, text), (case, text)
+
+
+def assert_crisis_lines(text: str, case: dict[str, Any] | None = None) -> None:
+    """A crisis reply: 110 and 119 from hotlines.yaml and at least one more of its lines (name and
+    number as the file writes them); with a dev-set case, also what its label expects."""
+    by_id = {h["id"]: h for h in hotlines()}
+    police, fire = by_id["police_110"]["phone"], by_id["fire_119"]["phone"]
+    assert f"{police}（警察）" in text and f"{fire}（救急）" in text, text
+    others = [h for h in hotlines() if h.get("phone") not in (None, police, fire)]
+    assert any(f"・{h['name']} {h['phone']}" in text for h in others), text
+    if case is not None:
+        assert case["kind"] == "crisis" and meets_label(case, text), (case, text)
