@@ -14,6 +14,8 @@ from tests.labelled import dev_case, labelled_phones, meets_label
 
 CONTRACT_KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
 
+pytestmark = pytest.mark.e2e  # the CLI as a child process, as a shell runs it
+
 
 def run(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None

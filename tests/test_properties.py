@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cli import answer_lines
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
 from bot.core.safety import safety_problems
 from bot.data.check import check_data, load_data
 from bot.data.yamlio import _SAFE_LOADER as YAML_LOADER
+from bot.stdio import LineReader
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 KEYS = {"query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score", "crisis_hint"}
@@ -50,13 +53,14 @@ def assert_contract_shape(reply: Reply, query: str) -> None:
     json.dumps(data, ensure_ascii=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=resident_text)
 def test_engine_gives_a_contract_reply_for_any_text(assistant: Assistant, text: str) -> None:
     assert_contract_shape(assistant.reply(text), text)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lines=st.lists(
         st.text(
@@ -69,16 +73,16 @@ def test_engine_gives_a_contract_reply_for_any_text(assistant: Assistant, text: 
         max_size=8,
     )
 )
-def test_ask_jsonl_answers_every_line(lines: list[str]) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "--jsonl"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    replies = [json.loads(line) for line in out.stdout.splitlines()]
+@pytest.mark.slow
+def test_ask_jsonl_answers_every_line(assistant: Assistant, lines: list[str]) -> None:
+    """`ask --jsonl`'s loop (stdin bytes → LineReader → one JSON line each), in process: the same code
+    the CLI runs, without starting Python 25 times. The child process itself is covered by
+    tests/test_cli.py (order, bad lines) and tests/test_hardening_cli.py (Shift_JIS, broken bytes)."""
+    stdin = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        answer_lines(assistant, LineReader(stdin, io.StringIO()))
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["query"] for r in replies] == lines
     assert all(set(r) == KEYS and r["status"] in STATUSES for r in replies)
 
@@ -103,6 +107,7 @@ def _mutations(text: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), which=st.integers(min_value=0, max_value=20))
 def test_mutated_yaml_is_reported_never_crashes(data_copy: Path, seed: int, which: int) -> None:

@@ -23,3 +23,11 @@ async def double() -> AsyncIterator[BotApiDouble]:
 async def bot(double: BotApiDouble, assistant: Assistant, tmp_path: Path) -> AsyncIterator[Harness]:
     async with serving(double, assistant, settings_for(double, tmp_path)) as harness:
         yield harness
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ runs over real sockets or child processes: marked `e2e`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)

@@ -116,6 +116,7 @@ async def test_callback_still_answered_when_answering_the_query_fails(bot: Harne
     assert reply.buttons()
 
 
+@pytest.mark.slow
 async def test_burst_of_500_updates_from_100_chats(bot: Harness, assistant: Assistant) -> None:
     result = await burst(bot, assistant, updates=500, chats=100)
     assert len(result.got) == 100

@@ -149,6 +149,7 @@ def test_a_card_without_examples_goes_to_promoted_yaml(data_dir: Path) -> None:
     assert yaml.safe_load(result.file.read_text(encoding="utf-8"))["topics"][0]["topic"] == spare[0]
 
 
+@pytest.mark.slow
 def test_promote_end_to_end_with_the_real_check_and_dev_set(data_dir: Path) -> None:
     """A plain rephrasing of a dev-set question, filed under the topic the dev set labels it with:
     the real check passes and no pass rate drops, so the example must be written."""
@@ -180,6 +181,7 @@ def test_promote_refuses_when_the_file_changed_during_the_check(data_dir: Path) 
     assert path.read_text(encoding="utf-8") == staff_edit
 
 
+@pytest.mark.slow
 def test_promote_refuses_an_example_that_makes_the_evaluation_worse(data_dir: Path, tmp_path: Path) -> None:
     """A question the assistant must decline, filed under a topic: the real evaluation says no.
 
