@@ -210,3 +210,48 @@ def test_control_characters_never_turn_into_spaces() -> None:
     out = add_example(None, "dementia_consult", "駐輪場\x85どこ\u2028ですか\x00")
     assert out is not None
     assert yaml.safe_load(out)["topics"][0]["examples"] == ["駐輪場どこ ですか"]
+
+
+def test_promote_reports_an_unreadable_topic_file_and_changes_nothing(data_dir: Path) -> None:
+    """promoted.yaml, where a card without examples gets its first, is broken: nothing is written."""
+    log = ProblemLog(data_dir)
+    spare = sorted(set(load_knowledge(data_dir / "knowledge", log).cards)
+                   - set(load_intents(data_dir / "intents", log).example_files))
+    if not spare:
+        pytest.skip("every card already has examples")
+    path = data_dir / PROMOTED_FILE
+    for broken in ("topics: [unclosed\n", "- a list, not a mapping\n"):
+        path.write_text(broken, encoding="utf-8")
+        before = snapshot(data_dir)
+        result = promote_example(data_dir, spare[0], EXAMPLE, check=accept, pass_rates=same_rates)
+        assert not result.ok and not result.changed and "を読めません" in result.message, result.message
+        assert snapshot(data_dir) == before
+
+
+def test_promote_of_a_known_example_is_ok_and_writes_nothing(data_dir: Path) -> None:
+    topic, _ = a_topic_with_file(data_dir)
+    known = load_intents(data_dir / "intents", ProblemLog(data_dir)).examples[topic][0]
+    before = snapshot(data_dir)
+    result = promote_example(data_dir, topic, known + " ", check=accept, pass_rates=same_rates)
+    assert result.ok and not result.changed and "すでに" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_promote_without_a_dev_set_says_the_evaluation_was_skipped(data_dir: Path, tmp_path: Path) -> None:
+    topic, path = a_topic_with_file(data_dir)
+    result = promote_example(data_dir, topic, EXAMPLE, dev_set=tmp_path / "missing.yaml", check=accept)
+    assert result.ok and result.changed and "評価用データがないため" in result.message
+    assert EXAMPLE in path.read_text(encoding="utf-8")
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary_copy(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic, _ = a_topic_with_file(data_dir)
+    before = snapshot(data_dir)
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bot.review.promote.os.replace", disk_full)
+    with pytest.raises(OSError):
+        promote_example(data_dir, topic, EXAMPLE, check=accept, pass_rates=same_rates)
+    assert snapshot(data_dir) == before  # the old file whole, and no .tmp file left beside it
