@@ -95,3 +95,36 @@ def test_a_grey_zone_reply_puts_the_safety_net_first(assistant: Assistant) -> No
     assert reply.status != "crisis" and reply.crisis_hint
     first_paragraph = reply.text.split("\n\n")[0]
     assert_safety_net(first_paragraph)
+
+
+def _listed(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("・")]
+
+
+@pytest.mark.parametrize("kind", CRISIS_KINDS)
+def test_each_crisis_reply_lists_the_datas_lines_in_its_order_with_their_hours(
+    assistant: Assistant, kind: str
+) -> None:
+    """Hotlines first, then the city's windows, each as the data writes it: name, number, (hours)."""
+    text = assistant.composer.crisis("q", (kind,), None).text
+    serving = [h for h in LINES if kind in (h.get("crisis") or []) and h.get("phone") not in (None, POLICE, FIRE)]
+    expected = [f"・{named(h)}" + (f"（{h['hours']}）" if h.get("hours") else "") for h in serving][:4]
+    assert _listed(text) == expected
+    # Three paragraphs: the lead and the call to 110/119, the lines under their heading, the closing.
+    first, lines, closing = text.split("\n\n")
+    assert first.endswith("に電話してください。") and lines.startswith("■ ") and closing.startswith("ひとりで")
+
+
+def test_a_kind_with_no_line_beyond_110_and_119_gets_the_24_hour_line(assistant: Assistant) -> None:
+    from dataclasses import replace
+
+    from bot.core.safety import SafetyLines
+
+    knowledge = assistant.data.knowledge
+    only_police = {
+        wid: replace(w, crisis=tuple(k for k in w.crisis if k != "violence" or wid == "police_110"))
+        for wid, w in knowledge.windows.items()
+    }
+    lines = SafetyLines(replace(knowledge, windows=only_police), {})
+    text = "\n".join(lines.crisis(("violence",)).lines)
+    assert _listed(text) == [f"・{named(ALWAYS_OPEN)}（{ALWAYS_OPEN['hours']}）"]
