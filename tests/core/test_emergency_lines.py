@@ -88,6 +88,8 @@ def test_every_reply_that_is_not_an_answer_carries_the_safety_net(assistant: Ass
     reply = make(assistant)
     assert reply.status != "answer" or reply.crisis_hint
     assert_safety_net(reply.text)
+    # Only a message that may be a crisis is told "if you are in danger now"; the others get the plain line.
+    assert ("もし いま危険な状態なら" in reply.text) == reply.crisis_hint
 
 
 def test_a_grey_zone_reply_puts_the_safety_net_first(assistant: Assistant) -> None:
