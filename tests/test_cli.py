@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.labelled import dev_case, labelled_phones, meets_label
+
 CONTRACT_KEYS = {
     "query", "status", "topic", "title", "text", "windows", "area", "alternatives", "score",
     "crisis_hint", "domains", "easy",
 }
+
+pytestmark = pytest.mark.e2e  # the CLI as a child process, as a shell runs it
 
 
 def run(
@@ -89,8 +93,13 @@ def test_ask_jsonl_keeps_order_and_survives_bad_lines() -> None:
 
 @pytest.mark.parametrize("engine", ["main", "bm25", "fuzzy"])
 def test_ask_each_engine(engine: str) -> None:
-    out = run("ask", "生活保護を受けたい", "--json", "--engine", engine)
-    assert json.loads(out.stdout)["status"] in {"answer", "clarify", "no_match"}
+    """Each engine answers an easy dev-set question with the window its label names, number included."""
+    case = dev_case("s072")  # 生活保護を受けたい → 生活支援課
+    out = run("ask", case["q"], "--json", "--engine", engine)
+    assert out.returncode == 0, out.stderr
+    reply = json.loads(out.stdout)
+    assert reply["status"] == "answer" and meets_label(case, reply["text"]), reply["text"]
+    assert labelled_phones(case, reply["text"])  # the labelled window, with its number from knowledge/
 
 
 def test_chat_reads_piped_lines_until_eof(tmp_path: Path) -> None:

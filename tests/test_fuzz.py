@@ -1,6 +1,10 @@
 """Fuzz: ≥ 100,000 generated inputs (invalid bytes, lone surrogates, controls, Japanese, crisis words, very
 long lines) through `ask --jsonl` in one process and through the dialogue: no crash, no traceback,
-every line answered. Seeded, so a failure is reproducible; run in-process so it stays quick."""
+every line answered. Seeded, so a failure is reproducible; run in-process so it stays quick. Each
+stream of 100,000 is cut into CHUNKS consecutive parts, one test each, so pytest-xdist can spread them
+over the cores; together they still feed every one of the 100,000 lines. Coverage is not traced here
+(no_cover): these tests look for crashes, and tracing would double their time for lines that the
+focused tests already cover."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import io
 import json
 import random
 import sys
+from functools import cache
 
 import pytest
 
@@ -17,6 +22,8 @@ from bot.core.dialogue import Dialogue, State
 
 INPUTS = 100_000
 SEED = 9
+CHUNKS = 4
+pytestmark = [pytest.mark.slow, pytest.mark.no_cover, pytest.mark.timeout(600)]
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 WORDS = ["母", "認知症", "物忘れ", "介護", "生活費", "死にたい", "殴られ", "助けて", "小川西町", "後見", "①", "１",
          "ｱｲｳ", "😀", "🙏", "/start", "/quit", "090-1234-5678", "<b>", "&amp;", "　", "ー", "\u202e", "\ufeff"]
@@ -39,6 +46,7 @@ def _piece(rng: random.Random) -> bytes:
     )
 
 
+@cache
 def lines(count: int, seed: int = SEED) -> list[bytes]:
     rng = random.Random(seed)
     out = []
@@ -51,8 +59,19 @@ def lines(count: int, seed: int = SEED) -> list[bytes]:
     return out
 
 
-def test_ask_jsonl_answers_100000_generated_lines_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def chunk(data: list[bytes], part: int) -> list[bytes]:
+    size = -(-len(data) // CHUNKS)
+    return data[part * size : (part + 1) * size]
+
+
+def test_the_chunks_cover_every_input() -> None:
     data = lines(INPUTS)
+    assert len(data) == INPUTS and [x for part in range(CHUNKS) for x in chunk(data, part)] == data
+
+
+@pytest.mark.parametrize("part", range(CHUNKS))
+def test_ask_jsonl_answers_100000_generated_lines_in_one_process(monkeypatch: pytest.MonkeyPatch, part: int) -> None:
+    data = chunk(lines(INPUTS), part)
     stdin = io.TextIOWrapper(io.BytesIO(b"\n".join(data) + b"\n"), encoding="utf-8")
     stdout, stderr = io.BytesIO(), io.BytesIO()
     monkeypatch.setattr(sys, "stdin", stdin)
@@ -71,11 +90,12 @@ def test_ask_jsonl_answers_100000_generated_lines_in_one_process(monkeypatch: py
             assert "110（警察）" in reply["text"] and "119（救急）" in reply["text"], reply["text"]
 
 
-def test_the_dialogue_answers_100000_generated_messages(assistant: Assistant) -> None:
+@pytest.mark.parametrize("part", range(CHUNKS))
+def test_the_dialogue_answers_100000_generated_messages(assistant: Assistant, part: int) -> None:
     dialogue = Dialogue(assistant, "telegram")
-    rng = random.Random(SEED + 1)
+    rng = random.Random(SEED + 1 + part)
     state = State()
-    for raw in lines(INPUTS, SEED + 1):
+    for raw in chunk(lines(INPUTS, SEED + 1), part):
         # Text as a channel may hand it over: invalid bytes kept as surrogates (surrogateescape).
         text = raw.decode("utf-8", "surrogateescape")
         turn = dialogue.choose(state, text[:80]) if rng.random() < 0.05 else dialogue.text(state, text)

@@ -23,6 +23,8 @@ BAD_LINES = [
     "保佐ってなに".encode(),
 ]
 
+pytestmark = pytest.mark.e2e  # the CLI as a child process, as a shell runs it
+
 
 def kodaira(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 120

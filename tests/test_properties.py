@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cli import answer_lines
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
-from bot.data.check import check_data
+from bot.core.safety import safety_problems
+from bot.data.check import check_data, load_data
+from bot.data.yamlio import _SAFE_LOADER as YAML_LOADER
+from bot.stdio import LineReader
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
 KEYS = {
@@ -50,13 +56,14 @@ def assert_contract_shape(reply: Reply, query: str) -> None:
     json.dumps(data, ensure_ascii=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=resident_text)
 def test_engine_gives_a_contract_reply_for_any_text(assistant: Assistant, text: str) -> None:
     assert_contract_shape(assistant.reply(text), text)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lines=st.lists(
         st.text(
@@ -69,16 +76,16 @@ def test_engine_gives_a_contract_reply_for_any_text(assistant: Assistant, text: 
         max_size=8,
     )
 )
-def test_ask_jsonl_answers_every_line(lines: list[str]) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "--jsonl"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    replies = [json.loads(line) for line in out.stdout.splitlines()]
+@pytest.mark.slow
+def test_ask_jsonl_answers_every_line(assistant: Assistant, lines: list[str]) -> None:
+    """`ask --jsonl`'s loop (stdin bytes → LineReader → one JSON line each), in process: the same code
+    the CLI runs, without starting Python 25 times. The child process itself is covered by
+    tests/test_cli.py (order, bad lines) and tests/test_hardening_cli.py (Shift_JIS, broken bytes)."""
+    stdin = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        answer_lines(assistant, LineReader(stdin, io.StringIO()))
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["query"] for r in replies] == lines
     assert all(set(r) == KEYS and r["status"] in STATUSES for r in replies)
 
@@ -103,6 +110,7 @@ def _mutations(text: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), which=st.integers(min_value=0, max_value=20))
 def test_mutated_yaml_is_reported_never_crashes(data_copy: Path, seed: int, which: int) -> None:
@@ -110,9 +118,42 @@ def test_mutated_yaml_is_reported_never_crashes(data_copy: Path, seed: int, whic
     files = sorted((data_copy / "knowledge").glob("*.yaml")) + sorted((data_copy / "intents").rglob("*.yaml"))
     path = files[which % len(files)]
     original = path.read_text(encoding="utf-8")
+    mutated = _mutations(original, rng)
     try:
-        path.write_text(_mutations(original, rng), encoding="utf-8")
+        path.write_text(mutated, encoding="utf-8")
         problems = check_data(data_copy)  # must return, never raise
         assert all(p.file and p.message for p in problems)
+        try:
+            yaml.load(mutated, Loader=YAML_LOADER)  # the loader the project reads with
+        except yaml.YAMLError:
+            # Broken YAML is always reported, and under the file that was broken.
+            assert any(p.file == path.relative_to(data_copy).as_posix() for p in problems), problems
+        if not problems:
+            # Accepted: then it loads, and the emergency lines are all still there.
+            knowledge = load_data(data_copy).knowledge
+            assert safety_problems(knowledge) == []
+            assert knowledge.windows["police_110"].phone == "110" and knowledge.windows["fire_119"].phone == "119"
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_mutations_break_the_data_often_enough_to_test_the_check(data_copy: Path) -> None:
+    """The property above is only as good as its edits: over a fixed sample, some must be rejected
+    (a check that accepted everything would pass it), some for broken YAML."""
+    rng = random.Random(15)
+    files = sorted((data_copy / "knowledge").glob("*.yaml"))
+    rejected = unparsable = 0
+    for index in range(24):
+        path = files[index % len(files)]
+        original = path.read_text(encoding="utf-8")
+        mutated = _mutations(original, rng)
+        path.write_text(mutated, encoding="utf-8")
+        try:
+            rejected += bool(check_data(data_copy))
+            try:
+                yaml.load(mutated, Loader=YAML_LOADER)
+            except yaml.YAMLError:
+                unparsable += 1
+        finally:
+            path.write_text(original, encoding="utf-8")
+    assert rejected >= 6 and unparsable >= 2, (rejected, unparsable)

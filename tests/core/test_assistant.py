@@ -2,6 +2,7 @@ import pytest
 
 from bot.core.assistant import Assistant, build_assistant
 from tests.conftest import DATA_DIR
+from tests.labelled import dev_case, labelled_phones, meets_label
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,14 @@ def test_empty_input_gets_a_kind_hint(assistant: Assistant, text: str) -> None:
 
 
 def test_huge_and_html_looking_input(assistant: Assistant) -> None:
-    assert assistant.reply("介護" * 5000).status in ("answer", "clarify", "no_match")
+    """Ten thousand characters of 介護 still find care, and markup around a question is no obstacle:
+    the replies carry what the dev set's labels for those questions expect."""
+    huge = assistant.reply("介護" * 5000)
+    assert huge.status == "answer" and meets_label(dev_case("s021"), huge.text), huge.text  # 親の介護
+    assert labelled_phones(dev_case("s021"), huge.text)  # the labelled window, with its number from knowledge/
     reply = assistant.reply("<b>母の物忘れ</b><script>alert(1)</script>")
-    assert reply.status != "crisis"
+    assert reply.status == "answer" and meets_label(dev_case("s001"), reply.text), reply.text  # 父の物忘れ…
+    assert "<script>" not in reply.text
 
 
 def test_baselines_answer_from_the_same_data(project_data: object) -> None:

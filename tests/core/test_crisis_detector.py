@@ -99,6 +99,7 @@ def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(assistant: Assis
     assert [e for e in examples if assistant.assess(e).is_crisis] == []
 
 
+@pytest.mark.slow
 def test_model_is_cached_and_a_broken_cache_is_retrained(
     assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,3 +42,11 @@ async def line_bot(line_double: LineApiDouble, assistant: Assistant, tmp_path: P
     logger = EventLogger.from_settings(Settings(db_path=tmp_path / "line-log.sqlite3"))
     async with line_serving(line_double, assistant, logger) as harness:
         yield harness
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ runs over real sockets or child processes: marked `e2e`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)

@@ -13,6 +13,9 @@ import yaml
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue, State
 
+# Fixed dev-set cases whose labels the end-to-end tests check the delivered text against.
+ANSWER_CASE = "s001"  # 父の物忘れがひどい → 地域包括支援センター or 高齢者支援課
+CRISIS_CASE = "s394"  # 死にたい → いのちの電話
 DEV_SET = Path(__file__).resolve().parent.parent.parent / "eval" / "dev.yaml"
 
 

@@ -10,8 +10,9 @@ from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue, State
 from bot.handlers.telegram.media import EDITED
 from tests.e2e.harness import Harness
-from tests.e2e.queries import query_with
+from tests.e2e.queries import ANSWER_CASE
 from tests.e2e.updates import NON_TEXT, OLD_POLL, callback_update, message, text_update
+from tests.labelled import assert_answer_meets_label, assert_crisis_lines, dev_case
 
 CHAT = 2002
 GROUP = -1001234567890
@@ -34,39 +35,36 @@ async def test_edited_message_is_not_re_answered(bot: Harness) -> None:
     assert "110" in reply.text and "119" in reply.text  # a reply that is no answer names the emergency lines
 
 
-CRISIS = ["もう死にたい", "殴られています。助けて"]
+# Dev-set crisis cases (死にたい; 今夫に殴られています、助けて): their labels name what the reply must show.
+CRISIS = ["s394", "s412"]
 
 
-@pytest.mark.parametrize("text", CRISIS)
-async def test_crisis_words_in_an_edit_get_the_crisis_reply(bot: Harness, assistant: Assistant, text: str) -> None:
+@pytest.mark.parametrize("case_id", CRISIS)
+async def test_crisis_words_in_an_edit_get_the_crisis_reply(bot: Harness, case_id: str) -> None:
     """Issue 9: an edited 「もう死にたい」 got 「メッセージの修正には…」 with no number."""
-    crisis = Dialogue(assistant, "telegram").text(State(), text).messages[0].text
-    (reply,) = await bot.send({"edited_message": {**message(CHAT, text), "edit_date": 1}}, CHAT)
-    assert reply.text == crisis and "110" in reply.text
+    case = dev_case(case_id)
+    (reply,) = await bot.send({"edited_message": {**message(CHAT, case["q"]), "edit_date": 1}}, CHAT)
+    assert_crisis_lines(reply.text, case)
 
 
 @pytest.mark.parametrize("kind", ["photo", "voice", "video", "document"])
-@pytest.mark.parametrize("text", CRISIS)
-async def test_crisis_words_in_a_caption_get_the_crisis_reply(
-    bot: Harness, assistant: Assistant, kind: str, text: str
-) -> None:
+@pytest.mark.parametrize("case_id", CRISIS)
+async def test_crisis_words_in_a_caption_get_the_crisis_reply(bot: Harness, kind: str, case_id: str) -> None:
     """Issue 9: a photo or voice message captioned 「もう死にたい」 got 「写真は読み取れません」."""
-    crisis = Dialogue(assistant, "telegram").text(State(), text).messages[0].text
-    content = {**NON_TEXT[kind], "caption": text}
+    case = dev_case(case_id)
+    content = {**NON_TEXT[kind], "caption": case["q"]}
     (reply,) = await bot.send({"message": message(CHAT, **content)}, CHAT)
-    assert reply.text == crisis and "110" in reply.text
+    assert_crisis_lines(reply.text, case)
 
 
-async def test_crisis_words_forwarded_or_after_a_command_get_the_crisis_reply(
-    bot: Harness, assistant: Assistant
-) -> None:
-    crisis = Dialogue(assistant, "telegram").text(State(), "もう死にたい").messages[0].text
+async def test_crisis_words_forwarded_or_after_a_command_get_the_crisis_reply(bot: Harness) -> None:
+    case = dev_case(CRISIS[0])
     origin = {"type": "hidden_user", "sender_user_name": "だれか", "date": 1}
-    forwarded = message(CHAT, "もう死にたい", forward_origin=origin)
+    forwarded = message(CHAT, "もう" + case["q"], forward_origin=origin)
     (reply,) = await bot.send({"message": forwarded}, CHAT)
-    assert reply.text == crisis
-    (reply,) = await bot.say(CHAT, "/start もう死にたい")
-    assert reply.text == crisis
+    assert_crisis_lines(reply.text, case)
+    (reply,) = await bot.say(CHAT, "/start " + case["q"])
+    assert_crisis_lines(reply.text, case)
 
 
 async def test_a_caption_without_crisis_words_gets_the_kind_reply_with_emergency_numbers(bot: Harness) -> None:
@@ -86,20 +84,23 @@ async def test_members_of_a_group_each_have_their_own_state(bot: Harness, assist
     username = bot.double.me["username"]
     await bot.say(GROUP, f"@{username} {town.name}です", kind="supergroup", user_id=111)
     (for_b,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup", user_id=222)
-    assert for_b.text == dialogue.text(State(), question).messages[0].text
+    assert for_b.text == dialogue.text(State(), question).messages[0].text  # delivered as composed …
+    assert town.name not in for_b.text  # … and without A's town
     (for_a,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup", user_id=111)
     assert for_a.text == dialogue.text(with_town, question).messages[0].text
+    assert town.name in for_a.text
 
 
-async def test_group_answers_only_when_addressed(bot: Harness, assistant: Assistant) -> None:
-    question = query_with(assistant, "answer")
+async def test_group_answers_only_when_addressed(bot: Harness) -> None:
+    case = dev_case(ANSWER_CASE)
+    question = case["q"]
     username = bot.double.me["username"]
     assert await bot.say(GROUP, question, kind="supergroup") == []
     assert await bot.send({"message": message(GROUP, kind="supergroup", **NON_TEXT["sticker"])}, GROUP) == []
     assert await bot.say(GROUP, "/start@some_other_bot", kind="supergroup") == []
     # A mention, a reply to the bot, a /command: answered, as a reply to the resident's message.
     (by_mention,) = await bot.say(GROUP, f"@{username} {question}", kind="supergroup")
-    assert by_mention.text == assistant.reply(question).text
+    assert_answer_meets_label(case, by_mention.text)
     assert by_mention.json("reply_parameters")["message_id"] > 0
     bots_message = {"message_id": 5, "date": 1, "chat": {"id": GROUP, "type": "supergroup", "title": "t"},
                     "from": bot.bot_user, "text": "…"}
@@ -109,7 +110,7 @@ async def test_group_answers_only_when_addressed(bot: Harness, assistant: Assist
     assert by_command.text.startswith("使い方")
     # Buttons pressed in a group work like anywhere else.
     (pressed,) = await bot.send(callback_update(GROUP, "m:crisis", kind="supergroup", bot=bot.bot_user), GROUP)
-    assert "110" in pressed.text
+    assert_crisis_lines(pressed.text)
 
 
 async def test_channel_posts_get_silence(bot: Harness) -> None:
@@ -120,10 +121,11 @@ async def test_channel_posts_get_silence(bot: Harness) -> None:
     assert bot.double.of("sendMessage") == []
 
 
-async def test_longest_message_is_answered(bot: Harness, assistant: Assistant) -> None:
+async def test_longest_message_is_answered(bot: Harness) -> None:
+    case = dev_case(ANSWER_CASE)  # the same worry, told 400 times over
     text = ("母の物忘れが心配です。" * 500)[:4096]
     (reply,) = await bot.say(CHAT, text)
-    assert reply.text == assistant.reply(text).text
+    assert_answer_meets_label(case, reply.text)
     assert len(reply.text.encode("utf-16-le")) // 2 <= 4096
 
 

@@ -60,6 +60,7 @@ def env_for(base_url: str, folder: Path) -> dict[str, str]:
     )
 
 
+@pytest.mark.slow
 async def test_sigterm_in_the_middle_of_a_burst(double: BotApiDouble, assistant: Assistant, tmp_path: Path) -> None:
     dialogue = Dialogue(assistant, "telegram")
     states: dict[int, State] = defaultdict(State)

@@ -264,3 +264,26 @@ def test_control_characters_never_turn_into_spaces() -> None:
     out = add_example(None, "dementia_consult", "駐輪場\x85どこ\u2028ですか\x00")
     assert out is not None
     assert yaml.safe_load(out)["topics"][0]["examples"] == ["駐輪場どこ ですか"]
+
+
+def test_promote_refuses_when_the_file_changed_during_the_check(data_dir: Path, tmp_path: Path) -> None:
+    """Staff edited the same file while check and evaluation ran: their edit stays, ours is dropped.
+    (From the issue-15 suite, on the fail-closed promote's interface.)"""
+    topic, path = a_topic_with_file(data_dir)
+    staff_edit = path.read_text(encoding="utf-8") + "# 職員が確認中に書き足した行\n"
+
+    def edits_meanwhile(root: Path) -> list[object]:
+        path.write_text(staff_edit, encoding="utf-8")
+        return []
+
+    result = promote_example(
+        data_dir,
+        topic,
+        "職員が確認中の例文",
+        eval_dir=small_sets(tmp_path),
+        check=edits_meanwhile,
+        outcomes=same_outcomes,
+    )
+    assert not result.ok and not result.changed
+    assert "確認中に変更されました" in result.message
+    assert path.read_text(encoding="utf-8") == staff_edit

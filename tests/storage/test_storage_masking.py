@@ -34,6 +34,11 @@ TABLE = [
     ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍへ", "[メール]へ"),
     ("https://example.com/abc?x=1を見たけど分からない", "[URL]を見たけど分からない"),
     ("www.city.kodaira.tokyo.jp のページ", "[URL] のページ"),
+    # SNS handles (LINE, Instagram, X): an @name reaches the person as surely as an e-mail does
+    ("LINEのIDは@kodaira_taro です", "LINEのIDは[メール] です"),
+    ("インスタの@hanako.y123にDMください", "インスタの[メール]にDMください"),
+    ("ID:@kodaira.mama2", "ID:[メール]"),
+    ("@ab と書いた", "@ab と書いた"),  # too short to name anyone
     # postal codes and address parts below town level; the town stays
     ("〒187-0032 小平市小川町2-1333", "[郵便番号] 小平市小川町[番地]"),
     ("〒１８７－００３２", "[郵便番号]"),
