@@ -32,10 +32,3 @@ def data_copy(tmp_path: Path) -> Path:
     for name in ("knowledge", "intents"):
         shutil.copytree(DATA_DIR / name, tmp_path / name)
     return tmp_path
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first, the fuzz chunks (the longest) before the rest, so on two workers the long ones
-    start at once and the many short ones fill in around them instead of waiting for a long tail. The
-    sort is stable, so the order is the same on every xdist worker."""
-    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, item.path.name != "test_fuzz.py"))
