@@ -5,7 +5,9 @@ safety net of any reply that is not an answer fails here, whatever `Reply.window
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -99,6 +101,9 @@ def test_a_grey_zone_reply_puts_the_safety_net_first(assistant: Assistant) -> No
     assert_safety_net(first_paragraph)
 
 
+WEEKDAY_NOON = datetime(2026, 12, 2, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # a Wednesday, no holiday
+
+
 def _listed(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("・")]
 
@@ -107,10 +112,16 @@ def _listed(text: str) -> list[str]:
 def test_each_crisis_reply_lists_the_datas_lines_in_its_order_with_their_hours(
     assistant: Assistant, kind: str
 ) -> None:
-    """Hotlines first, then the city's windows, each as the data writes it: name, number, (hours)."""
-    text = assistant.composer.crisis("q", (kind,), None).text
+    """Hotlines first, then the city's windows, each as the data writes it: name, number, (hours). At a
+    weekday noon every line is open, so the open-now ordering (issue 14) keeps the data's order."""
+    text = assistant.composer.at(WEEKDAY_NOON).crisis("q", (kind,), None).text
     serving = [h for h in LINES if kind in (h.get("crisis") or []) and h.get("phone") not in (None, POLICE, FIRE)]
     expected = [f"・{named(h)}" + (f"（{h['hours']}）" if h.get("hours") else "") for h in serving][:4]
+    if not any("24時間" in str(h.get("hours")) for h in serving[:4]):
+        # Issue 14: a line open around the clock is always among the first two; the 24-hour listener
+        # comes first when none of the kind's own lines is.
+        listener = next(h for h in LINES if "general" in (h.get("crisis") or []) and "24時間" in str(h.get("hours")))
+        expected.insert(0, f"・{named(listener)}（{listener['hours']}）")
     assert _listed(text) == expected
     # Three paragraphs: the lead and the call to 110/119, the lines under their heading, the closing.
     first, lines, closing = text.split("\n\n")
@@ -128,5 +139,5 @@ def test_a_kind_with_no_line_beyond_110_and_119_gets_the_24_hour_line(assistant:
         for wid, w in knowledge.windows.items()
     }
     lines = SafetyLines(replace(knowledge, windows=only_police), {})
-    text = "\n".join(lines.crisis(("violence",)).lines)
+    text = "\n".join(lines.crisis(("violence",), WEEKDAY_NOON).lines)
     assert _listed(text) == [f"・{named(ALWAYS_OPEN)}（{ALWAYS_OPEN['hours']}）"]

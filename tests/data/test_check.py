@@ -82,17 +82,17 @@ def test_a_file_that_is_not_a_mapping_is_named(data_copy: Path) -> None:
     (data_copy / "knowledge" / "hotlines.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     (data_copy / "intents" / "synonyms.yaml").write_text("- 認知症\n- ボケ\n", encoding="utf-8")
     problems = check_data(data_copy)
-    assert any(p.file == "knowledge/hotlines.yaml" and "'hotlines:'" in p.message for p in problems)
-    assert any(p.file == "intents/synonyms.yaml" and "'synonyms:'" in p.message for p in problems)
+    assert any(p.file == "knowledge/hotlines.yaml" and "'hotlines'" in p.message for p in problems)
+    assert any(p.file == "intents/synonyms.yaml" and "'synonyms'" in p.message for p in problems)
 
 
-def test_an_empty_synonyms_file_means_no_synonyms(data_copy: Path) -> None:
-    """An empty file is read as "no entries", not as an error and not as a crash; the synonyms are
-    an optional help for matching, unlike the crisis vocabulary (an empty crisis.yaml is an error)."""
+def test_an_empty_synonyms_file_is_named(data_copy: Path) -> None:
+    """An emptied file is a slip the schema reports by name (issue 11: required files are non-empty),
+    not a crash and not a silent loss of every synonym."""
     (data_copy / "intents" / "synonyms.yaml").write_text("", encoding="utf-8")
-    assert check_data(data_copy) == []
-    assert load_data(data_copy).intents.synonyms == ()
-    assert load_data(DATA_DIR).intents.synonyms  # the project's file has some, so () above is the edit's doing
+    problems = check_data(data_copy)
+    assert [p.file for p in problems] == ["intents/synonyms.yaml"]
+    assert load_data(DATA_DIR).intents.synonyms  # the project's own file is valid and has synonyms
 
 
 def test_cli_exit_codes(data_copy: Path) -> None:
