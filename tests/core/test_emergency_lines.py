@@ -141,3 +141,15 @@ def test_a_kind_with_no_line_beyond_110_and_119_gets_the_24_hour_line(assistant:
     lines = SafetyLines(replace(knowledge, windows=only_police), {})
     text = "\n".join(lines.crisis(("violence",), WEEKDAY_NOON).lines)
     assert _listed(text) == [f"・{named(ALWAYS_OPEN)}（{ALWAYS_OPEN['hours']}）"]
+
+
+def test_a_24_hour_line_listed_third_is_moved_first(assistant: Assistant) -> None:
+    """Issue 14's rule at the level of the ordering itself: the first two numbers include one that can
+    be called now, whatever order the data gives."""
+    from bot.core.safety import always_open, by_open_now
+
+    windows = list(assistant.data.knowledge.windows.values())
+    around_the_clock = next(w for w in windows if always_open(w))
+    others = [w for w in windows if w.phone and not always_open(w) and w.schedule is not None][:2]
+    ordered = by_open_now([*others, around_the_clock], WEEKDAY_NOON)
+    assert ordered[0] == around_the_clock and set(ordered[1:]) == set(others)

@@ -287,3 +287,39 @@ def test_promote_refuses_when_the_file_changed_during_the_check(data_dir: Path, 
     assert not result.ok and not result.changed
     assert "確認中に変更されました" in result.message
     assert path.read_text(encoding="utf-8") == staff_edit
+
+
+def test_add_example_refuses_a_file_that_is_not_a_topics_mapping() -> None:
+    with pytest.raises(ValueError):
+        add_example("- just\n- a list\n", "dementia_consult", "母の物忘れ")
+
+
+def test_add_example_fills_a_topic_without_examples() -> None:
+    updated = add_example("topics:\n  - topic: dementia_consult\n", "dementia_consult", "母の物忘れが心配")
+    assert updated is not None
+    assert yaml.safe_load(updated)["topics"][0]["examples"] == ["母の物忘れが心配"]
+
+
+def test_promote_names_a_file_it_cannot_read_and_changes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    log = ProblemLog(data_dir)
+    cards = set(load_knowledge(data_dir / "knowledge", log).cards)
+    spare = sorted(cards - set(load_intents(data_dir / "intents", log).example_files))[0]
+    (data_dir / PROMOTED_FILE).write_text("topics: [\n", encoding="utf-8")  # broken YAML in the target
+    before = snapshot(data_dir)
+    result = promote_example(
+        data_dir, spare, EXAMPLE, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes
+    )
+    assert not result.ok and "読めません" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_promote_of_an_existing_example_changes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    topic, path = a_topic_with_file(data_dir)
+    existing = str(yaml.safe_load(path.read_text(encoding="utf-8"))["topics"][0]["examples"][0])
+    topic = str(yaml.safe_load(path.read_text(encoding="utf-8"))["topics"][0]["topic"])
+    before = snapshot(data_dir)
+    result = promote_example(
+        data_dir, topic, existing, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes
+    )
+    assert result.ok and "すでに" in result.message
+    assert snapshot(data_dir) == before
