@@ -104,6 +104,49 @@ class PrivacyFilter(logging.Filter):
 PRIVACY = PrivacyFilter()
 
 
+REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 8  # shorter parts (e.g. an empty secret half) would redact harmless text
+
+
+class SecretFilter(logging.Filter):
+    """Replaces a channel's secrets (tokens, channel secrets) in every record that passes a handler."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.secrets: list[str] = []
+
+    def add(self, *secrets: str) -> None:
+        for secret in secrets:
+            if len(secret) >= MIN_SECRET_LENGTH and secret not in self.secrets:
+                self.secrets.append(secret)
+        # Longest first, so a whole secret is replaced before a part of it could split it.
+        self.secrets.sort(key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the formatter's problem, not ours
+            return True
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        # Tracebacks are formatted here, once, so the redacted text is what every handler prints.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
 def install_privacy_filter() -> None:
     """Put the filter on every root handler (idempotent); records from any logger pass through them."""
     for handler in logging.getLogger().handlers:

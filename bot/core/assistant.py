@@ -164,7 +164,7 @@ class Assistant:
         else:  # no card fits well: the guesses stay, under the window that takes the whole situation
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
             base = composer.clarify(text, choices, town, unsure=True)
-        best_topics = self.situations.best_topics(text, domains)
+        best_topics = self.situations.best_topics(ranked, domains)
         return several_problems(base, self.data.knowledge, self.data.domains, best_topics)
 
 

@@ -14,18 +14,13 @@ from functools import lru_cache
 
 from ahocorasick import Automaton
 
-from bot.language.text import Analyzer, to_hiragana
+from bot.language.text import KANJI, Analyzer, has_kanji, to_hiragana
 
-_KANJI = re.compile(r"[\u3400-\u9fff々〆ヶ]")
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
 # Spans never touched: web addresses, phone numbers, times (9時, 17時30分), dates.
 _KEEP = re.compile(
     r"https?://\S+|[#＃]?\d[\d\-‐－]{5,}\d|\d+(?:時間|時半|時|分|日|か月|ヶ月|月|年|歳|件|人|回)(?:\d+分)?"
 )
-
-
-def has_kanji(text: str) -> bool:
-    return _KANJI.search(text) is not None
 
 
 def _ruby(surface: str, reading: str) -> str:
@@ -93,7 +88,7 @@ class Furigana:
         out: list[str] = []
         run_surface, run_reading = "", ""
         for surface, reading in self._analyzer.surface_readings(text):
-            if _KANJI.fullmatch(surface[:1] or " ") and not _KANA.search(surface) and reading:
+            if KANJI.fullmatch(surface[:1] or " ") and not _KANA.search(surface) and reading:
                 run_surface, run_reading = run_surface + surface, run_reading + reading
                 continue
             if run_surface:

@@ -60,11 +60,11 @@ class SituationReader:
                 seen.append(domain.id)
         return tuple(seen)
 
-    def best_topics(self, text: str, domains: tuple[str, ...]) -> dict[str, str]:
+    def best_topics(self, ranked: list[Candidate], domains: tuple[str, ...]) -> dict[str, str]:
         """For each domain, the best-ranked topic of the message within it (for its window)."""
         wanted = {d.id: d for d in self._domains.domains if d.id in domains}
         out: dict[str, str] = {}
-        for c in self._matcher.rank(text):
+        for c in ranked:
             domain = self._domains.of_topic(c.topic)
             if domain is not None and domain.id in wanted and domain.id not in out:
                 out[domain.id] = c.topic

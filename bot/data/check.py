@@ -68,21 +68,12 @@ def _crisis_examples(intents: Intents, log: ProblemLog) -> None:
     it gets the crisis reply. The rule layers decide this (terms with the allow-list and story contexts,
     and patterns), as in the detector; the learned layer is trained on these very examples as ordinary
     phrasings, so it cannot judge them."""
-    from bot.core.crisis.terms import PhraseMatcher
+    from bot.core.crisis.detector import CrisisRules
     from bot.language.text import analyzer
 
-    shared = analyzer()
-    groups = {f"term:{k.kind}": k.terms for k in intents.crisis}
-    groups.update({f"signal:{name}": phrases for name, phrases in intents.crisis_signals.items()})
-    matcher = PhraseMatcher(groups, intents.crisis_allow, shared)
-    unless = {k.kind: tuple(shared.analyse(u).normalized for u in k.unless) for k in intents.crisis}
+    rules = CrisisRules(intents, analyzer())
     for text, sites in intents.example_sites.items():
-        analysis = shared.analyse(text)
-        found = matcher.find(analysis)
-        kinds = {g[5:] for g in found if g.startswith("term:")}
-        kinds = {k for k in kinds if not any(u in analysis.normalized for u in unless.get(k, ()))}
-        signals = {g[7:] for g in found if g.startswith("signal:")}
-        kinds |= {p.kind for p in intents.crisis_patterns if all(sig in signals for sig in p.signals)}
+        kinds, _ = rules.kinds(analyzer().analyse(text))
         if kinds:
             for site in sites:
                 log.add(site.path, site.topic, "example_is_crisis", line=site.line, example=text,

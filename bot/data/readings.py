@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.data import schema as s
 from bot.data.problems import ProblemLog
 from bot.data.records import Knowledge
 from bot.data.yamlio import load_file
+from bot.language.text import KANA_ONLY, has_kanji
 
 FILE = "readings.yaml"
-_KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
-_HAS_KANJI = re.compile(r"[\u3400-\u9fff々〆ヶ]")
 
 
 def load_readings(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> dict[str, str]:
@@ -22,15 +20,15 @@ def load_readings(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) ->
     readings: dict[str, str] = {}
     for index, item in enumerate(data.readings if data else ()):
         line = doc.line(("readings", index))
-        if not _HAS_KANJI.search(item.word):
+        if not has_kanji(item.word):
             log.add(path, item.word, "reading_needs_kanji", line=line, word=item.word)
-        elif not _KANA_ONLY.fullmatch(item.reading):
+        elif not KANA_ONLY.fullmatch(item.reading):
             log.add(path, item.word, "reading_not_kana", line=line, reading=item.reading)
         elif item.word in readings:
             log.add(path, item.word, "reading_twice", line=line, word=item.word)
         else:
             readings[item.word] = item.reading
     for town in knowledge.towns:
-        if town.kana and _HAS_KANJI.search(town.name) and town.name not in readings:
+        if town.kana and has_kanji(town.name) and town.name not in readings:
             readings[town.name] = town.kana
     return readings

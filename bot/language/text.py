@@ -108,6 +108,14 @@ def normalize(text: str) -> str:
     return text
 
 
+KANJI = re.compile(r"[\u3400-\u9fff々〆ヶ]")
+KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
+
+
+def has_kanji(text: str) -> bool:
+    return KANJI.search(text) is not None
+
+
 def strip_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 

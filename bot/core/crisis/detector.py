@@ -21,7 +21,7 @@ from bot.core.crisis.terms import PhraseMatcher
 from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune
-from bot.language.text import Analyzer
+from bot.language.text import Analysis, Analyzer
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +83,13 @@ def _ordered(kinds: set[str]) -> tuple[str, ...]:
     return tuple(k for k in CRISIS_KINDS if k in kinds)
 
 
-class CrisisDetector:
-    def __init__(
-        self, intents: Intents, model: CrisisModel, analyzer: Analyzer, thresholds: Thresholds = THRESHOLDS
-    ) -> None:
-        self._analyzer = analyzer
+class CrisisRules:
+    """The rule layers: terms (with the allow-list and each kind's story contexts) and patterns of signals.
+
+    Shared by the detector and by `kb check`, which asks whether an intents example would be caught.
+    """
+
+    def __init__(self, intents: Intents, analyzer: Analyzer) -> None:
         # Terms and pattern signals in one matcher, so a message's dictionary forms and reading are built
         # and scanned once: a group is "term:<kind>" or "signal:<name>".
         groups = {f"{TERM}{k.kind}": k.terms for k in intents.crisis}
@@ -95,14 +97,9 @@ class CrisisDetector:
         self._phrases = PhraseMatcher(groups, intents.crisis_allow, analyzer)
         self._unless = {k.kind: tuple(analyzer.analyse(u).normalized for u in k.unless) for k in intents.crisis}
         self._patterns = intents.crisis_patterns
-        self.model = model
-        self.thresholds = thresholds
 
-    def evidence(self, text: str) -> Evidence | None:
-        """Every layer's finding; None for a text with nothing to read."""
-        analysis = self._analyzer.analyse(text)
-        if not analysis.normalized:
-            return None
+    def kinds(self, analysis: Analysis) -> tuple[set[str], str]:
+        """The kinds the rules find, and the first layer that found one ("term", "pattern" or "")."""
         phrases = self._phrases.find(analysis)
         kinds = [group[len(TERM) :] for group in phrases if group.startswith(TERM)]
         # A kind's story context cancels it: 「ゲームで殺された」.
@@ -113,6 +110,24 @@ class CrisisDetector:
             if pattern.kind not in found and all(s in signals for s in pattern.signals):
                 found.add(pattern.kind)
                 layer = layer or "pattern"
+        return found, layer
+
+
+class CrisisDetector:
+    def __init__(
+        self, intents: Intents, model: CrisisModel, analyzer: Analyzer, thresholds: Thresholds = THRESHOLDS
+    ) -> None:
+        self._analyzer = analyzer
+        self.rules = CrisisRules(intents, analyzer)
+        self.model = model
+        self.thresholds = thresholds
+
+    def evidence(self, text: str) -> Evidence | None:
+        """Every layer's finding; None for a text with nothing to read."""
+        analysis = self._analyzer.analyse(text)
+        if not analysis.normalized:
+            return None
+        found, layer = self.rules.kinds(analysis)
         return Evidence(frozenset(found), layer, self.model.score(analysis))
 
     def assess(self, text: str) -> CrisisAssessment:

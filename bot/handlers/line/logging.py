@@ -9,46 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.logsafety import install_privacy_filter
+from bot.logsafety import SecretFilter, install_privacy_filter
 
-REDACTED = "[REDACTED]"
-MIN_SECRET_LENGTH = 8
-
-
-class SecretFilter(logging.Filter):
-    def __init__(self) -> None:
-        super().__init__("kodaira.line.redact")
-        self.secrets: list[str] = []
-
-    def add(self, *secrets: str) -> None:
-        for secret in secrets:
-            if len(secret) >= MIN_SECRET_LENGTH and secret not in self.secrets:
-                self.secrets.append(secret)
-        self.secrets.sort(key=len, reverse=True)
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string is the formatter's problem, not ours
-            return True
-        clean = self.redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        return True
-
-
-SECRETS = SecretFilter()
+SECRETS = SecretFilter("kodaira.line.redact")
 
 
 def install_log_hygiene(*secrets: str) -> None:

@@ -10,50 +10,17 @@ from __future__ import annotations
 
 import logging
 
-from bot.logsafety import install_privacy_filter
-
-REDACTED = "[REDACTED]"
-MIN_SECRET_LENGTH = 8  # shorter parts (e.g. an empty secret half) would redact harmless text
+from bot.logsafety import SecretFilter, install_privacy_filter
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces the bot token (and its secret half) in every record that passes through a handler."""
+class RedactingFilter(SecretFilter):
+    """The bot token and its secret half (after the colon), in every record that passes a handler."""
 
     def __init__(self) -> None:
         super().__init__("kodaira.redact")
-        self._secrets: list[str] = []
 
-    def add(self, token: str) -> None:
-        parts = [token, token.partition(":")[2]]
-        for part in parts:
-            if len(part) >= MIN_SECRET_LENGTH and part not in self._secrets:
-                self._secrets.append(part)
-        # Longest first, so the whole token is replaced before its secret half could split it.
-        self._secrets.sort(key=len, reverse=True)
-
-    def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string is the formatter's problem, not ours
-            return True
-        clean = self.redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        # Tracebacks are formatted here, once, so the redacted text is what every handler prints.
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        return True
+    def add(self, *tokens: str) -> None:
+        super().add(*(part for token in tokens for part in (token, token.partition(":")[2])))
 
 
 # One process-wide filter: every token the process has seen stays redacted on every handler.
