@@ -1,10 +1,12 @@
-"""Grid-search an engine's decision thresholds on the labelled dev set and print the best few.
+"""Grid-search an engine's decision thresholds (and main's classifier share) on the dev sets.
 
-    python scripts/tune_thresholds.py [--engine main|bm25|fuzzy] [--cases eval/dev.yaml]
+    python scripts/tune_thresholds.py [--engine main|bm25|fuzzy] [--cases eval/dev.yaml ...] [--share 0.3 0.4]
 
-Rankings are computed once per case; only the cheap decision step is repeated per grid point.
-The objective is the mean of the answer and no_match pass rates (crisis does not depend on
-thresholds), so neither side can be traded away entirely. Copy the winner into the engine module.
+Rankings are computed once per case and share; only the cheap decision step is repeated per grid
+point. The objective is, over the case files, the mean answer pass rate plus the mean no_match
+pass rate, so neither side can be traded away and no one file dominates; a little is taken off for
+each clarify. Only dev sets are read: never pass a holdout. Copy the winner into the engine module
+(and the share into bot/matching/classifier.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import build_assistant
 from bot.matching.decision import Thresholds, decide
-from bot.review.evaluation import load_cases, passes
+from bot.matching.tfidf import TfidfMatcher
+from bot.review.evaluation import Case, load_cases, passes
+
+DEV_SETS = ("dev.yaml", "registers_dev_p.yaml", "registers_dev_q.yaml", "faq_dev.yaml")
 
 
 def frange(start: float, stop: float, step: float) -> list[float]:
@@ -27,47 +32,62 @@ def frange(start: float, stop: float, step: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", default="main")
-    parser.add_argument("--cases", default=str(PROJECT_ROOT / "eval" / "dev.yaml"))
+    parser.add_argument("--cases", nargs="+", default=[str(PROJECT_ROOT / "eval" / n) for n in DEV_SETS])
+    parser.add_argument("--share", nargs="+", type=float, default=None, help="main: classifier shares to try")
     args = parser.parse_args()
 
     assistant = build_assistant(PROJECT_ROOT, args.engine)
-    cases = [c for c in load_cases(Path(args.cases)) if c.kind in ("answer", "no_match")]
-    # Cases the crisis check takes are decided before thresholds matter.
-    if assistant.crisis is not None:
-        cases = [c for c in cases if not assistant.crisis.assess(c.q).is_crisis]
-    rankings = [assistant.matcher.rank(c.q) for c in cases]
-    original = assistant.matcher.thresholds
-
-    # A reply depends on the case and the decision only; many grid points share decisions.
-    cache: dict[tuple[int, str, tuple[str, ...]], tuple[bool, bool]] = {}
+    sets: dict[str, list[Case]] = {}
+    for name in args.cases:
+        cases = [c for c in load_cases(Path(name)) if c.kind in ("answer", "no_match")]
+        # Cases the crisis check takes are decided before thresholds matter.
+        if assistant.crisis is not None:
+            cases = [c for c in cases if not assistant.crisis.assess(c.q).is_crisis]
+        sets[Path(name).stem] = cases
+    matcher = assistant.matcher
+    shares = args.share if args.share and isinstance(matcher, TfidfMatcher) else [None]
+    original = matcher.thresholds
     results = []
-    for floor, gap, margin in itertools.product(frange(0.1, 0.7, 0.02), frange(0.0, 0.4, 0.04), frange(0.0, 0.1, 0.02)):
-        t = Thresholds(floor=floor, sure=floor + gap, margin=margin)
-        assistant.matcher.thresholds = t
-        rates = {"answer": [0, 0], "no_match": [0, 0]}
-        clarified = 0
-        for index, (case, ranked) in enumerate(zip(cases, rankings, strict=True)):
-            decision = decide(ranked, t)
-            key = (index, decision.status, tuple(c.topic for c in decision.candidates[:1]))
-            if key not in cache:
-                reply = assistant.reply(case.q, ranked=ranked)
-                cache[key] = (passes(case, reply), reply.status == "clarify")
-            passed, clarify = cache[key]
-            rates[case.kind][0] += passed
-            rates[case.kind][1] += 1
-            clarified += clarify
-        answer, no_match = (rates[k][0] / max(rates[k][1], 1) for k in ("answer", "no_match"))
-        results.append(((answer + no_match) / 2 - 0.02 * clarified / len(cases), answer, no_match, clarified, t))
-    assistant.matcher.thresholds = original
+    for share in shares:
+        if share is not None and isinstance(matcher, TfidfMatcher):
+            matcher.blend_share = share
+        rankings = {name: [matcher.rank(c.q) for c in cases] for name, cases in sets.items()}
+        # A reply depends on the case and the decision only; many grid points share decisions.
+        cache: dict[tuple[str, int, str, tuple[str, ...]], tuple[bool, bool]] = {}
+        floors, gaps, margins = frange(0.2, 0.44, 0.02), frange(0.0, 0.24, 0.04), frange(0.0, 0.06, 0.02)
+        grid = itertools.product(floors, gaps, margins, (0.2, 0.22, 0.24, 0.26))
+        for floor, gap, margin, maybe in grid:
+            if maybe > floor:
+                continue
+            t = Thresholds(floor=floor, sure=floor + gap, margin=margin, maybe=maybe)
+            matcher.thresholds = t
+            answer_rates, declined_rates, clarified = [], [], 0
+            for name, cases in sets.items():
+                rates = {"answer": [0, 0], "no_match": [0, 0]}
+                for index, (case, ranked) in enumerate(zip(cases, rankings[name], strict=True)):
+                    decision = decide(ranked, t)
+                    key = (name, index, decision.status, tuple(c.topic for c in decision.candidates[:3]))
+                    if key not in cache:
+                        reply = assistant.reply(case.q, ranked=ranked)
+                        cache[key] = (passes(case, reply), reply.status == "clarify")
+                    passed, clarify = cache[key]
+                    rates[case.kind][0] += passed
+                    rates[case.kind][1] += 1
+                    clarified += clarify
+                if rates["answer"][1]:
+                    answer_rates.append(rates["answer"][0] / rates["answer"][1])
+                if rates["no_match"][1]:
+                    declined_rates.append(rates["no_match"][0] / rates["no_match"][1])
+            answer = sum(answer_rates) / max(len(answer_rates), 1)
+            declined = sum(declined_rates) / max(len(declined_rates), 1)
+            total = sum(len(c) for c in sets.values())
+            results.append((answer + declined - 0.02 * clarified / total, answer, declined, clarified, share, t))
+    matcher.thresholds = original
 
     results.sort(key=lambda r: r[0], reverse=True)
-    print(f"engine {args.engine}, {len(cases)} cases; current {original}")
-    for objective, answer, no_match, clarified, t in results[:10]:
-        print(f"  {objective:.4f}  answer {answer:.3f}  no_match {no_match:.3f}  clarify {clarified:3d}  {t}")
-    print("best per floor (the trade-off between answering and declining):")
-    for floor in sorted({r[4].floor for r in results}):
-        best = max((r for r in results if r[4].floor == floor), key=lambda r: r[0])
-        print(f"  floor {floor:.2f}: answer {best[1]:.3f}  no_match {best[2]:.3f}  clarify {best[3]:3d}  {best[4]}")
+    print(f"engine {args.engine}, {sum(len(c) for c in sets.values())} cases in {len(sets)} files; current {original}")
+    for objective, answer, declined, clarified, share, t in results[:10]:
+        print(f"  {objective:.4f}  answer {answer:.3f}  no_match {declined:.3f}  clarify {clarified:3d}", share, t)
 
 
 if __name__ == "__main__":

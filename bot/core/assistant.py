@@ -129,14 +129,15 @@ class Assistant:
         if decision.status == "answer" and decision.best is not None:
             answer = composer.answer(query, cards[decision.best.topic], decision.best.score, town)
             return replace(answer, domains=domains)
+        local_id = "town_centre"
+        local = cards.get(local_id)
+        guessed_local = decision.status == "clarify" and decision.best is not None and decision.best.topic == local_id
+        if named is not None and local is not None and (decision.best is None or guessed_local):
+            # Only a town name (「小川西町3丁目です」): the resident wants their local window.
+            return composer.answer(query, local, decision.best.score if decision.best else 0.0, town)
         if decision.status == "clarify":
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
             return composer.clarify(query, choices, town, unsure=decision.unsure)
-        if named is not None and decision.best is None:
-            # Only a town name: the resident wants their local window.
-            card = cards.get("town_centre")
-            if card is not None:
-                return composer.answer(query, card, 0.0, town)
         best = decision.best.score if decision.best else 0.0
         return composer.no_match(query, town, best)
 

@@ -1,11 +1,13 @@
 """`review promote`: add a (masked) unmatched question as an example of a topic, safely.
 
 It fails closed. It refuses when an evaluation set is missing, when the question is already an
-out-of-scope example or an example of another topic, and otherwise edits a temporary copy of
-knowledge/ and intents/ first: only when `kb check` passes on the copy, no pass rate of the evaluation
-sets (eval/) drops and no out-of-scope case of them starts getting an answer does the real file
-change, in one atomic replace. Every case whose outcome changed is listed. The YAML is edited with
-ruamel.yaml's round-trip mode so staff comments and layout stay.
+out-of-scope example or an example of another topic, when the engine reads it as out of scope (the
+out-of-scope examples outrank every topic: 「ごみの出し方を教えて」 is no welfare question), and
+otherwise edits a temporary copy of knowledge/ and intents/ first: only when `kb check` passes on
+the copy, no pass rate of the evaluation sets (eval/) drops and no out-of-scope case of them starts
+getting an answer does the real file change, in one atomic replace. Every case whose outcome
+changed is listed. The YAML is edited with ruamel.yaml's round-trip mode so staff comments and
+layout stay.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ EVAL_SETS = (
     "registers_dev_q.yaml",
     "registers_holdout_r.yaml",
     "registers_holdout_s.yaml",
-    "crisis_holdout_k.yaml",
-    "crisis_holdout_l.yaml",
+    "crisis_holdout_m.yaml",
+    "crisis_holdout_n.yaml",
 )
 MAX_LISTED = 15  # changed cases shown; the rest are counted
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"
@@ -51,6 +53,7 @@ PROMOTED_HEADER = (
 UNTOUCHED = "（データは変更していません）"
 
 CheckFn = Callable[[Path], Sequence[object]]  # data dir → problems (empty: valid)
+ScopeFn = Callable[[Path, str], bool]  # (data dir, example) → does the engine read it as out of scope?
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,20 @@ def real_outcomes(sets: Sequence[Path], data_dir: Path) -> Mapping[str, Outcome]
             reply = assistant.reply(case.q)
             out[f"{path.stem}:{case.id}"] = Outcome(case.kind, passes(case, reply), reply.status, reply.topic, case.q)
     return out
+
+
+def real_scope(data_dir: Path, example: str) -> bool:
+    """True when the out-of-scope examples outrank every topic for `example`, above the answer floor."""
+    from bot.core.assistant import build_assistant
+    from bot.data.problems import DataError
+    from bot.matching.decision import OUT_OF_SCOPE
+
+    try:
+        matcher = build_assistant(data_dir, "main").matcher
+    except DataError:  # broken data: the kb check on the copy names the problem
+        return False
+    ranked = matcher.rank(example)
+    return bool(ranked) and ranked[0].topic == OUT_OF_SCOPE and ranked[0].score >= matcher.thresholds.floor
 
 
 def pass_rates(outcomes: Mapping[str, Outcome]) -> dict[str, float]:
@@ -263,6 +280,7 @@ def promote_example(
     eval_dir: Path | None = None,
     check: CheckFn = real_check,
     outcomes: OutcomesFn = real_outcomes,
+    out_of_scope: ScopeFn = real_scope,
 ) -> PromoteResult:
     """Add `example` to `topic` when the data stays valid and no evaluation case gets worse."""
     sets, missing = eval_sets(data_dir, eval_dir)
@@ -276,6 +294,10 @@ def promote_example(
     clash = _already_there(data_dir, topic, example)
     if clash is not None:
         return PromoteResult(False, f"{clash}{UNTOUCHED}")
+    if out_of_scope(data_dir, example):
+        return PromoteResult(False, f"「{example}」は、答えない質問の例（intents/out_of_scope.yaml）に近い文です。"
+                                    "福祉の相談として答えるなら、out_of_scope.yaml の似た例文を先に見直してください"
+                                    f"{UNTOUCHED}")
     original = target.read_bytes() if target.exists() else None
     try:
         updated = add_example(original.decode("utf-8") if original is not None else None, topic, example)

@@ -11,7 +11,7 @@ SEVERAL = "母の物忘れがひどくなって介護が大変なうえに、カ
 def test_several_problems_put_the_whole_situation_window_first(assistant: Assistant) -> None:
     reply = assistant.reply(SEVERAL)
     whole = assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
-    assert reply.status == "answer"
+    assert reply.status in ("answer", "clarify")  # no one card fits a whole story: guesses stay, under the window
     assert len(reply.domains) >= 2 and "elderly_care" in reply.domains
     assert reply.windows[0] == whole
     assert reply.text.index(whole.name) < 120 and whole.phone and whole.phone in reply.text

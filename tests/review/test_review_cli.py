@@ -178,7 +178,7 @@ def test_promote_success_marks_the_group_done(settings: Settings, capsys: pytest
     files = load_intents(settings.intents_dir, ProblemLog(settings.data_dir)).example_files
     topic = sorted(files)[0]
     promoter = functools.partial(
-        promote_example, check=lambda _: [], outcomes=lambda _s, _d: {}
+        promote_example, check=lambda _: [], outcomes=lambda _s, _d: {}, out_of_scope=lambda _d, _e: False
     )
     assert review(settings, "promote", "1", "--topic", topic, promoter=promoter) == 0
     assert "例文を追加しました" in capsys.readouterr().out

@@ -26,7 +26,7 @@ from bot.review.promote import (
     promote_example,
 )
 
-EXAMPLE = "駐輪場の場所を教えてほしいと[名前]さんが言っている"
+EXAMPLE = "家族の介護のことで[名前]さんが困っていると言っている"
 
 SAMPLE = """\
 # 住民の言い方の例文です。
@@ -229,18 +229,25 @@ def test_a_card_without_examples_goes_to_promoted_yaml(data_dir: Path) -> None:
     assert yaml.safe_load(result.file.read_text(encoding="utf-8"))["topics"][0]["topic"] == spare[0]
 
 
-def test_refuses_rubbish_collection_into_self_neglect_with_the_real_evaluation(data_dir: Path, tmp_path: Path) -> None:
+def test_refuses_rubbish_collection_into_self_neglect_with_the_real_engine(data_dir: Path, tmp_path: Path) -> None:
     """Issue 11: 「ごみの出し方を教えて」 went into self_neglect; 「粗大ごみの出し方」 then answered セルフネグレクト.
-    The real check and the real engine on the real holdout case say no, and name the case."""
-    holdout = yaml.safe_load((EVAL_DIR / "holdout.yaml").read_text(encoding="utf-8"))["cases"]
-    h122 = next(c for c in holdout if c["id"] == "h122")
-    assert h122["kind"] == "no_match" and "ごみ" in h122["q"]
-    folder = small_sets(tmp_path, {"holdout.yaml": [h122]})
+    The real engine reads the example as out of scope, so it never reaches the topic."""
+    folder = small_sets(tmp_path)
     before = snapshot(data_dir)
     result = promote_example(data_dir, "self_neglect", "ごみの出し方を教えて", eval_dir=folder)
     assert not result.ok, result.message
-    assert "答えないはずの質問" in result.message and "変更していません" in result.message
-    assert f"holdout:h122「{h122['q']}」: 正解・no_match → 不正解・answer（self_neglect）" in result.message
+    assert "に近い文です" in result.message and "変更していません" in result.message
+    assert snapshot(data_dir) == before
+
+
+def test_the_out_of_scope_guard_alone_refuses(data_dir: Path, tmp_path: Path) -> None:
+    """Even when the check and every evaluation case would accept it."""
+    before = snapshot(data_dir)
+    result = promote_example(
+        data_dir, "self_neglect", EXAMPLE, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes,
+        out_of_scope=lambda _, __: True,
+    )
+    assert not result.ok and "に近い文です" in result.message
     assert snapshot(data_dir) == before
 
 

@@ -33,7 +33,7 @@ TERM, SIGNAL = "term:", "signal:"
 class Thresholds:
     """Model probabilities, chosen by cross-validation by author (scripts/tune_crisis.py)."""
 
-    crisis_at: float = 0.6  # from here the model alone gives the crisis reply
+    crisis_at: float = 0.5  # from here the model alone gives the crisis reply
     hint_at: float = 0.15  # from here the answer carries the emergency line first
     # A term or pattern found in a text the model finds clearly safe (「昔、死にたいと思ったこともある
     # けれど今は元気」) gives the emergency line first instead of the crisis reply.

@@ -1,0 +1,89 @@
+"""A linear topic classifier over the matcher's features, blended into the nearest-example ranking.
+
+Nearest examples find a message that resembles one example; a long story, a child's words or a
+foreign resident's simple Japanese rarely resembles any one of them, but its words still lean
+towards a topic. A linear SVM learns that lean from all examples at once (scikit-learn's LinearSVC,
+trained here in about a second, no model downloaded). Out-of-scope examples are one class like any
+topic, so the classifier also learns what to decline.
+
+Scoring needs no scikit-learn: the weights of the features present are summed, one row per
+feature, so it adds a few hundred array look-ups to a message.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.language.features import GROUP_WEIGHTS
+
+FloatArray = npt.NDArray[np.float32]
+
+# Chosen on the dev sets (eval/dev.yaml, eval/registers_dev_*.yaml, eval/faq_dev.yaml) with
+# scripts/tune_thresholds.py --blend; see README "Accuracy".
+SVM_C = 1.0
+BLEND = 0.4  # the classifier's share of a topic's score; the rest is the nearest-example score
+STEEPNESS = 2.0  # how fast a margin turns into a score in [0, 1]
+CANDIDATE_MARGIN = -0.5  # topics the classifier scores above this join the ranking
+
+
+@dataclass(frozen=True)
+class TopicClassifier:
+    classes: tuple[str, ...]
+    columns: dict[str, int]  # feature → row of `weights`
+    weights: FloatArray  # (features, classes)
+    intercepts: FloatArray  # (classes,)
+
+    @classmethod
+    def train(cls, docs: Sequence[frozenset[str]], labels: Sequence[str], c: float = SVM_C) -> TopicClassifier:
+        from scipy.sparse import csr_matrix
+        from sklearn.svm import LinearSVC
+
+        if len(set(labels)) < 2:  # nothing to tell apart: the nearest examples decide alone
+            return cls((), {}, np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32))
+        columns: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for row, feats in enumerate(docs):
+            norm = math.sqrt(sum(GROUP_WEIGHTS[f[0]] ** 2 for f in feats)) or 1.0
+            for f in feats:
+                rows.append(row)
+                cols.append(columns.setdefault(f, len(columns)))
+                values.append(GROUP_WEIGHTS[f[0]] / norm)
+        matrix = csr_matrix((values, (rows, cols)), shape=(len(docs), len(columns)))
+        svm = LinearSVC(C=c, class_weight="balanced").fit(matrix, list(labels))
+        classes = tuple(str(k) for k in svm.classes_)
+        coef = np.asarray(svm.coef_, dtype=np.float32)
+        intercepts = np.asarray(svm.intercept_, dtype=np.float32)
+        if len(classes) == 2:  # LinearSVC keeps one row for two classes: margin of the second
+            coef = np.vstack([-coef, coef])
+            intercepts = np.concatenate([-intercepts, intercepts])
+        return cls(classes, columns, np.ascontiguousarray(coef.T), intercepts)
+
+    def margins(self, feats: frozenset[str] | set[str]) -> dict[str, float]:
+        """Each class's signed distance from its decision boundary for this message."""
+        known = [(self.columns[f], GROUP_WEIGHTS[f[0]]) for f in feats if f in self.columns]
+        if not known:
+            return {}
+        rows = np.fromiter((r for r, _ in known), dtype=np.intp, count=len(known))
+        values = np.fromiter((v for _, v in known), dtype=np.float32, count=len(known))
+        values /= np.float32(math.sqrt(float(np.dot(values, values))))
+        scores = values @ self.weights[rows] + self.intercepts
+        return dict(zip(self.classes, (float(s) for s in scores), strict=True))
+
+
+def blend(nearest: Mapping[str, float], margins: Mapping[str, float], share: float = BLEND) -> dict[str, float]:
+    """Each topic's score: the nearest-example score and the classifier's margin, squashed to [0, 1]."""
+    topics = set(nearest) | {t for t, m in margins.items() if m > CANDIDATE_MARGIN}
+    return {
+        t: min(1.0, (1 - share) * nearest.get(t, 0.0) + share * _squash(margins.get(t, -1.0))) for t in topics
+    }
+
+
+def _squash(margin: float) -> float:
+    return 1.0 / (1.0 + math.exp(-STEEPNESS * margin))
