@@ -18,11 +18,8 @@ from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue
 from bot.core.reload import BUSY, Reloader, build_checked, counts, reload_on_sighup
 from bot.core.runner import Conversation, Runner
-from bot.review.promote import add_example
+from tests.data_edits import QUESTION, TOPIC, TOPIC_FILE, add_the_example
 
-NEW_EXAMPLE = "エンディングノートの書き方"  # no_match on the project's data
-TOPIC = "guardianship_nini"
-TOPIC_FILE = Path("intents") / "topics" / "guardianship.yaml"
 RESIDENT = Conversation(1)
 
 
@@ -36,13 +33,6 @@ def status_of(runner: Runner, text: str) -> tuple[str, str | None]:
     return reply.status, reply.topic
 
 
-def add_new_example(data_dir: Path) -> None:
-    path = data_dir / TOPIC_FILE
-    updated = add_example(path.read_text(encoding="utf-8"), TOPIC, NEW_EXAMPLE)
-    assert updated is not None
-    path.write_text(updated, encoding="utf-8")
-
-
 @pytest.fixture()
 def runner(assistant: Assistant) -> Runner:
     return Runner(make_dialogue(assistant))
@@ -54,8 +44,8 @@ async def test_good_data_are_swapped_in_and_state_is_kept(
     runner.advance(RESIDENT, lambda d, s: d.text(s, "小川西町に住んでいます"))
     town = runner.state(RESIDENT).town_id
     assert town is not None
-    assert status_of(runner, NEW_EXAMPLE) == ("no_match", None)
-    add_new_example(data_copy)
+    assert status_of(runner, QUESTION) == ("no_match", None)
+    add_the_example(data_copy)
 
     outcome = await Reloader(runner, data_copy, make_dialogue).reload()
 
@@ -64,7 +54,7 @@ async def test_good_data_are_swapped_in_and_state_is_kept(
     assert (outcome.topics, outcome.examples) == (topics, examples + 1)
     assert f"例文 {examples + 1:,} 件" in outcome.staff_text() and "読み込み直しました" in outcome.staff_text()
     assert runner.dialogue.assistant is not assistant
-    assert status_of(runner, NEW_EXAMPLE) == ("answer", TOPIC)
+    assert status_of(runner, QUESTION) == ("answer", TOPIC)
     assert runner.state(RESIDENT).town_id == town  # the conversation goes on where it was
 
 
