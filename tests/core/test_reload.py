@@ -183,3 +183,13 @@ def test_build_checked_is_the_start_up_check(data_copy: Path) -> None:
     with pytest.raises(DataError) as raised:
         build_checked(data_copy)
     assert any(p.code == "crisis_file_empty" for p in raised.value.problems)
+
+
+def test_staff_are_shown_ten_problems_and_told_how_many_more() -> None:
+    from bot.core.reload import MAX_SHOWN, ReloadOutcome
+    from bot.data.problems import Problem
+
+    problems = tuple(Problem(f"intents/topics/t{i}.yaml", "x", "file_empty", line=i + 1) for i in range(13))
+    text = ReloadOutcome("kept", problems=problems).staff_text()
+    assert "問題 13 件" in text and text.count("・") == MAX_SHOWN == 10
+    assert "ほか 3 件" in text and "kodaira-bot kb check" in text and text.endswith("/reload を送ってください。")
