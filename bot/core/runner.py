@@ -84,7 +84,8 @@ class Runner:
     def advance(self, where: Conversation, step: Step) -> Turn:
         """State in, the dialogue step, state and events out: no lock (for a caller that is the only one
         in its conversation, like the console; everyone else uses `turn`)."""
-        turn = self.dialogue.in_easy_japanese(step(self.dialogue, self.state(where)))
+        dialogue = self.dialogue  # one turn, one set of data, even if a reload swaps them (bot.core.reload)
+        turn = dialogue.in_easy_japanese(step(dialogue, self.state(where)))
         self._states[where] = turn.state
         self._states.move_to_end(where)
         while len(self._states) > self.max_states:

@@ -7,6 +7,7 @@ crisis detector and the masking in storage all see the same normalized text and 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -137,14 +138,25 @@ def fold_reading(reading: str) -> str:
 
 
 class Analyzer:
-    """Wraps one Sudachi dictionary; create it once (see `analyzer()`) and share it."""
+    """Wraps one Sudachi dictionary; create it once (see `analyzer()`) and share it.
+
+    A Sudachi tokenizer refuses to be used by two threads at once ("Tokenizer is already in use"), and a
+    reload builds the new data in a worker thread while the event loop answers residents: each thread
+    gets its own tokenizer over the one dictionary (a tokenizer is cheap; the dictionary is not)."""
 
     def __init__(self) -> None:
         self._dictionary: Any = Dictionary(dict="core")
-        self._tokenizer: Any = self._dictionary.tokenizer(mode=SplitMode.C)
+        self._local = threading.local()
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
         self._cached = lru_cache(maxsize=1024)(self._analyse)
+
+    @property
+    def _tokenizer(self) -> Any:
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._local.tokenizer = self._dictionary.tokenizer(mode=SplitMode.C)
+        return tokenizer
 
     def tokens(self, normalized: str) -> tuple[Token, ...]:
         if not normalized:

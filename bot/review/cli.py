@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.review.grouping import find_group, load_groups
-from bot.review.promote import PromoteResult, promote_example
+from bot.review.promote import HOW_TO_APPLY, PromoteResult, promote_example
 from bot.review.reports import (
     SORTS,
     STATS_HEADER,
@@ -191,6 +191,8 @@ async def _promote(
     await store.set_status(group.member_ids, DONE)
     print(result.message)
     print(f"グループ {group.id} を「{DONE}」にしました。")
+    if result.changed:
+        print(HOW_TO_APPLY)
     return 0
 
 

@@ -51,6 +51,14 @@ PROMOTED_HEADER = (
 )
 
 UNTOUCHED = "（データは変更していません）"
+# The last words of a promotion that changed the data: a running bot keeps the data it loaded until
+# told otherwise (bot.core.reload).
+HOW_TO_APPLY = (
+    "動いているボットに反映するには、次のどれかをしてください:\n"
+    "  ・職員の Telegram からボットに /reload を送る\n"
+    "  ・ボットのプロセスに SIGHUP を送る（例: kill -HUP <pid>）\n"
+    "  ・ボットを再起動する"
+)
 
 CheckFn = Callable[[Path], Sequence[object]]  # data dir → problems (empty: valid)
 ScopeFn = Callable[[Path, str], bool]  # (data dir, example) → does the engine read it as out of scope?

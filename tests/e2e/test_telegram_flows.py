@@ -42,7 +42,7 @@ async def test_staff_see_their_commands_in_their_own_menu_only(bot: Harness) -> 
     scope = json.dumps({"chat_id": STAFF_ID, "type": "chat"}, sort_keys=True)
     assert list(bot.double.scoped_commands) == [scope]
     staff_menu = [c["command"] for c in bot.double.scoped_commands[scope]]
-    assert staff_menu == ["start", "help", "privacy", "yasashii", "unmatched", "stats", "export", "report"]
+    assert staff_menu == ["start", "help", "privacy", "yasashii", "unmatched", "stats", "export", "report", "reload"]
     assert "stats" not in [c["command"] for c in bot.double.commands]
 
 

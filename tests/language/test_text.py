@@ -46,3 +46,27 @@ def test_empty_and_emoji_only_input() -> None:
 def test_very_long_input_is_cut_for_analysis() -> None:
     a = analyzer().analyse("あ" * 20000)
     assert sum(len(t.surface) for t in a.tokens) <= 2000
+
+
+def test_the_shared_analyzer_serves_several_threads_at_once() -> None:
+    """A reload builds the new data in a worker thread while the event loop reads residents' messages:
+    one Sudachi tokenizer would refuse ("Tokenizer is already in use")."""
+    import threading
+
+    shared = analyzer()
+    expected = [shared.tokens(f"母の物忘れが{i}回ひどい") for i in range(200)]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for i in range(200):
+                assert shared.tokens(f"母の物忘れが{i}回ひどい") == expected[i]
+        except BaseException as exc:  # any failure in a thread is the test's failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

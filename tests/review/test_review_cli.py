@@ -19,7 +19,7 @@ from bot.core.events import LogEvent
 from bot.data.intents import load_intents
 from bot.data.problems import ProblemLog
 from bot.review.cli import add_review_parser, run_review
-from bot.review.promote import promote_example
+from bot.review.promote import HOW_TO_APPLY, promote_example
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
 
@@ -181,7 +181,11 @@ def test_promote_success_marks_the_group_done(settings: Settings, capsys: pytest
         promote_example, check=lambda _: [], outcomes=lambda _s, _d: {}, out_of_scope=lambda _d, _e: False
     )
     assert review(settings, "promote", "1", "--topic", topic, promoter=promoter) == 0
-    assert "例文を追加しました" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "例文を追加しました" in out
+    # It ends by saying how a running bot takes the change: /reload, SIGHUP or a restart.
+    assert out.rstrip().endswith(HOW_TO_APPLY)
+    assert "/reload" in HOW_TO_APPLY and "kill -HUP" in HOW_TO_APPLY and "再起動" in HOW_TO_APPLY
     assert "駐輪場の場所を教えて" in files[topic].read_text(encoding="utf-8")
     assert [r[1] for r in texts(settings)][:2] == ["対応済み", "対応済み"]
 

@@ -3,7 +3,7 @@
 `serving(...)` runs the whole channel for as long as its block lasts (used by `run` and by the
 end-to-end tests alike): the event logger, the SDK's async API client, the aiohttp server. On the way
 out it stops taking webhooks, lets the events in hand finish (bounded), closes the client and flushes
-the log. `run` serves until SIGTERM or SIGINT.
+the log. `run` serves until SIGTERM or SIGINT; SIGHUP reloads knowledge/ and intents/ (bot.core.reload).
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration, TextMessage
 from linebot.v3.webhooks import Event
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue
+from bot.core.reload import Reloader, reload_on_sighup
 from bot.core.runner import Runner
 from bot.core.turns import Turn
 from bot.handlers import RunOptions
@@ -52,6 +54,7 @@ class LineServer:
     webhook: LineWebhook
     runner: Runner
     logger: EventLogger | None
+    reloader: Reloader  # SIGHUP reloads knowledge/ and intents/ (bot.core.reload)
 
 
 class _Channel:
@@ -91,6 +94,7 @@ async def serving(
     path: str = DEFAULT_PATH,
     patience: Patience | None = None,
     grace: float = GRACE,
+    data_dir: Path = PROJECT_ROOT,
 ) -> AsyncIterator[LineServer]:
     """The LINE channel, up for the duration of the block (port 0: any free port; see `LineServer.url`)."""
     install_log_hygiene(line.channel_secret, line.access_token)
@@ -99,7 +103,7 @@ async def serving(
     configuration = Configuration(host=line.api_base_url, access_token=line.access_token)
     configuration.connection_pool_maxsize = API_CONNECTIONS  # replies to many chats at once
     client = AsyncApiClient(configuration)
-    runner = Runner(Dialogue(assistant, "line", choice_bytes=MAX_DATA, max_choices=MAX_QUICK_REPLIES), logger)
+    runner = Runner(_dialogue(assistant), logger)
     channel = _Channel(runner, LineDelivery(AsyncMessagingApi(client), patience))
     webhook = LineWebhook(line.channel_secret, channel.handle)
     app = web.Application()
@@ -112,13 +116,18 @@ async def serving(
         bound = web_runner.addresses[0][1] if web_runner.addresses else port
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         _LOGGER.info("the LINE webhook is listening on port %d, path %s", bound, path)
-        yield LineServer(f"http://{shown}:{bound}{path}", webhook, runner, logger)
+        reloader = Reloader(runner, data_dir, _dialogue)
+        yield LineServer(f"http://{shown}:{bound}{path}", webhook, runner, logger, reloader)
     finally:
         await webhook.close(grace)
         await web_runner.cleanup()
         await client.close()
         if logger is not None:
             await logger.aclose()  # writes everything accepted so far
+
+
+def _dialogue(assistant: Assistant) -> Dialogue:
+    return Dialogue(assistant, "line", choice_bytes=MAX_DATA, max_choices=MAX_QUICK_REPLIES)
 
 
 async def _serve(settings: Settings, line: LineSettings, options: RunOptions) -> None:
@@ -137,9 +146,14 @@ async def _serve(settings: Settings, line: LineSettings, options: RunOptions) ->
         host=options.host or DEFAULT_HOST,
         port=options.port or DEFAULT_PORT,
         path=path if path.startswith("/") else f"/{path}",
-    ):
-        _LOGGER.info("the bot is running (LINE webhook)")
-        await stop.wait()
+        data_dir=settings.data_dir,
+    ) as server:
+        undo_hangup = reload_on_sighup(server.reloader)
+        try:
+            _LOGGER.info("the bot is running (LINE webhook)")
+            await stop.wait()
+        finally:
+            undo_hangup()
         _LOGGER.info("stop signal received: finishing the events in hand")
     _LOGGER.info("the bot has stopped")
 

@@ -29,6 +29,7 @@ from telegram.ext import ApplicationBuilder
 from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue
+from bot.core.reload import Reloader
 from bot.core.runner import Runner
 from bot.handlers import RunOptions
 from bot.handlers.telegram import Deps, register
@@ -117,9 +118,22 @@ def build_application(
         .build()
     )
     reports = StoreReports(logger.store, _titles(assistant)) if logger is not None else None
-    dialogue = Dialogue(assistant, "telegram", choice_bytes=MAX_DATA)
-    register(application, Deps(Runner(dialogue, logger), settings.staff_ids, reports))
+    runner = Runner(_dialogue(assistant), logger)
+    reloader = Reloader(runner, settings.data_dir, _dialogue)  # /reload and SIGHUP
+    deps = Deps(runner, settings.staff_ids, reports, reloader)
+    if logger is not None:
+        store = logger.store
+
+        def retitle(new: Assistant) -> None:  # the staff reports name the topics of the data in use
+            deps.reports = StoreReports(store, _titles(new))
+
+        reloader.listeners.append(retitle)
+    register(application, deps)
     return application
+
+
+def _dialogue(assistant: Assistant) -> Dialogue:
+    return Dialogue(assistant, "telegram", choice_bytes=MAX_DATA)
 
 
 def _post_init(logger: EventLogger | None, staff_ids: frozenset[int]) -> Callable[[App], Any]:

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.core.reload import reload_on_sighup
 from bot.handlers.telegram.delivery import fault_name
 from bot.handlers.telegram.intake import Intake
-from bot.handlers.telegram.session import App
+from bot.handlers.telegram.session import App, reloader_of
 
 # What the bot needs; channel posts and the rest are not even requested (and are ignored if they come).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -188,12 +189,15 @@ async def _shut_down(application: App) -> None:
 
 
 async def serve(application: App, webhook: WebhookConfig | None = None, *, stop_grace: float = STOP_GRACE) -> None:
-    """Run until SIGTERM or SIGINT, which also ends a start-up still waiting for Telegram."""
+    """Run until SIGTERM or SIGINT, which also ends a start-up still waiting for Telegram. SIGHUP
+    reloads knowledge/ and intents/ (bot.core.reload), keeping the old data if the new ones fail."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGTERM, signal.SIGINT)
     for sig in signals:
         loop.add_signal_handler(sig, stop.set)
+    reloader = reloader_of(application)
+    undo_hangup = reload_on_sighup(reloader) if reloader is not None else None
     try:
         async with running(application, webhook, abort=stop, stop_grace=stop_grace):
             _LOGGER.info("the bot is running (%s)", "webhook" if webhook else "long polling")
@@ -204,4 +208,6 @@ async def serve(application: App, webhook: WebhookConfig | None = None, *, stop_
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)
+        if undo_hangup is not None:
+            undo_hangup()
     _LOGGER.info("the bot has stopped")

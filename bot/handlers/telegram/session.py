@@ -19,6 +19,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.core.dialogue import Message
+from bot.core.reload import Reloader
 from bot.core.runner import Conversation, EventSink, Runner, Step
 from bot.core.turns import Turn
 from bot.handlers.telegram.render import edit_pressed, send_messages
@@ -28,7 +29,7 @@ App = Application[Any, Context, Any, Any, Any, Any]
 
 DEPS_KEY = "kodaira.deps"
 
-__all__ = ["App", "Context", "Deps", "EventSink", "StaffReports", "deps_of", "install", "respond", "say"]
+__all__ = ["App", "Context", "Deps", "EventSink", "StaffReports", "deps_of", "install", "reloader_of", "respond", "say"]
 
 
 class StaffReports(Protocol):
@@ -46,10 +47,16 @@ class Deps:
     runner: Runner
     staff_ids: frozenset[int] = frozenset()
     reports: StaffReports | None = None
+    reloader: Reloader | None = None  # /reload and SIGHUP; None: the data are fixed for the run
 
 
 def install(application: App, deps: Deps) -> None:
     application.bot_data[DEPS_KEY] = deps
+
+
+def reloader_of(application: App) -> Reloader | None:
+    deps = application.bot_data.get(DEPS_KEY)
+    return deps.reloader if isinstance(deps, Deps) else None
 
 
 def deps_of(context: Context) -> Deps:

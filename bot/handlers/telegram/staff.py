@@ -1,5 +1,5 @@
-"""Staff commands /unmatched, /stats (text + chart), /export (CSV), /report (last month's PDF): staff_ids
-only, in a private chat.
+"""Staff commands /unmatched, /stats (text + chart), /export (CSV), /report (last month's PDF), /reload
+(knowledge/ and intents/ read again, bot.core.reload): staff_ids only, in a private chat.
 
 Anyone else (or staff in a group, where others would see the report) gets exactly what an unknown
 command gets, with no hint that the command exists. Staff see the commands in their own command menu
@@ -20,11 +20,13 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot.core.reload import STARTED
 from bot.handlers.telegram.messages import on_text
 from bot.handlers.telegram.session import Context, StaffReports, deps_of, say
 from bot.storage.base import LogStore, StorageError
 
 NO_STORE = "記録のデータベースが設定されていないため、この機能は使えません。"
+NO_RELOAD = "このボットはデータを読み込み直せない設定で動いています。再起動してください。"
 UNMATCHED_LIMIT = 20
 
 _LOGGER = logging.getLogger(__name__)
@@ -117,11 +119,22 @@ async def _report(call: StaffCall) -> None:
     await call.context.bot.send_document(call.chat_id, pdf, filename=name, caption="先月の月次報告")
 
 
+async def _reload(call: StaffCall) -> None:
+    reloader = deps_of(call.context).reloader
+    if reloader is None:
+        await call.say(NO_RELOAD)
+        return
+    if not reloader.busy:
+        await call.say(STARTED)
+    await call.say((await reloader.reload()).staff_text())
+
+
 STAFF_COMMANDS: tuple[StaffCommand, ...] = (
     StaffCommand("unmatched", "職員用：答えられなかった質問", _unmatched),
     StaffCommand("stats", "職員用：週ごとの集計とグラフ", _stats),
     StaffCommand("export", "職員用：該当なしの質問をCSVで", _export),
     StaffCommand("report", "職員用：先月の月次報告（PDF）", _report),
+    StaffCommand("reload", "職員用：データ（knowledge・intents）を読み込み直す", _reload, needs_store=False),
 )
 
 
