@@ -24,7 +24,6 @@ from bot.matching.decision import Candidate, Decision, Matcher, decide
 from bot.matching.tfidf import TfidfMatcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
-EMPTY_HINT = "ご相談の内容を、文字で書いて送ってください。たとえば「母の物忘れが心配です」のように書けます。"
 
 
 @dataclass(frozen=True)
@@ -113,11 +112,13 @@ class Assistant:
     ) -> Reply:
         query = text
         if not normalize(text):
-            return composer.ask_for_text(query, EMPTY_HINT, town)
+            return composer.ask_for_text(query, town)
         named = self.towns.find(text)
         town = named or town
         if self.crisis is not None:  # the main engine; the plain baselines have no rules besides matching
-            city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
+            city = other_municipality(
+                analyzer().analyse(text).tokens, self.towns.own_town_names, self.towns.home_city
+            )
             if city is not None and named is None:
                 return composer.other_city(query, city)
         ranked = self.matcher.rank(text) if ranked is None else ranked
@@ -134,7 +135,7 @@ class Assistant:
             return composer.clarify(query, choices, town, unsure=decision.unsure)
         if named is not None and decision.best is None:
             # Only a town name: the resident wants their local window.
-            card = cards.get("town_centre")
+            card = cards.get(self.data.knowledge.municipality.cards.town_centre)
             if card is not None:
                 return composer.answer(query, card, 0.0, town)
         best = decision.best.score if decision.best else 0.0

@@ -14,6 +14,8 @@ from bot.data.records import (
     Window,
     iter_windows_of,
 )
+from bot.data.schema import MunicipalityFile as Municipality
+from bot.data.schema import Say, Wording
 from bot.data.yamlio import read_yaml
 
 __all__ = [
@@ -23,10 +25,13 @@ __all__ = [
     "CheckResult",
     "Knowledge",
     "MenuCategory",
+    "Municipality",
     "Question",
+    "Say",
     "SelfCheck",
     "Town",
     "Window",
+    "Wording",
     "iter_windows_of",
     "load_knowledge",
     "read_yaml",

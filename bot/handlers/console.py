@@ -115,7 +115,7 @@ async def _lines(interactive: bool) -> AsyncIterator[str]:
 async def _run(assistant: Assistant, settings: Settings) -> None:
     from bot.storage import EventLogger
 
-    logger = EventLogger.from_settings(settings)
+    logger = EventLogger.from_settings(settings, places=assistant.data.knowledge.municipality.place_names())
     await logger.start()
     interactive = sys.stdin.isatty()
     chat = ConsoleChat(Dialogue(assistant, "console"), logger.submit)

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
@@ -57,8 +57,10 @@ class EventLogger:
         max_retry_delay: float = 60.0,
         purge_every: timedelta = timedelta(days=1),
         idle_wakeup: float = 3600.0,
+        places: Iterable[str] = (),
     ) -> None:
         self.store = store
+        self._places = tuple(places)  # town and city names masking keeps (knowledge/municipality.yaml)
         self._clock = clock
         self._queue: asyncio.Queue[LogEvent] = asyncio.Queue(maxsize=max_queue)
         self._batch_size = batch_size
@@ -79,9 +81,9 @@ class EventLogger:
         self._queue_full_reported = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now) -> EventLogger:
+    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now, places: Iterable[str] = ()) -> EventLogger:
         store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)
-        return cls(store, clock=clock)
+        return cls(store, clock=clock, places=places)
 
     @property
     def stats(self) -> LoggerStats:
@@ -192,7 +194,7 @@ class EventLogger:
             event = self._queue.get_nowait()
             now = self._clock()
             try:
-                record = to_record(event, now)
+                record = to_record(event, now, self._places)
             except Exception as exc:
                 # Masking failed on some odd input: keep the count, never the unmasked text. Only the
                 # error's type is logged: its message or traceback could quote the resident's words.

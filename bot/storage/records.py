@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.core.events import LogEvent
@@ -26,11 +27,12 @@ def keeps_text(event: LogEvent) -> bool:
     )
 
 
-def to_record(event: LogEvent, now: datetime) -> Record:
-    """The storable form of `event`; `now` stands in for a missing time. Never raises on bad values."""
+def to_record(event: LogEvent, now: datetime, places: Iterable[str] = ()) -> Record:
+    """The storable form of `event`; `now` stands in for a missing time. Never raises on bad values.
+    `places`: the town and city names the masking keeps."""
     text = None
     if keeps_text(event) and event.unmatched_text is not None:
-        text = mask(event.unmatched_text) or None
+        text = mask(event.unmatched_text, places) or None
     return Record(
         hour=floor_hour(event.at or now),
         channel=str(event.channel)[:MAX_ID_CHARS],

@@ -133,7 +133,7 @@ async def _serve(settings: Settings, line: LineSettings, options: RunOptions) ->
     async with serving(
         line,
         assistant,
-        EventLogger.from_settings(settings),
+        EventLogger.from_settings(settings, places=assistant.data.knowledge.municipality.place_names()),
         host=options.host or DEFAULT_HOST,
         port=options.port or DEFAULT_PORT,
         path=path if path.startswith("/") else f"/{path}",

@@ -75,10 +75,9 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def _titles(assistant: Assistant) -> dict[str, str]:
-    knowledge = assistant.data.knowledge
-    titles = {card_id: card.title for card_id, card in knowledge.cards.items()}
-    titles.update({town.id: town.name for town in knowledge.towns})
-    return titles
+    from bot.review.reports import titles_of
+
+    return titles_of(assistant.data.knowledge)
 
 
 def build_application(
@@ -182,7 +181,8 @@ def run_bot(
     from bot.core.assistant import build_assistant
 
     assistant = build_assistant(settings.data_dir)
-    application = build_application(settings, assistant, EventLogger.from_settings(settings))
+    places = assistant.data.knowledge.municipality.place_names()
+    application = build_application(settings, assistant, EventLogger.from_settings(settings, places=places))
     try:
         asyncio.run(serve(application, hook))
     except InvalidToken:
