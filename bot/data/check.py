@@ -31,11 +31,15 @@ class AssistantData:
 
 def _safety(data_dir: Path, knowledge: Knowledge, log: ProblemLog) -> None:
     path = data_dir / "knowledge" / "hotlines.yaml"
-    roles = {wid: role for role, wid in emergency_ids(knowledge).items()}
+    ids = emergency_ids(knowledge)  # police/fire → the entry municipality.yaml names
+    for role, wid in ids.items():
+        window = knowledge.windows.get(wid)
+        if window is None or window.phone != EMERGENCY_PHONES[role]:
+            log.add(path, wid, "emergency_line", ref=wid, phone=EMERGENCY_PHONES[role])
     for entry, _ in safety_problems(knowledge):
-        if entry in roles:
-            log.add(path, entry, "emergency_line", ref=entry, phone=EMERGENCY_PHONES[roles[entry]])
-        elif entry == LISTENING_KIND:
+        if entry in ids.values():
+            continue  # reported above, with the number that entry must have
+        if entry == LISTENING_KIND:
             log.add(path, entry, "no_24h_line")
         else:
             log.add(path, entry, "crisis_kind_unserved")

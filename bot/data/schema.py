@@ -382,8 +382,8 @@ class Say(Strict):
 
 
 class City(Strict):
-    name: Text = Field(description="市の名前（小平市）")
-    short: Text = Field(description="文の中でこの市を指す言葉（小平）")
+    name: Text = Field(description="市の名前（住民に見せる正式な名前）")
+    short: Text = Field(description="文の中でこの市を指す短い言葉（「市」を除いた名前）")
     reading: Text = Field(description="市の名前の読み（ひらがな）")
 
 

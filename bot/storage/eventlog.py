@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.core.events import LogEvent
 from bot.storage.base import LogStore, Record, StorageError
+from bot.storage.masking import NO_PLACES, Places
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
 
@@ -57,10 +58,10 @@ class EventLogger:
         max_retry_delay: float = 60.0,
         purge_every: timedelta = timedelta(days=1),
         idle_wakeup: float = 3600.0,
-        places: Iterable[str] = (),
+        places: Places = NO_PLACES,
     ) -> None:
         self.store = store
-        self._places = tuple(places)  # town and city names masking keeps (knowledge/municipality.yaml)
+        self._places = places  # town and city names masking keeps (knowledge/municipality.yaml)
         self._clock = clock
         self._queue: asyncio.Queue[LogEvent] = asyncio.Queue(maxsize=max_queue)
         self._batch_size = batch_size
@@ -81,7 +82,7 @@ class EventLogger:
         self._queue_full_reported = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now, places: Iterable[str] = ()) -> EventLogger:
+    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now, places: Places = NO_PLACES) -> EventLogger:
         store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)
         return cls(store, clock=clock, places=places)
 

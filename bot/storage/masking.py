@@ -18,10 +18,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.language.text import strip_invisible
 from bot.storage.names import NAME, mask_names
+
+if TYPE_CHECKING:
+    from bot.data import Municipality
 
 PHONE = "[電話番号]"
 EMAIL = "[メール]"
@@ -36,12 +40,32 @@ DATE = "[日付]"
 MAX_INPUT_CHARS = 500
 
 
+
+@dataclass(frozen=True)
+class Places:
+    """The municipality's place names, from knowledge/municipality.yaml (the caller passes them in).
+
+    `names`: the towns and the city, kept as written: Sudachi reads some town names as surnames (a
+    town named after a family), so these spans are protected from the name rule. `words`: the city's
+    short name, an ordinary word Sudachi tags 人名 in some contexts (「…の福祉」), never a name on its own.
+    """
+
+    names: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, municipality: Municipality) -> Places:
+        return cls(municipality.place_names(), frozenset({municipality.city.short}))
+
+
+NO_PLACES = Places()
+
+
 @functools.lru_cache(maxsize=8)
-def _places(places: tuple[str, ...]) -> re.Pattern[str]:
-    """The towns and the city, longest first. Sudachi reads some town names as surnames (a town named
-    after a family), so these spans are protected from the name rule."""
-    names = sorted({p for p in places if p}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names))) if names else re.compile(r"(?!x)x")
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The place names, longest first (花小金井南町 before 花小金井)."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else re.compile(r"(?!x)x")
 
 _DASH = "\\-‐‑‒–—―−ー"
 _N = r"[0-9一二三四五六七八九十〇百千]+"
@@ -97,10 +121,10 @@ _ROMAJI_HONORIFIC = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}[- ](?:san|sama|kun|ch
 _TAG = re.compile(r"\[(?:電話番号|メール|URL|郵便番号|番地|名前|番号|日付)\]")
 _CUT_TAIL = re.compile(rf"[0-9A-Za-z@.+_:/%~()\s{_DASH}]*$")
 
-def mask(text: str, places: Iterable[str] = ()) -> str:
+def mask(text: str, places: Places = NO_PLACES) -> str:
     """`text` with contact details, fine address parts and personal names replaced by tags; the
     `places` (town and city names) are kept."""
-    town = _places(tuple(places))
+    town = _pattern(places.names)
     text = _cut(unicodedata.normalize("NFKC", strip_invisible(text)))
     text = _KANJI_NUMBER.sub(lambda m: m.group(0).translate(_TO_DIGITS), text)
     text = _EMAIL.sub(EMAIL, text)
@@ -112,7 +136,7 @@ def mask(text: str, places: Iterable[str] = ()) -> str:
     text = _ADDRESS.sub(ADDRESS, text)
     text = _NUMBER_RUN.sub(_classify_number, text)
     text = _ROMAJI_HONORIFIC.sub(NAME, text)
-    return mask_names(text, (town, _TAG))
+    return mask_names(text, (town, _TAG), places.words)
 
 
 def _cut(text: str) -> str:

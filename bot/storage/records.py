@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import datetime
 
 from bot.core.events import LogEvent
 from bot.storage.base import Record, floor_hour
-from bot.storage.masking import mask
+from bot.storage.masking import NO_PLACES, Places, mask
 
 MAX_ID_CHARS = 100  # topic and area ids are short; a longer value is a bug, not data worth keeping
 
@@ -27,7 +26,7 @@ def keeps_text(event: LogEvent) -> bool:
     )
 
 
-def to_record(event: LogEvent, now: datetime, places: Iterable[str] = ()) -> Record:
+def to_record(event: LogEvent, now: datetime, places: Places = NO_PLACES) -> Record:
     """The storable form of `event`; `now` stands in for a missing time. Never raises on bad values.
     `places`: the town and city names the masking keeps."""
     text = None

@@ -46,7 +46,7 @@ from bot.handlers.telegram.logging import install_log_hygiene
 from bot.handlers.telegram.render import MAX_DATA
 from bot.handlers.telegram.session import App
 from bot.handlers.telegram.staff import StoreReports, publish_staff_menus
-from bot.storage import EventLogger
+from bot.storage import EventLogger, Places
 
 __all__ = ["Delivery", "WebhookConfig", "build_application", "run", "run_bot", "running", "serve"]
 
@@ -181,7 +181,7 @@ def run_bot(
     from bot.core.assistant import build_assistant
 
     assistant = build_assistant(settings.data_dir)
-    places = assistant.data.knowledge.municipality.place_names()
+    places = Places.of(assistant.data.knowledge.municipality)
     application = build_application(settings, assistant, EventLogger.from_settings(settings, places=places))
     try:
         asyncio.run(serve(application, hook))

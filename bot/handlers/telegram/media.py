@@ -51,9 +51,6 @@ def kind_notice(message: Message) -> Notice:
     return notice
 
 
-def kind_reply(message: Message, wording: Wording, easy: bool = False) -> str:
-    return kind_notice(message)(wording, easy)
-
 
 def words_of(message: Message, addressed: str) -> str:
     """What the resident wrote with a message that is not plain text: caption (or edited text), poll question."""
