@@ -166,7 +166,7 @@ class Assistant:
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
             base = composer.clarify(text, choices, town, unsure=True)
         best_topics = self.situations.best_topics(ranked, domains)
-        return several_problems(base, self.data.knowledge, self.data.domains, best_topics)
+        return several_problems(base, self.data.knowledge, self.data.domains, best_topics, composer.easy)
 
 
 def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | None = None) -> Assistant:

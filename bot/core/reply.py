@@ -113,7 +113,7 @@ class Composer:
             return []
         lines = ["", heading or self.say.answers.contacts.pick(self.easy)]
         for w in windows:
-            lines.extend(window_lines(w, at))
+            lines.extend(window_lines(w, at, self.say, self.easy))
         return lines
 
     def _town_lines(self, card: Card, match: TownMatch) -> list[str]:
@@ -161,7 +161,7 @@ class Composer:
         windows, which_centre = self._centres(card, named, match)
         windows = lead_first(windows, at)
         first = first_contact(windows, at)
-        lines = [f"【{card.title}】", *(lead_block(first, at) if first else [])]
+        lines = [f"【{card.title}】", *(lead_block(first, at, self.say, self.easy) if first else [])]
         if intro:
             lines.append(intro)
         else:

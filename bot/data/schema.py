@@ -474,6 +474,18 @@ class AnswerWording(Strict):
     which_centre: Say
 
 
+class ContactWording(Strict):
+    first: Say
+    no_phone: Say
+    ask_below: Say
+
+
+class SeveralWording(Strict):
+    lead: Say
+    whole: Say
+    heading: Say
+
+
 class SafetyWording(Strict):
     net: Say
     net_maybe: Say
@@ -516,6 +528,8 @@ class Wording(Strict):
     prompts: PromptWording
     fallbacks: FallbackWording
     answers: AnswerWording
+    contacts: ContactWording
+    several: SeveralWording
     safety: SafetyWording
     notices: NoticeWording
 
@@ -552,6 +566,9 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answers.town_area": frozenset({"area"}),
     "answers.town_unassigned": frozenset({"town", "town_name"}),
     "answers.which_centre": frozenset({"window", "phone"}),
+    "contacts.first": frozenset({"window", "phone", "when"}),
+    "several.lead": frozenset({"domains"}),
+    "several.whole": frozenset({"window", "phone"}),
     "safety.net": frozenset({"police", "fire", "listener", "listener_phone", "hours"}),
     "safety.net_maybe": frozenset({"police", "fire", "listener", "listener_phone", "hours"}),
     "safety.crisis_call": frozenset({"police", "fire"}),
