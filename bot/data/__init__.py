@@ -1,6 +1,8 @@
 """The knowledge base: records of what is true, and their loading from knowledge/ YAML."""
 
 from bot.data.loader import load_knowledge
+from bot.data.municipality import MunicipalityFile as Municipality
+from bot.data.municipality import Say, Wording
 from bot.data.records import (
     Answer,
     Assignment,
@@ -14,8 +16,6 @@ from bot.data.records import (
     Window,
     iter_windows_of,
 )
-from bot.data.schema import MunicipalityFile as Municipality
-from bot.data.schema import Say, Wording
 from bot.data.yamlio import read_yaml
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.data import schema as s
 from bot.data.hours import hours_problem, schedule_from_yaml
-from bot.data.municipality import check_ids, check_wording
+from bot.data.municipality import MunicipalityFile, check_ids, check_wording
 from bot.data.problems import DataError, ProblemLog, suggest
 from bot.data.records import (
     Answer,
@@ -170,7 +170,7 @@ def _guardianship(b: _Builder, data: s.GuardianshipFile, doc: Doc) -> SelfCheck:
     return SelfCheck(raw.intro, raw.start, questions, results, raw.closing)
 
 
-def _towns(b: _Builder, data: s.MunicipalityFile, doc: Doc) -> tuple[Town, ...]:
+def _towns(b: _Builder, data: MunicipalityFile, doc: Doc) -> tuple[Town, ...]:
     towns: list[Town] = []
     for index, town in enumerate(data.towns):
         if b.claim(town.id, doc, ("towns", index)):
@@ -247,7 +247,7 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     topics, t_doc = load_file(knowledge_dir / "topics.yaml", s.TopicsFile, log)
     measures, m_doc = load_file(knowledge_dir / "measures.yaml", s.MeasuresFile, log)
     guardianship, g_doc = load_file(knowledge_dir / "guardianship.yaml", s.GuardianshipFile, log)
-    municipality, mu_doc = load_file(knowledge_dir / "municipality.yaml", s.MunicipalityFile, log)
+    municipality, mu_doc = load_file(knowledge_dir / "municipality.yaml", MunicipalityFile, log)
     areas_file, a_doc = load_file(knowledge_dir / "areas.yaml", s.AreasFile, log)
     menu_file, menu_doc = load_file(knowledge_dir / "menu.yaml", s.MenuFile, log)
 

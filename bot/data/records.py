@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.data.hours import Schedule
-from bot.data.schema import MunicipalityFile
+from bot.data.municipality import MunicipalityFile
 
 
 @dataclass(frozen=True)

@@ -8,82 +8,50 @@ the same models as JSON Schema (schema/*.json) so editors can complete and check
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    WithJsonSchema,
+from pydantic import Discriminator, Field, Tag
+
+from bot.data.fields import (
+    CRISIS_KINDS,
+    GENERAL_LINE,
+    ID_PATTERN,
+    NOT_CRISIS,
+    PHONE_PATTERN,
+    CorpusLabel,
+    CrisisKind,
+    DateText,
+    Id,
+    LineKind,
+    Phone,
+    Strict,
+    Text,
 )
-from pydantic_core import PydanticCustomError
+from bot.data.municipality import MunicipalityFile, TownEntry
 
-# The kinds of danger the crisis check must tell apart; each needs terms, a lead and a hotline.
-CRISIS_KINDS = (
-    "suicide",
-    "self_harm",
-    "overdose",
-    "child_abuse",
-    "sexual_abuse",
-    "dv",
-    "elder_abuse",
-    "violence",
-    "medical",
-    "missing_person",
-    "harm_urge",
-)
-NOT_CRISIS = "none"
-GENERAL_LINE = "general"  # a hotline for any worry (the safety net takes one open 24 hours)
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-# Japanese phone numbers as residents dial them: 110/119/189, #7119, a 10-digit landline or 0120/0570
-# number written with hyphens, an 11-digit mobile/0800/050 number. The lookaheads count the digits, so
-# 042-346-953 (a digit missing) fails. ECMAScript and Python read this pattern alike (JSON Schema too).
-PHONE_PATTERN = (
-    r"^(?:1\d\d|#\d{4}"
-    r"|(?=(?:\d-?){10}$)(?!0[5789]0|0120|0800)0[1-9]\d{0,3}-\d{1,4}-\d{3,4}"
-    r"|(?=(?:\d-?){10}$)0(?:120|570)-\d{1,3}-?\d{3,6}"
-    r"|(?=(?:\d-?){11}$)0(?:[5789]0|800)-\d{3,4}-\d{4})$"
-)
-_PHONE = re.compile(PHONE_PATTERN)
-
-
-def _phone(value: str) -> str:
-    if not _PHONE.match(value):
-        raise PydanticCustomError("phone_format", "not a Japanese phone number: {value}", {"value": value})
-    return value
-
-
-def _as_text(value: Any) -> Any:
-    """Numbers and dates written without quotes (8050, 2023-03-01) are still text: a keyword, a date."""
-    if isinstance(value, dt.date | int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[
-    str,
-    BeforeValidator(_as_text),
-    StringConstraints(strip_whitespace=True, min_length=1),
-    WithJsonSchema({"type": ["string", "number"], "minLength": 1}),
+# The building blocks and the municipality's models live in their own modules; they are named here too,
+# so this module stays the one place to look a file's model up.
+__all__ = [
+    "CRISIS_KINDS",
+    "FILES",
+    "GENERAL_LINE",
+    "ID_PATTERN",
+    "NOT_CRISIS",
+    "OPTIONAL_FILES",
+    "PHONE_PATTERN",
+    "CorpusLabel",
+    "CrisisKind",
+    "DateText",
+    "Id",
+    "LineKind",
+    "MunicipalityFile",
+    "Phone",
+    "Strict",
+    "Text",
+    "TownEntry",
+    "json_schemas",
+    "schema_file_name",
 ]
-DateText = Text
-Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
-CrisisKind = Literal[CRISIS_KINDS]  # type: ignore[valid-type]
-LineKind = Literal[(*CRISIS_KINDS, GENERAL_LINE)]  # type: ignore[valid-type]
-CorpusLabel = Literal[(*CRISIS_KINDS, NOT_CRISIS)]  # type: ignore[valid-type]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- knowledge/ -----------------------------------------------------------------------------------
@@ -235,15 +203,6 @@ class GuardianshipFile(Strict):
     self_check: SelfCheck
 
 
-class TownEntry(Strict):
-    id: Id
-    name: Text
-    kana: Text
-    chome: list[int] = []  # [] when the town has no 丁目
-    source: Text | None = None
-    source_date: DateText | None = None
-
-
 class AreaCard(Card):
     name: Text
     activities: Text | None = None
@@ -361,224 +320,6 @@ class ReadingEntry(Strict):
 
 class ReadingsFile(Strict):
     readings: list[ReadingEntry] = Field(min_length=1)
-
-
-# --- knowledge/municipality.yaml -----------------------------------------------------------------------
-
-
-class Say(Strict):
-    """One resident-facing sentence: the ordinary text and, optionally, its やさしい日本語 version."""
-
-    text: Text = Field(description="ふつうの日本語の文")
-    easy: Text | None = Field(None, description="やさしい日本語の文（なければ text に読みがなをつけて出します）")
-
-    def pick(self, easy: bool = False) -> str:
-        """The text for the mode: the easy version in easy mode where one is written."""
-        return self.easy if easy and self.easy else self.text
-
-    def fill(self, easy: bool = False, **values: str) -> str:
-        """The text for the mode with its {placeholders} filled in (kb check proves the names)."""
-        return self.pick(easy).format(**values)
-
-
-class City(Strict):
-    name: Text = Field(description="市の名前（住民に見せる正式な名前）")
-    short: Text = Field(description="文の中でこの市を指す短い言葉（「市」を除いた名前）")
-    reading: Text = Field(description="市の名前の読み（ひらがな）")
-
-
-class Service(Strict):
-    name: Text = Field(description="サービスの名前（あいさつで名のります）")
-    report_name: Text = Field(description="職員向けの報告書・グラフの題（市の名前のあとに続きます）")
-
-
-class CodeWindows(Strict):
-    general: list[Id] = Field(min_length=1, description="どこにも当てはまらないときに案内する窓口の id（順に）")
-    town_guide: list[Id] = Field(min_length=1, description="町の担当センターを教えてくれる窓口の id（最初の1つ）")
-    local_centre_kind: Text = Field(description="町ごとに担当が分かれる窓口の kind（地域包括支援センター）")
-
-
-class CodeCards(Strict):
-    town_centre: Id = Field(description="町名だけが送られたときの答えのカード")
-    guardianship: Id = Field(description="メニュー「成年後見制度のしくみ」の答えのカード")
-
-
-class Emergency(Strict):
-    police: Id = Field(description="110 の id（hotlines.yaml）")
-    fire: Id = Field(description="119 の id（hotlines.yaml）")
-
-
-class StartWording(Strict):
-    greeting: Say
-    help: Say
-    privacy: Say
-    menu: Say
-    unknown_command: Say
-    stale: Say
-    empty: Say
-    easy_on: Say
-    easy_off: Say
-
-
-class ButtonWording(Strict):
-    find: Say
-    town: Say
-    guardianship: Say
-    crisis: Say
-    privacy: Say
-    easy_on: Say
-    easy_off: Say
-    back: Say
-    more: Say
-    self_check: Say
-    stop_check: Say
-    pick_town: Say
-    source: Say
-    helpful: Say
-    not_helpful: Say
-    none_of_these: Say
-    clear_town: Say
-
-
-class PromptWording(Strict):
-    ask_topic: Say
-    ask_town: Say
-    category: Say
-    town_noted: Say
-    town_cleared: Say
-    no_source_yet: Say
-    source_title: Say
-    source_window: Say
-    check_cancelled: Say
-    thanks_helpful: Say
-    thanks_not_helpful: Say
-
-
-class FallbackWording(Strict):
-    no_match: Say
-    clarify: Say
-    maybe: Say
-    none_fit: Say
-    other_city: Say
-
-
-class AnswerWording(Strict):
-    contacts: Say
-    other_contacts: Say
-    plan_detail: Say
-    ask_town: Say
-    town_assigned: Say
-    town_centre: Say
-    town_area: Say
-    town_unassigned: Say
-    which_centre: Say
-
-
-class ContactWording(Strict):
-    first: Say
-    no_phone: Say
-    ask_below: Say
-
-
-class SeveralWording(Strict):
-    lead: Say
-    whole: Say
-    heading: Say
-
-
-class SafetyWording(Strict):
-    net: Say
-    net_maybe: Say
-    crisis_call: Say
-    crisis_heading: Say
-    crisis_closing: Say
-
-
-MEDIA_KINDS = (
-    "sticker", "animation", "photo", "voice", "audio", "video_note", "video", "document", "venue", "location",
-    "contact", "poll", "dice", "other",
-)
-
-
-class MenuHint(Strict):
-    telegram: Say
-    line: Say
-
-
-class NoticeWording(Strict):
-    kinds: dict[Literal[MEDIA_KINDS], Text] = Field(  # type: ignore[valid-type]
-        description="届いたものの名前（sticker: スタンプ …）。other はそのほか"
-    )
-    unreadable: Say
-    menu_hint: MenuHint
-    location: Say
-    venue: Say
-    contact: Say
-    edited: Say
-
-    def kind(self, name: str) -> str:
-        return self.kinds.get(name) or self.kinds.get("other") or name
-
-
-class Wording(Strict):
-    """Every fixed sentence a resident reads, grouped by purpose."""
-
-    start: StartWording
-    buttons: ButtonWording
-    prompts: PromptWording
-    fallbacks: FallbackWording
-    answers: AnswerWording
-    contacts: ContactWording
-    several: SeveralWording
-    safety: SafetyWording
-    notices: NoticeWording
-
-
-class MunicipalityFile(Strict):
-    """The city in data: its name, its towns, the ids the code relies on and every fixed sentence."""
-
-    city: City
-    service: Service
-    windows: CodeWindows
-    cards: CodeCards
-    emergency: Emergency
-    kana_source: Text | None = None
-    towns: list[TownEntry] = Field(min_length=1)
-    wording: Wording
-
-    def place_names(self) -> tuple[str, ...]:
-        """The towns and the city: names the log's masking keeps (a town is no personal detail)."""
-        return (*(t.name for t in self.towns), self.city.name)
-
-
-# The {placeholders} each sentence may use ("group.key"); any other name is an error in kb check. The
-# sentences under REQUIRED_PLACEHOLDERS must keep those names in every version: they carry the numbers.
-PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "prompts.category": frozenset({"category"}),
-    "prompts.town_noted": frozenset({"town"}),
-    "prompts.source_title": frozenset({"title"}),
-    "prompts.source_window": frozenset({"window"}),
-    "fallbacks.none_fit": frozenset({"window", "phone"}),
-    "fallbacks.other_city": frozenset({"city"}),
-    "answers.plan_detail": frozenset({"detail"}),
-    "answers.town_assigned": frozenset({"town", "told", "source"}),
-    "answers.town_centre": frozenset({"centre", "phone"}),
-    "answers.town_area": frozenset({"area"}),
-    "answers.town_unassigned": frozenset({"town", "town_name"}),
-    "answers.which_centre": frozenset({"window", "phone"}),
-    "contacts.first": frozenset({"window", "phone", "when"}),
-    "several.lead": frozenset({"domains"}),
-    "several.whole": frozenset({"window", "phone"}),
-    "safety.net": frozenset({"police", "fire", "listener", "listener_phone", "hours"}),
-    "safety.net_maybe": frozenset({"police", "fire", "listener", "listener_phone", "hours"}),
-    "safety.crisis_call": frozenset({"police", "fire"}),
-    "notices.unreadable": frozenset({"kind", "menu"}),
-}
-REQUIRED_PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "safety.net": frozenset({"police", "fire", "listener", "listener_phone"}),
-    "safety.net_maybe": frozenset({"police", "fire", "listener", "listener_phone"}),
-    "safety.crisis_call": frozenset({"police", "fire"}),
-}
 
 
 # Every file, by its path under the data folder (a folder ends in "/": each of its *.yaml files).
