@@ -155,7 +155,7 @@ def _add_log_level(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kodaira-bot", description="小平市 福祉の相談先あんない")
+    parser = argparse.ArgumentParser(prog="kodaira-bot", description="福祉の相談先あんない")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("chat", help="console chat (same dialogue as Telegram)").set_defaults(func=cmd_chat)

@@ -23,6 +23,7 @@ from bot.core.assistant import build_assistant
 from bot.core.events import LogEvent
 from bot.review.monthly import month_bounds
 from bot.storage.base import DONE, IN_PROGRESS, Record
+from bot.storage.masking import Places
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
 
@@ -34,6 +35,7 @@ async def generate(db: Path, year: int, month: int, seed: int = 7) -> int:
     rng = random.Random(seed)
     cases = yaml.safe_load((PROJECT_ROOT / "eval" / "dev.yaml").read_text(encoding="utf-8"))["cases"]
     assistant = build_assistant(PROJECT_ROOT)
+    places = Places.of(assistant.data.knowledge.municipality)  # the log keeps town names, as the bot's does
     start, end = month_bounds(year, month)
     days = (end - start).days
     records: list[Record] = []
@@ -45,7 +47,7 @@ async def generate(db: Path, year: int, month: int, seed: int = 7) -> int:
             kind="message", channel="telegram", status=reply.status, topic=reply.topic, area=area,
             score=reply.score, unmatched_text=str(case["q"]) if reply.status == "no_match" else None, at=at,
         )
-        records.append(to_record(event, at))
+        records.append(to_record(event, at, places))
         if reply.status == "answer" and index % 3 == 0:
             vote: Literal["up", "down"] = "up" if rng.random() < 0.75 else "down"
             feedback = LogEvent(kind="feedback", channel="telegram", topic=reply.topic, feedback=vote, at=at)

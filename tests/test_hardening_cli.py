@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue, State
-from bot.storage.masking import mask
+from tests.wording import mask
 
 SHIFT_JIS = "母の物忘れが心配です"
 BAD_LINES = [

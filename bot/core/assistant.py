@@ -24,7 +24,6 @@ from bot.matching.decision import Candidate, Decision, Matcher, decide
 from bot.matching.tfidf import TfidfMatcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
-EMPTY_HINT = "ご相談の内容を、文字で書いて送ってください。たとえば「母の物忘れが心配です」のように書けます。"
 
 
 @dataclass(frozen=True)
@@ -113,11 +112,13 @@ class Assistant:
     ) -> Reply:
         query = text
         if not normalize(text):
-            return composer.ask_for_text(query, EMPTY_HINT, town)
+            return composer.ask_for_text(query, town)
         named = self.towns.find(text)
         town = named or town
         if self.crisis is not None:  # the main engine; the plain baselines have no rules besides matching
-            city = other_municipality(analyzer().analyse(text).tokens, self.towns.own_town_names)
+            city = other_municipality(
+                analyzer().analyse(text).tokens, self.towns.own_town_names, self.towns.home_city
+            )
             if city is not None and named is None:
                 return composer.other_city(query, city)
         ranked = self.matcher.rank(text) if ranked is None else ranked
@@ -129,7 +130,7 @@ class Assistant:
         if decision.status == "answer" and decision.best is not None:
             answer = composer.answer(query, cards[decision.best.topic], decision.best.score, town)
             return replace(answer, domains=domains)
-        local_id = "town_centre"
+        local_id = self.data.knowledge.municipality.cards.town_centre
         local = cards.get(local_id)
         guessed_local = decision.status == "clarify" and decision.best is not None and decision.best.topic == local_id
         if named is not None and local is not None and (decision.best is None or guessed_local):
@@ -166,7 +167,7 @@ class Assistant:
             choices = [(cards[c.topic], c.score) for c in decision.candidates]
             base = composer.clarify(text, choices, town, unsure=True)
         best_topics = self.situations.best_topics(ranked, domains)
-        return several_problems(base, self.data.knowledge, self.data.domains, best_topics)
+        return several_problems(base, self.data.knowledge, self.data.domains, best_topics, composer.easy)
 
 
 def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | None = None) -> Assistant:

@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.opening import closed_mark, open_now
-from bot.data import Window
+from bot.data import Window, Wording
 
-NO_PHONE = "電話番号は確認できていません。"
-ASK_BELOW = "この返事のほかの窓口でご案内を受けられます。"
 SHORT_SOURCE_CHARS = 24  # longer first parts are cut at their first space (the section after the title)
 
 
@@ -30,19 +28,20 @@ def lead_first(windows: Sequence[Window], at: datetime) -> list[Window]:
     return [first, *(w for w in windows if w is not first)] if first else list(windows)
 
 
-def lead_line(first: Window, at: datetime) -> str:
-    """「まずは ◯◯（電話 …）にご相談ください。」, with 受付時間外 when the line is closed now."""
+def lead_line(first: Window, at: datetime, wording: Wording, easy: bool = False) -> str:
+    """「まずは ◯◯（電話 …）にご相談ください。」 (wording.contacts.first), with 受付時間外 when the line is
+    closed now."""
     mark = closed_mark(first.schedule, at)
     when = f"、{mark}" if mark else ""
-    return f"まずは {first.name}（電話 {first.phone}{when}）にご相談ください。"
+    return wording.contacts.first.fill(easy, window=first.name, phone=first.phone or "", when=when)
 
 
-def lead_block(first: Window, at: datetime) -> list[str]:
+def lead_block(first: Window, at: datetime, wording: Wording, easy: bool = False) -> list[str]:
     """The lead line and what the resident needs before calling (hours, a hotline's caveat).
 
     The window is not listed again below: what it serves is what the card's summary explains.
     """
-    lines = [lead_line(first, at)]
+    lines = [lead_line(first, at, wording, easy)]
     if first.hours:
         lines.append(f"　受付 {first.hours}")
     if first.note and first.is_hotline:
@@ -50,7 +49,7 @@ def lead_block(first: Window, at: datetime) -> list[str]:
     return lines
 
 
-def window_lines(w: Window, at: datetime) -> list[str]:
+def window_lines(w: Window, at: datetime, wording: Wording, easy: bool = False) -> list[str]:
     lines = [f"・{w.name}" + (f"　電話 {w.phone}" if w.phone else "")]
     if w.hours:
         mark = closed_mark(w.schedule, at)
@@ -60,7 +59,11 @@ def window_lines(w: Window, at: datetime) -> list[str]:
     if w.serves:
         lines.append(f"　（{w.serves}）")
     if not w.phone and w.fallback:
-        lines.append(f"　{ASK_BELOW}" if w.note and "電話番号" in w.note else f"　{NO_PHONE}{ASK_BELOW}")
+        said = wording.contacts
+        ask_below = said.ask_below.pick(easy)
+        # A note that already says the number is unknown is not said twice.
+        no_phone = "" if w.note and "電話番号" in w.note else said.no_phone.pick(easy)
+        lines.append(f"　{no_phone}{ask_below}")
     if w.note and (w.is_hotline or not w.phone):
         # Caveats that change what the resident should do (hours, no phone); staff notes stay in YAML.
         lines.append(f"　※{w.note}")

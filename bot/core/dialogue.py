@@ -37,45 +37,15 @@ from bot.core.reply import Composer, Reply
 from bot.core.selfcheck import SelfCheckFlow
 from bot.core.towns import TownMatch
 from bot.core.turns import Choice, Message, State, Turn, choice
-from bot.data import iter_windows_of
+from bot.data import Say, Wording, iter_windows_of
 from bot.language.text import analyzer, clean, normalize, strip_emoji
 
-__all__ = ["MENU", "Choice", "Dialogue", "Message", "State", "Turn", "choice"]
+__all__ = ["Choice", "Dialogue", "Message", "Notice", "State", "Turn", "choice", "menu_of"]
 
-GREETING = (
-    "こんにちは。小平市の福祉の相談先をご案内する「こだいら福祉あんない」です。\n"
-    "困っていることを短く書いて送るか、下のボタンを選んでください。\n"
-    "例：「母の物忘れが心配」「生活費が足りない」「成年後見ってなに」\n"
-    "※医療や法律の判断はできません。相談先をご案内します。"
-)
-HELP = (
-    "使い方\n"
-    "・困っていることを、ふつうの言葉で書いて送ってください。\n"
-    "・住んでいる町を教えていただくと、町に合わせてご案内します。\n"
-    "・命の危険があるときは、すぐに 110（警察）か 119（救急）に電話してください。\n"
-    "・記録について知りたいときは「記録について」を選んでください。"
-)
-PRIVACY = (
-    "記録について\n"
-    "・お名前、アカウントの番号、電話番号は記録しません。\n"
-    "・答えられた質問は、文章を残さず「どの話題だったか」だけを数えます。\n"
-    "・答えられなかった質問は、サービスをよくするため、名前・電話番号・住所の番地などを消してから残します。"
-    "残した文章は一定の期間（ふつうは90日）がたつと消します。\n"
-    "・命に関わるご相談の文章は残しません。\n"
-    "・記録を見られるのは、市の担当職員だけです。"
-)
-STALE = "ごめんなさい。このボタンは古いか、読み取れませんでした。もう一度メニューから選んでください。"
-UNKNOWN_COMMAND = "そのコマンドはありません。下のメニューから選ぶか、困っていることを文字で書いて送ってください。"
-MENU_TEXT = "知りたいことを選んでください。困っていることを文字で書いて送ることもできます。"
-ASK_TOPIC = "困っていることに近いものを選んでください。文字で書いて送ることもできます。"
-ASK_TOWN = "住んでいる町を選んでください。町名を文字で送ることもできます（例：小川西町、はなこがねい）。"
-BACK = "戻る"
-MORE = "ほかの候補"
-CHECK_LABEL = "どの後見制度が合うかチェック"
-FEEDBACK_THANKS = {
-    True: "ありがとうございます。お役に立ててうれしいです。",
-    False: "ご意見ありがとうございます。もっと役に立てるよう直していきます。",
-}
+# What a channel says about a message it cannot read (a photo, an edit): built from the wording, in
+# the conversation's mode (easy or not), so the channel need not know the mode.
+Notice = Callable[[Wording, bool], str]
+
 # Typed commands every channel understands ("/start", "/help@this_bot …"); the rest are unknown commands.
 COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
 MENU_WORDS = frozenset({"メニュー", "めにゅー", "menu", "はじめから", "最初から"})
@@ -86,20 +56,17 @@ def _bare(text: str) -> str:
     return re.sub(r"[\W_]+", "", strip_emoji(normalize(text)))
 
 
-MENU = (
-    choice("相談先をさがす", Nav("find")),
-    choice("住んでいる町からさがす", Nav("town")),
-    choice("成年後見制度のしくみ", Nav("guard")),
-    choice("緊急のとき", Nav("crisis")),
-)
-PRIVACY_CHOICE = choice("記録について", Nav("privacy"))
-EASY_CHOICE = choice("やさしい にほんご", EasyMode(True))
-PLAIN_CHOICE = choice("ふつうの 日本語", EasyMode(False))
-EASY_ON = (
-    "やさしい 日本語で 答えます。漢字には よみがなを つけます。\n"
-    "ふつうの 日本語に もどすときは、下の ボタンを おすか、/easy と 送って ください。"
-)
-EASY_OFF = "ふつうの日本語で答えます。やさしい日本語にするときは /easy と送ってください。"
+def menu_of(wording: Wording, easy: bool = False) -> tuple[Choice, ...]:
+    """The main menu: find, by town, guardianship, emergencies (the labels are data)."""
+    b = wording.buttons
+    return (
+        choice(b.find.pick(easy), Nav("find")),
+        choice(b.town.pick(easy), Nav("town")),
+        choice(b.guardianship.pick(easy), Nav("guard")),
+        choice(b.crisis.pick(easy), Nav("crisis")),
+    )
+
+
 EASY_COMMANDS = frozenset({"easy", "yasashii"})
 # A message in kana only (no kanji) may come from a child or a newcomer: the reply offers easy mode.
 _KANA_ONLY_MESSAGE = re.compile(r"[ぁ-ゖァ-ヺー\s、。！？!?]{4,}")
@@ -114,24 +81,43 @@ class Dialogue:
         self.choice_bytes = choice_bytes  # the channel's limit on a choice's data (bytes)
         self.max_choices = max_choices  # the channel's limit on choices under one message
         self.knowledge = assistant.data.knowledge
-        self.check = SelfCheckFlow(self, MENU)
+        self.city = self.knowledge.municipality
+        self.say = self.city.wording
+        self.check = SelfCheckFlow(self)
         self._smalltalk = {
             _bare(phrase): talk.reply for talk in assistant.data.intents.smalltalk for phrase in talk.phrases
         }
 
     # --- entry points -------------------------------------------------------------------------
 
+    def menu(self, state: State) -> tuple[Choice, ...]:
+        return menu_of(self.say, state.easy)
+
+    def _say(self, say: Say, state: State) -> str:
+        """A fixed sentence in the conversation's mode (its easy version where one is written)."""
+        return say.pick(state.easy)
+
+    def _button(self, say: Say, data: ChoiceData, state: State) -> Choice:
+        return choice(say.pick(state.easy), data)
+
     def start(self, state: State) -> Turn:
-        return Turn((Message(GREETING, MENU),), replace(state, step=None, awaiting_town_for=None))
+        text = self._say(self.say.start.greeting, state)
+        return Turn((Message(text, self.menu(state)),), replace(state, step=None, awaiting_town_for=None))
 
     def help(self, state: State) -> Turn:
-        return Turn((Message(HELP, (*MENU, PLAIN_CHOICE if state.easy else EASY_CHOICE, PRIVACY_CHOICE)),), state)
+        b = self.say.buttons
+        mode = b.easy_off if state.easy else b.easy_on
+        switch = self._button(mode, EasyMode(not state.easy), state)
+        choices = (*self.menu(state), switch, self._button(b.privacy, Nav("privacy"), state))
+        return Turn((Message(self._say(self.say.start.help, state), choices),), state)
 
     def easy_mode(self, state: State, on: bool) -> Turn:
         """やさしい日本語 on or off; the choice is kept for the conversation."""
+        state = replace(state, easy=on)
         if on:
-            return Turn((Message(EASY_ON, (*MENU, PLAIN_CHOICE)),), replace(state, easy=True))
-        return Turn((Message(EASY_OFF, MENU),), replace(state, easy=False))
+            plain = self._button(self.say.buttons.easy_off, EasyMode(False), state)
+            return Turn((Message(self._say(self.say.start.easy_on, state), (*self.menu(state), plain)),), state)
+        return Turn((Message(self._say(self.say.start.easy_off, state), self.menu(state)),), state)
 
     def in_easy_japanese(self, turn: Turn) -> Turn:
         """The turn's messages with readings, when the conversation is in easy mode (the last step)."""
@@ -148,7 +134,7 @@ class Dialogue:
         return replace(turn, messages=tuple(messages))
 
     def privacy(self, state: State) -> Turn:
-        return Turn((Message(PRIVACY),), state)
+        return Turn((Message(self._say(self.say.start.privacy, state)),), state)
 
     def command(self, state: State, name: str, words: str = "") -> Turn:
         """A typed /command. Words after it are a resident's words: the crisis check reads them first.
@@ -162,7 +148,8 @@ class Dialogue:
         entry = {"start": self.start, "menu": self.start, "help": self.help, "privacy": self.privacy}.get(name.lower())
         if entry is not None:
             return entry(state)
-        return Turn((Message(f"{UNKNOWN_COMMAND}\n{self._net_line}", MENU),), state)
+        unknown = self._say(self.say.start.unknown_command, state)
+        return Turn((Message(f"{unknown}\n{self.net_line(state)}", self.menu(state)),), state)
 
     def text(self, state: State, text: str) -> Turn:
         text = clean(text)
@@ -182,7 +169,7 @@ class Dialogue:
             return self.start(state)
         chat = self._smalltalk.get(_bare(text))
         if chat is not None:
-            return Turn((Message(chat, MENU),), state)
+            return Turn((Message(chat, self.menu(state)),), state)
         named = self.assistant.towns.find(text)
         if named is not None:
             state = replace(state, town_id=named.town.id, chome=named.chome)
@@ -192,14 +179,16 @@ class Dialogue:
         turn = self.reply_turn(replace(state, awaiting_town_for=None), reply, text)
         if not state.easy and _KANA_ONLY_MESSAGE.fullmatch(text.strip()):
             first = turn.messages[0]
-            turn = replace(turn, messages=(replace(first, choices=(*first.choices, EASY_CHOICE)), *turn.messages[1:]))
+            offer = self._button(self.say.buttons.easy_on, EasyMode(True), state)
+            turn = replace(turn, messages=(replace(first, choices=(*first.choices, offer)), *turn.messages[1:]))
         return turn
 
-    def unread(self, state: State, text: str, notice: str) -> Turn:
+    def unread(self, state: State, text: str, notice: Notice) -> Turn:
         """A message the dialogue does not answer (an edit, a photo, a sticker …). Its words (the edited
-        text, a caption) still get the crisis check first; otherwise `notice`, with the emergency line."""
+        text, a caption) still get the crisis check first; otherwise the channel's `notice` (built from
+        the wording, in the conversation's mode), with the emergency line."""
         crisis = self.crisis_turn(state, clean(text)) if text.strip() else None
-        return crisis or Turn((Message(f"{notice}\n{self._net_line}"),), state)
+        return crisis or Turn((Message(f"{notice(self.say, state.easy)}\n{self.net_line(state)}"),), state)
 
     def choose(self, state: State, data: str) -> Turn:
         chosen = unpack(clean(data), self.choice_bytes)
@@ -236,10 +225,9 @@ class Dialogue:
         # The crisis reply wins over any flow in progress; the flow is left so nothing blocks it.
         return self.reply_turn(replace(state, step=None, awaiting_town_for=None), crisis, text)
 
-    @property
-    def _net_line(self) -> str:
-        """110, 119 and a 24-hour line: on every reply that is not an answer."""
-        return self.assistant.composer.safety.net_line()
+    def net_line(self, state: State) -> str:
+        """110, 119 and a 24-hour line: on every reply that is not an answer, in both modes."""
+        return self.assistant.composer.safety.net_line(easy=state.easy)
 
     def _compose(self, state: State) -> Composer:
         return self.assistant.composer_for(state.easy)
@@ -268,13 +256,14 @@ class Dialogue:
         """What an answer offers besides feedback: the town picker when it needs a town, the self-check,
         the full citation (the reply shows the source in one short line)."""
         card = self.knowledge.cards[card_id]
+        b = self.say.buttons
         extra: tuple[Choice, ...] = ()
         if card.needs_town and state.town_id is None:
-            extra = (choice("町をえらぶ", Nav("town")),)
+            extra = (self._button(b.pick_town, Nav("town"), state),)
         if card.group == "guardianship":
-            extra = (*extra, choice(CHECK_LABEL, CheckStart()))
+            extra = (*extra, self._button(b.self_check, CheckStart(), state))
         if card.source:
-            extra = (*extra, choice("出典をくわしく", SourcePick(card.id)))
+            extra = (*extra, self._button(b.source, SourcePick(card.id), state))
         return extra
 
     def reply_turn(
@@ -293,27 +282,33 @@ class Dialogue:
             if card.needs_town and state.town_id is None:
                 state = replace(state, awaiting_town_for=card.id)
             choices = (
-                choice("👍 役に立った", Vote(True, card.id)),
-                choice("👎 役に立たなかった", Vote(False, card.id)),
+                self._button(self.say.buttons.helpful, Vote(True, card.id), state),
+                self._button(self.say.buttons.not_helpful, Vote(False, card.id), state),
                 *self.answer_extras(card.id, state),
             )
         elif reply.status == "clarify":
             choices = (
                 *(choice(title, TopicPick(topic)) for topic, title in reply.alternatives),
-                choice("どれでもない", Nav("none")),
+                self._button(self.say.buttons.none_of_these, Nav("none"), state),
             )
         elif reply.status == "no_match":
-            choices = MENU[:3]
+            choices = self.menu(state)[:3]
         else:
             choices = ()
         message = Message(reply.text, self.fit(choices), reply)
         return Turn((message,), state, (self.event(reply, state, text, kind),), pressed_keeps=pressed_keeps)
 
     def stale(self, state: State) -> Turn:
-        return Turn((Message(f"{STALE}\n{self._net_line}", MENU),), replace(state, step=None))
+        stale = self._say(self.say.start.stale, state)
+        return Turn((Message(f"{stale}\n{self.net_line(state)}", self.menu(state)),), replace(state, step=None))
 
     def paged(
-        self, items: tuple[Choice, ...], tail: tuple[Choice, ...], page: int, more: Callable[[int], ChoiceData]
+        self,
+        items: tuple[Choice, ...],
+        tail: tuple[Choice, ...],
+        page: int,
+        more: Callable[[int], ChoiceData],
+        state: State,
     ) -> tuple[Choice, ...]:
         """`items` then `tail` (戻る …), within the channel's cap: a page of items and a 「ほかの候補」
         choice (`more`, for the next page, the last page leading back to the first)."""
@@ -324,7 +319,7 @@ class Dialogue:
         size = max(1, cap - len(tail) - 1)
         pages = math.ceil(len(items) / size)
         page = min(page, pages - 1)
-        following = choice(MORE, more((page + 1) % pages))
+        following = self._button(self.say.buttons.more, more((page + 1) % pages), state)
         return (*items[page * size : (page + 1) * size], *self.fit((following,)), *tail)
 
     def _only_town(self, text: str, named: TownMatch) -> bool:
@@ -344,41 +339,44 @@ class Dialogue:
             reply = self._compose(state).answer(named.label, self.knowledge.cards[pending], 1.0, named)
             state = replace(state, awaiting_town_for=None)
             return self.reply_turn(state, reply, None, "clarify_choice", pressed_keeps=pressed_keeps)
-        card = self.knowledge.cards.get("town_centre")
+        card = self.knowledge.cards.get(self.city.cards.town_centre)
         if card is not None:
             reply = self._compose(state).answer(named.label, card, 1.0, named)
             return self.reply_turn(state, reply, None, "clarify_choice", pressed_keeps=pressed_keeps)
-        return Turn((Message(f"{named.label}ですね。覚えておきます。", MENU),), state, pressed_keeps=pressed_keeps)
+        noted = self.say.prompts.town_noted.fill(state.easy, town=named.label)
+        return Turn((Message(noted, self.menu(state)),), state, pressed_keeps=pressed_keeps)
 
     # --- choices ------------------------------------------------------------------------------
 
     def _nav(self, state: State, nav: Nav) -> Turn:
         in_list = nav.page is not None  # pressed inside a list: the new view takes the list's place
         page = nav.page or 0
+        b, prompts = self.say.buttons, self.say.prompts
         if nav.item == "home":
-            return Turn((Message(MENU_TEXT, MENU),), state, in_place=in_list)
+            return Turn((Message(self._say(self.say.start.menu, state), self.menu(state)),), state, in_place=in_list)
         if nav.item == "find":
             categories = tuple(choice(c.label, CategoryPick(c.id)) for c in self.knowledge.menu)
-            back = (choice(BACK, Nav("home", 0)),)
-            choices = self.paged(categories, back, page, lambda p: Nav("find", p))
-            return Turn((Message(ASK_TOPIC, choices),), state, in_place=in_list)
+            back = (self._button(b.back, Nav("home", 0), state),)
+            choices = self.paged(categories, back, page, lambda p: Nav("find", p), state)
+            return Turn((Message(self._say(prompts.ask_topic, state), choices),), state, in_place=in_list)
         if nav.item == "town":
             towns = tuple(choice(t.name, TownPick(t.id)) for t in self.knowledge.towns)
-            tail = (choice("町の設定を消す", TownPick(None)),) if state.town_id else ()
-            choices = self.paged(towns, (*tail, choice(BACK, Nav("home", 0))), page, lambda p: Nav("town", p))
-            return Turn((Message(ASK_TOWN, choices),), state, in_place=in_list)
+            tail = (self._button(b.clear_town, TownPick(None), state),) if state.town_id else ()
+            tail = (*tail, self._button(b.back, Nav("home", 0), state))
+            choices = self.paged(towns, tail, page, lambda p: Nav("town", p), state)
+            return Turn((Message(self._say(prompts.ask_town, state), choices),), state, in_place=in_list)
         if nav.item == "guard":
-            card = self.knowledge.cards.get("guardianship_overview")
+            card = self.knowledge.cards.get(self.city.cards.guardianship)
             if card is None:
                 return self.check.start(state)
-            reply = self._compose(state).answer("成年後見制度のしくみ", card, 1.0, self.town_of(state))
+            reply = self._compose(state).answer(b.guardianship.text, card, 1.0, self.town_of(state))
             return self.reply_turn(state, reply, None, "clarify_choice")
         if nav.item == "crisis":
-            reply = self._compose(state).crisis("緊急のとき", ("general",), self.town_of(state))
+            reply = self._compose(state).crisis(b.crisis.text, ("general",), self.town_of(state))
             return Turn((Message(reply.text, (), reply),), replace(state, step=None))
         if nav.item == "none":
             reply = self._compose(state).no_match("", self.town_of(state))
-            return Turn((Message(reply.text, MENU[:3], reply),), state, pressed_keeps=())
+            return Turn((Message(reply.text, self.menu(state)[:3], reply),), state, pressed_keeps=())
         return self.privacy(state)
 
     def _category(self, state: State, category_id: str, page: int) -> Turn:
@@ -387,8 +385,10 @@ class Dialogue:
             return self.stale(state)
         cards = self.knowledge.cards
         topics = tuple(choice(cards[t].title, TopicPick(t)) for t in category.topics if t in cards)
-        choices = self.paged(topics, (choice(BACK, Nav("find", 0)),), page, lambda p: CategoryPick(category.id, p))
-        return Turn((Message(f"「{category.label}」の中から選んでください。", choices),), state, in_place=True)
+        back = (self._button(self.say.buttons.back, Nav("find", 0), state),)
+        choices = self.paged(topics, back, page, lambda p: CategoryPick(category.id, p), state)
+        text = self.say.prompts.category.fill(state.easy, category=category.label)
+        return Turn((Message(text, choices),), state, in_place=True)
 
     def _topic_choice(self, state: State, topic: str) -> Turn:
         card = self.knowledge.cards.get(topic)
@@ -400,7 +400,8 @@ class Dialogue:
     def _town_choice(self, state: State, town_id: str | None) -> Turn:
         if town_id is None:
             cleared = replace(state, town_id=None, chome=None)
-            return Turn((Message("町の設定を消しました。", MENU),), cleared, pressed_keeps=())
+            text = self._say(self.say.prompts.town_cleared, state)
+            return Turn((Message(text, self.menu(state)),), cleared, pressed_keeps=())
         town = self.assistant.towns.by_id(town_id)
         if town is None:
             return self.stale(state)
@@ -409,12 +410,13 @@ class Dialogue:
     def source(self, state: State, topic: str | None = None) -> Turn:
         """The full citation of a card (the last answered one by default): the reply shows one short line."""
         card = self.knowledge.cards.get(topic or state.last_topic or "")
+        prompts = self.say.prompts
         if card is None:
-            return Turn((Message("出典を表示できる答えがまだありません。先にご相談の内容を送ってください。"),), state)
+            return Turn((Message(self._say(prompts.no_source_yet, state)),), state)
         windows = [w for w in iter_windows_of(self.knowledge, card) if w.source]
-        lines = [f"【{card.title}】の出典", full_source(card.source, card.source_date)]
+        lines = [prompts.source_title.fill(state.easy, title=card.title), full_source(card.source, card.source_date)]
         for w in windows:
-            lines += [f"{w.name}の連絡先・受付時間", full_source(w.source, w.source_date)]
+            lines += [prompts.source_window.fill(state.easy, window=w.name), full_source(w.source, w.source_date)]
         return Turn((Message("\n".join(lines)),), state)
 
     def _feedback(self, state: State, up: bool, topic: str) -> Turn:
@@ -425,4 +427,5 @@ class Dialogue:
         ).stamped()
         # The vote buttons are spent; the answer keeps its other choices (the town picker, the check).
         keeps = self.fit(self.answer_extras(topic, state))
-        return Turn((Message(FEEDBACK_THANKS[up]),), state, (event,), pressed_keeps=keeps)
+        thanks = self.say.prompts.thanks_helpful if up else self.say.prompts.thanks_not_helpful
+        return Turn((Message(self._say(thanks, state)),), state, (event,), pressed_keeps=keeps)

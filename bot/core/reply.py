@@ -21,14 +21,6 @@ from bot.data import Card, Knowledge, Window, iter_windows_of
 
 Status = Literal["answer", "clarify", "no_match", "crisis"]
 
-# Windows offered when nothing fits: the centre that takes "I don't know where to ask", and the city.
-GENERAL_WINDOWS = ("seikatsu_soudan", "city_hall")
-CONNECTS = "合う窓口につないでくれます。"
-MAYBE_LEAD = "もしかして、次のどれかのご相談でしょうか。あてはまるものを選んでください。"
-# Centres that serve one part of the city: a named town must not be told "any of them will do".
-LOCAL_CENTRE_KIND = "地域包括支援センター"
-# Sourced windows that can tell a resident which centre and area serve their town.
-TOWN_GUIDE_WINDOWS = ("koreisha_shien", "seikatsu_soudan")
 
 
 @dataclass(frozen=True)
@@ -91,66 +83,71 @@ class Composer:
         self.towns = towns
         self.safety = safety
         self.clock = clock
-        self.easy = easy  # cards' and crisis leads' やさしい日本語 texts where the data has them
+        self.easy = easy  # cards', crisis leads' and fixed sentences' やさしい日本語 texts where the data has them
+        city = knowledge.municipality
+        self.say = city.wording
+        # Windows offered when nothing fits (the centre that takes "I don't know where to ask", the city);
+        # windows that can tell a resident which centre serves their town; the kind of centre that serves
+        # one part of the city (a named town must not be told "any of them will do").
+        self.general_ids = tuple(city.windows.general)
+        self.town_guide_ids = tuple(city.windows.town_guide)
+        self.local_centre_kind = city.windows.local_centre_kind
 
     def at(self, when: datetime) -> Composer:
         """The same composer answering as at `when` (`ask --at`, tests at fixed times)."""
         return Composer(self.knowledge, self.towns, self.safety, lambda: when, self.easy)
 
     def _general_windows(self) -> list[Window]:
-        return [self.knowledge.windows[w] for w in GENERAL_WINDOWS if w in self.knowledge.windows]
+        return [self.knowledge.windows[w] for w in self.general_ids if w in self.knowledge.windows]
 
     def depends_on_town(self, card: Card) -> bool:
         """True when the right window for this card differs by town (a local centre, an area)."""
         return (
             card.needs_town
             or card.group == "areas"
-            or any(w.kind == LOCAL_CENTRE_KIND for w in iter_windows_of(self.knowledge, card))
+            or any(w.kind == self.local_centre_kind for w in iter_windows_of(self.knowledge, card))
         )
 
-    def _windows_block(self, windows: list[Window], at: datetime, heading: str = "■ 相談先") -> list[str]:
+    def _windows_block(self, windows: list[Window], at: datetime, heading: str | None = None) -> list[str]:
         if not windows:
             return []
-        lines = ["", heading]
+        lines = ["", heading or self.say.answers.contacts.pick(self.easy)]
         for w in windows:
-            lines.extend(window_lines(w, at))
+            lines.extend(window_lines(w, at, self.say, self.easy))
         return lines
 
     def _town_lines(self, card: Card, match: TownMatch) -> list[str]:
         assignment = self.towns.assignment(match)
         centre = self.knowledge.windows.get(assignment.centre or "") if assignment else None
         area = self.knowledge.area_names.get(assignment.area or "") if assignment else None
+        say, easy = self.say.answers, self.easy
         if assignment and (centre or area):
             phone = f"（電話 {centre.phone}）" if centre and centre.phone else ""
-            told = [f"担当の地域包括支援センターは {centre.name}{phone}"] if centre else []
-            told += [f"圏域は{area}"] if area else []
+            told = [say.town_centre.fill(easy, centre=centre.name, phone=phone)] if centre else []
+            told += [say.town_area.fill(easy, area=area)] if area else []
             source = short_source(assignment.source, assignment.source_date)
-            return ["", f"{match.label}の{'、'.join(told)}です。（{source}）"]
+            return ["", say.town_assigned.fill(easy, town=match.label, told="、".join(told), source=source)]
         if not self.depends_on_town(card):
             return []  # the windows above serve every town: the area in the JSON is enough
-        return [
-            "",
-            f"{match.label}にお住まいですね。{match.town.name}を担当する地域包括支援センターと圏域は、"
-            "このサービスではまだ確認できていません。",
-        ]
+        return ["", say.town_unassigned.fill(easy, town=match.label, town_name=match.town.name)]
 
     def _centres(self, card: Card, windows: list[Window], match: TownMatch | None) -> tuple[list[Window], list[str]]:
         """Where the resident's own 地域包括支援センター is meant: the assigned one when the town is assigned;
         else every named centre with its phone, and once who can tell which one covers the town."""
-        local = [i for i, w in enumerate(windows) if w.kind == LOCAL_CENTRE_KIND]
+        kind = self.local_centre_kind
+        local = [i for i, w in enumerate(windows) if w.kind == kind]
         if not local and not card.needs_town:
             return windows, []
         assignment = self.towns.assignment(match) if match else None
         own = self.knowledge.windows.get(assignment.centre or "") if assignment else None
-        centres = [own] if own else [w for w in self.knowledge.windows.values() if w.kind == LOCAL_CENTRE_KIND]
+        centres = [own] if own else [w for w in self.knowledge.windows.values() if w.kind == kind]
         at = local[0] if local else 0
-        rest = [w for w in windows if w.kind != LOCAL_CENTRE_KIND and w not in centres]
+        rest = [w for w in windows if w.kind != kind and w not in centres]
         listed = [*rest[:at], *centres, *rest[at:]]
-        guide = next((self.knowledge.windows[w] for w in TOWN_GUIDE_WINDOWS if w in self.knowledge.windows), None)
+        guide = next((self.knowledge.windows[w] for w in self.town_guide_ids if w in self.knowledge.windows), None)
         if own or guide is None or not guide.phone:
             return listed, []
-        which = f"お住まいの町を担当するセンターがどこかは、{guide.name}（電話 {guide.phone}）で教えてもらえます。"
-        return listed, ["", which]
+        return listed, ["", self.say.answers.which_centre.fill(self.easy, window=guide.name, phone=guide.phone)]
 
     def answer(
         self, query: str, card: Card, score: float, match: TownMatch | None, intro: str | None = None
@@ -164,19 +161,20 @@ class Composer:
         windows, which_centre = self._centres(card, named, match)
         windows = lead_first(windows, at)
         first = first_contact(windows, at)
-        lines = [f"【{card.title}】", *(lead_block(first, at) if first else [])]
+        lines = [f"【{card.title}】", *(lead_block(first, at, self.say, self.easy) if first else [])]
         if intro:
             lines.append(intro)
         else:
             lines.append(card.easy if self.easy and card.easy else card.summary)
             if card.detail:
-                lines.append(f"計画での説明：{card.detail}")
+                lines.append(self.say.answers.plan_detail.fill(self.easy, detail=card.detail))
         others = [w for w in windows if w is not first]
-        lines.extend(self._windows_block(others, at, "■ ほかの相談先" if first else "■ 相談先"))
+        heading = self.say.answers.other_contacts if first else self.say.answers.contacts
+        lines.extend(self._windows_block(others, at, heading.pick(self.easy)))
         if match is not None:
             lines.extend(self._town_lines(card, match))
         elif card.needs_town:
-            lines.extend(["", "お住まいの町名を教えていただくと、担当の窓口の探し方をご案内します。"])
+            lines.extend(["", self.say.answers.ask_town.pick(self.easy)])
         lines.extend(which_centre)
         if card.source:
             lines.extend(["", short_source(card.source, card.source_date)])
@@ -199,8 +197,8 @@ class Composer:
 
         `unsure`: no card fits well, the list is a guess and says so, and the general window follows.
         """
-        lead = MAYBE_LEAD if unsure else "ご質問に近いものがいくつかあります。あてはまるものを選んでください。"
-        lines = [lead]
+        say = self.say.fallbacks
+        lines = [(say.maybe if unsure else say.clarify).pick(self.easy)]
         windows: list[Window] = []
         for card, _ in cards:
             main = next(iter_windows_of(self.knowledge, card), None)
@@ -215,9 +213,9 @@ class Composer:
             general = [w for w in self._general_windows()[:1] if w not in windows]
             for w in general:
                 phone = f" 電話 {w.phone}" if w.phone else ""
-                lines.extend(["", f"どれにもあてはまらないときは、{w.name}{phone} が話を聞いて、{CONNECTS}"])
+                lines.extend(["", say.none_fit.fill(self.easy, window=w.name, phone=phone)])
             windows.extend(general)
-        lines.extend(["", self.safety.net_line()])
+        lines.extend(["", self.safety.net_line(easy=self.easy)])
         windows.extend(w for w in self.safety.net_windows if w not in windows)
         return Reply(
             query=query,
@@ -232,13 +230,9 @@ class Composer:
 
     def no_match(self, query: str, match: TownMatch | None, score: float = 0.0) -> Reply:
         windows = self._general_windows()
-        lines = [
-            "ごめんなさい。このご質問には、このサービスではお答えできません。",
-            "福祉の困りごと（介護、生活費、子育て、障がい、成年後見など）なら、短い言葉で書いてみてください。",
-            "どこに相談すればよいかわからないときは、次の窓口が話を聞いて、合う窓口につないでくれます。",
-        ]
+        lines = [self.say.fallbacks.no_match.pick(self.easy)]
         lines.extend(self._windows_block(windows, self.clock()))
-        lines.extend(["", self.safety.net_line()])
+        lines.extend(["", self.safety.net_line(easy=self.easy)])
         return Reply(
             query=query,
             status="no_match",
@@ -249,12 +243,13 @@ class Composer:
             score=score,
         )
 
-    def ask_for_text(self, query: str, hint: str, match: TownMatch | None) -> Reply:
+    def ask_for_text(self, query: str, match: TownMatch | None) -> Reply:
         """An empty message: what to write, and the emergency line (this is not an answer either)."""
+        hint = self.say.start.empty.pick(self.easy)
         return Reply(
             query=query,
             status="no_match",
-            text=f"{hint}\n\n{self.safety.net_line()}",
+            text=f"{hint}\n\n{self.safety.net_line(easy=self.easy)}",
             at=self.clock(),
             windows=self.safety.net_windows,
             area=area_json(match, self.towns, self.knowledge),
@@ -263,11 +258,10 @@ class Composer:
     def other_city(self, query: str, city: str) -> Reply:
         general = self.no_match(query, None)
         lines = [
-            f"ごめんなさい。このサービスは小平市の相談先だけをご案内しています。{city}のことは、{city}の窓口におたずねください。",
-            "小平市にお住まいの方のご相談なら、次の窓口が話を聞いてくれます。",
+            self.say.fallbacks.other_city.fill(self.easy, city=city),
             *self._windows_block(self._general_windows(), self.clock()),
             "",
-            self.safety.net_line(),
+            self.safety.net_line(easy=self.easy),
         ]
         return replace(general, text="\n".join(lines))
 
@@ -280,7 +274,7 @@ class Composer:
             status="crisis",
             text="\n".join(body.lines),
             topic=None,
-            title="緊急のとき",
+            title=self.say.buttons.crisis.text,
             windows=body.windows,
             area=area_json(match, self.towns, self.knowledge),
             score=1.0,
@@ -291,7 +285,7 @@ class Composer:
         net = self.safety.net_windows
         return replace(
             reply,
-            text=f"{self.safety.net_line(maybe=True)}\n\n{reply.text}",
+            text=f"{self.safety.net_line(maybe=True, easy=self.easy)}\n\n{reply.text}",
             windows=(*net, *(w for w in reply.windows if w not in net)),
             crisis_hint=True,
         )

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.dialogue import Dialogue
+from bot.core.dialogue import Dialogue, Notice
 from bot.core.events import LogEvent
 from bot.core.turns import State, Turn
 
@@ -113,7 +113,7 @@ class Runner:
     async def choose(self, where: Conversation, data: str, send: Send) -> Turn:
         return await self.turn(where, lambda d, s: d.choose(s, data), send)
 
-    async def unread(self, where: Conversation, words: str, notice: str, send: Send) -> Turn:
+    async def unread(self, where: Conversation, words: str, notice: Notice, send: Send) -> Turn:
         return await self.turn(where, lambda d, s: d.unread(s, words, notice), send)
 
     async def start(self, where: Conversation, send: Send) -> Turn:

@@ -16,7 +16,9 @@ from bot.core.opening import open_now
 from bot.data import Knowledge, Window
 from bot.data.crisis_intents import CRISIS_KINDS
 
-POLICE, FIRE = "police_110", "fire_119"
+# The national numbers themselves are the one thing data cannot change: municipality.yaml names the
+# entries (emergency.police, emergency.fire) and kb check refuses any whose phone is not this.
+POLICE, FIRE = "police", "fire"
 EMERGENCY_PHONES = {POLICE: "110", FIRE: "119"}
 LISTENING_KIND = "general"  # the hotline kind for any worry; the safety net takes one open 24 hours
 ALWAYS_OPEN = "24時間"  # the words kb check's message names; the test itself is the window's schedule
@@ -61,11 +63,18 @@ def _always_open_listener(knowledge: Knowledge) -> Window | None:
     )
 
 
+def emergency_ids(knowledge: Knowledge) -> dict[str, str]:
+    """police/fire → the id of its entry in hotlines.yaml, as municipality.yaml names them."""
+    emergency = knowledge.municipality.emergency
+    return {POLICE: emergency.police, FIRE: emergency.fire}
+
+
 def safety_problems(knowledge: Knowledge) -> list[tuple[str, str]]:
     """(entry, problem) for every way the data would leave a resident in danger without a number."""
     problems = []
-    for wid, phone in EMERGENCY_PHONES.items():
+    for role, wid in emergency_ids(knowledge).items():
         window = knowledge.windows.get(wid)
+        phone = EMERGENCY_PHONES[role]
         if window is None or window.phone != phone:
             problems.append((wid, f"the emergency line {phone} must be listed with id {wid} and phone \"{phone}\""))
     if _always_open_listener(knowledge) is None:
@@ -82,8 +91,10 @@ class SafetyLines:
     def __init__(
         self, knowledge: Knowledge, leads: Mapping[str, str], easy_leads: Mapping[str, str] | None = None
     ) -> None:
-        self._police = knowledge.windows[POLICE]
-        self._fire = knowledge.windows[FIRE]
+        ids = emergency_ids(knowledge)
+        self._police = knowledge.windows[ids[POLICE]]
+        self._fire = knowledge.windows[ids[FIRE]]
+        self._say = knowledge.municipality.wording.safety
         listener = _always_open_listener(knowledge)
         assert listener is not None  # guaranteed by safety_problems at load
         self._listener = listener
@@ -99,16 +110,21 @@ class SafetyLines:
     def net_windows(self) -> tuple[Window, ...]:
         return (self._police, self._fire, self._listener)
 
-    def net_line(self, maybe: bool = False) -> str:
+    def net_line(self, maybe: bool = False, easy: bool = False) -> str:
         """One short line for replies that are not answers: 110, 119 and a line open 24 hours.
 
-        `maybe`: the message may be a crisis, so the line stands first and says so.
+        `maybe`: the message may be a crisis, so the line stands first and says so. `easy`: in
+        やさしい日本語. kb check proves every version keeps the numbers' placeholders.
         """
         listener = self._listener
-        return (
-            ("もし いま危険な状態なら、すぐに" if maybe else "いま危険なときは")
-            + f" {self._police.phone}（警察）・{self._fire.phone}（救急）へ。"
-            + f"つらい気持ちは {listener.name} {listener.phone}（{listener.hours}）。"
+        say = self._say.net_maybe if maybe else self._say.net
+        return say.fill(
+            easy,
+            police=self._police.phone or "",
+            fire=self._fire.phone or "",
+            listener=listener.name,
+            listener_phone=listener.phone or "",
+            hours=listener.hours or "",
         )
 
     def crisis(self, kinds: tuple[str, ...], at: datetime, easy: bool = False) -> CrisisLines:
@@ -128,13 +144,14 @@ class SafetyLines:
             listed.insert(0, self._listener)
         listed = by_open_now(listed, at)
         lead = (self._easy_leads.get(kinds[0]) if easy else None) or self._leads.get(kinds[0])
+        say = self._say
         lines = [
             *([lead] if lead else []),
-            f"いま危険なときは、すぐに {self._police.phone}（警察）か {self._fire.phone}（救急）に電話してください。",
+            say.crisis_call.fill(easy, police=self._police.phone or "", fire=self._fire.phone or ""),
             "",
-            "■ いま話を聞いてくれる電話・相談先",
+            say.crisis_heading.pick(easy),
             *(crisis_line(w, at) for w in listed),
             "",
-            "ひとりで抱えこまないでください。ここでも、相談先さがしのお手伝いを続けられます。",
+            say.crisis_closing.pick(easy),
         ]
         return CrisisLines(tuple(lines), (self._police, self._fire, *listed))

@@ -18,30 +18,28 @@ from bot.language.text import normalize
 if TYPE_CHECKING:
     from bot.core.dialogue import Dialogue
 
-CANCELLED = "チェックをやめました。ほかに知りたいことがあれば書いてください。"
-
-
 class SelfCheckFlow:
-    def __init__(self, dialogue: Dialogue, menu: tuple[Choice, ...]) -> None:
+    def __init__(self, dialogue: Dialogue) -> None:
         self.dialogue = dialogue
-        self.menu = menu
 
-    def _question(self, qid: str, intro: str = "") -> Message:
+    def _question(self, state: State, qid: str, intro: str = "") -> Message:
         check = self.dialogue.knowledge.self_check
         assert check is not None
         question = check.questions[qid]
         answers = tuple(choice(a.label, CheckAnswer(qid, i)) for i, a in enumerate(question.answers))
         text = f"{intro}\n\n{question.text}" if intro else question.text
-        return Message(text, self.dialogue.fit((*answers, choice("やめる", CheckCancel()))))
+        stop = choice(self.dialogue.say.buttons.stop_check.pick(state.easy), CheckCancel())
+        return Message(text, self.dialogue.fit((*answers, stop)))
 
     def start(self, state: State) -> Turn:
         check = self.dialogue.knowledge.self_check
         if check is None:
             return self.dialogue.stale(state)
-        return Turn((self._question(check.start, check.intro),), replace(state, step=check.start))
+        return Turn((self._question(state, check.start, check.intro),), replace(state, step=check.start))
 
     def cancel(self, state: State) -> Turn:
-        return Turn((Message(CANCELLED, self.menu),), replace(state, step=None), pressed_keeps=())
+        cancelled = self.dialogue.say.prompts.check_cancelled.pick(state.easy)
+        return Turn((Message(cancelled, self.dialogue.menu(state)),), replace(state, step=None), pressed_keeps=())
 
     def answer(self, state: State, qid: str, index: int) -> Turn:
         check = self.dialogue.knowledge.self_check
@@ -68,7 +66,7 @@ class SelfCheckFlow:
         assert check is not None
         nxt = check.questions[qid].answers[index].next
         if nxt in check.questions:
-            return Turn((self._question(nxt),), replace(state, step=nxt), pressed_keeps=pressed_keeps)
+            return Turn((self._question(state, nxt),), replace(state, step=nxt), pressed_keeps=pressed_keeps)
         result = check.results[nxt]
         card = self.dialogue.knowledge.cards[result.card]
         dialogue = self.dialogue
@@ -80,5 +78,5 @@ class SelfCheckFlow:
         at = len(lines) - 2 if lines[-1].startswith("出典：") else len(lines)  # the source line stays last
         text = "\n".join(without_repeats([*lines[:at], "", check.closing, *lines[at:]]))
         event = dialogue.event(reply, state, None, "clarify_choice")
-        message = Message(text, self.menu[:3], replace(reply, text=text))
+        message = Message(text, self.dialogue.menu(state)[:3], replace(reply, text=text))
         return Turn((message,), replace(state, step=None), (event,), pressed_keeps=pressed_keeps)

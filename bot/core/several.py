@@ -14,19 +14,21 @@ def _phone(w: Window) -> str:
     return f"（電話 {w.phone}）" if w.phone else ""
 
 
-def several_problems(reply: Reply, knowledge: Knowledge, domains: Domains, best_topics: dict[str, str]) -> Reply:
+def several_problems(
+    reply: Reply, knowledge: Knowledge, domains: Domains, best_topics: dict[str, str], easy: bool = False
+) -> Reply:
     """`reply` (an answer) with the whole-situation window and one window per domain put first.
 
     `best_topics`: domain id → the message's best topic in that domain, in the order seen.
     """
     whole = knowledge.windows[domains.whole_situation_window]
     names = {d.id: d.name for d in domains.domains}
+    said = knowledge.municipality.wording.several
     lines = [
-        f"いくつかの困りごと（{'、'.join(names[d] for d in best_topics)}）が重なっているようです。",
-        f"暮らし全体のご相談は、{whole.name}{_phone(whole)} が、まとめて話を聞いて、"
-        "必要な窓口につないでくれます。",
+        said.lead.fill(easy, domains="、".join(names[d] for d in best_topics)),
+        said.whole.fill(easy, window=whole.name, phone=_phone(whole)),
         "",
-        "■ 困りごとごとの相談先",
+        said.heading.pick(easy),
     ]
     windows: list[Window] = [whole]
     for domain, topic in best_topics.items():

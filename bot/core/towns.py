@@ -23,17 +23,17 @@ class TownMatch:
 
 
 _MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村")
-HOME_CITY = "小平"
 
 
-def other_municipality(tokens: tuple[Token, ...], own_towns: frozenset[str]) -> str | None:
-    """Another city named in the text (国分寺市, 八王子市役所), unless Kodaira is named too."""
+def other_municipality(tokens: tuple[Token, ...], own_towns: frozenset[str], home: str) -> str | None:
+    """Another city named in the text (国分寺市, 八王子市役所), unless the home city (`home`, the
+    municipality's short name) is named too."""
     other = None
     for index, tok in enumerate(tokens):
         if tok.pos_detail[:3] != ("名詞", "固有名詞", "地名"):
             continue
         name = tok.surface
-        if name.startswith(HOME_CITY):
+        if name.startswith(home):
             return None
         following = tokens[index + 1].surface if index + 1 < len(tokens) else ""
         if name.endswith(_MUNICIPALITY_SUFFIXES):
@@ -59,6 +59,7 @@ class TownFinder:
         self._pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
         self._by_id = {t.id: t for t in knowledge.towns}
         self.own_town_names = frozenset(t.name for t in knowledge.towns)
+        self.home_city = knowledge.municipality.city.short
 
     def find(self, text: str) -> TownMatch | None:
         normalized = normalize(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.safety import EMERGENCY_PHONES, LISTENING_KIND, safety_problems
+from bot.core.safety import EMERGENCY_PHONES, LISTENING_KIND, emergency_ids, safety_problems
 from bot.data import Knowledge, load_knowledge
 from bot.data.domains import Domains, load_domains
 from bot.data.intents import ExampleSite, Intents, load_intents
@@ -31,10 +31,15 @@ class AssistantData:
 
 def _safety(data_dir: Path, knowledge: Knowledge, log: ProblemLog) -> None:
     path = data_dir / "knowledge" / "hotlines.yaml"
+    ids = emergency_ids(knowledge)  # police/fire → the entry municipality.yaml names
+    for role, wid in ids.items():
+        window = knowledge.windows.get(wid)
+        if window is None or window.phone != EMERGENCY_PHONES[role]:
+            log.add(path, wid, "emergency_line", ref=wid, phone=EMERGENCY_PHONES[role])
     for entry, _ in safety_problems(knowledge):
-        if entry in EMERGENCY_PHONES:
-            log.add(path, entry, "emergency_line", ref=entry, phone=EMERGENCY_PHONES[entry])
-        elif entry == LISTENING_KIND:
+        if entry in ids.values():
+            continue  # reported above, with the number that entry must have
+        if entry == LISTENING_KIND:
             log.add(path, entry, "no_24h_line")
         else:
             log.add(path, entry, "crisis_kind_unserved")
@@ -85,7 +90,7 @@ def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:
     knowledge = load_knowledge(data_dir / "knowledge", log)
     intents = load_intents(data_dir / "intents", log)
     # The emergency lines are checked whatever else is wrong: they are what must never go missing.
-    if contacts_readable(log, data_dir / "knowledge"):
+    if contacts_readable(log, data_dir / "knowledge") and knowledge.municipality_file is not None:
         _safety(data_dir, knowledge, log)
     if len(log.problems) == before:
         _topics_are_cards(knowledge, intents, log)

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.data import schema as s
 from bot.data.hours import hours_problem, schedule_from_yaml
+from bot.data.municipality import MunicipalityFile, check_ids, check_wording
 from bot.data.problems import DataError, ProblemLog, suggest
 from bot.data.records import (
     Answer,
@@ -169,17 +170,21 @@ def _guardianship(b: _Builder, data: s.GuardianshipFile, doc: Doc) -> SelfCheck:
     return SelfCheck(raw.intro, raw.start, questions, results, raw.closing)
 
 
-def _areas(b: _Builder, data: s.AreasFile, doc: Doc) -> tuple[tuple[Town, ...], tuple[str, ...]]:
+def _towns(b: _Builder, data: MunicipalityFile, doc: Doc) -> tuple[Town, ...]:
     towns: list[Town] = []
     for index, town in enumerate(data.towns):
         if b.claim(town.id, doc, ("towns", index)):
             towns.append(Town(town.id, town.name, town.kana, tuple(town.chome)))
+    return tuple(towns)
+
+
+def _areas(b: _Builder, data: s.AreasFile, doc: Doc) -> tuple[str, ...]:
     areas = []
     for index, area in enumerate(data.csw_areas):
         card = b.card(area, doc, ("csw_areas", index), "areas")
         if card:
             areas.append(card.id)
-    return tuple(towns), tuple(areas)
+    return tuple(areas)
 
 
 def _check_links(
@@ -242,6 +247,7 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     topics, t_doc = load_file(knowledge_dir / "topics.yaml", s.TopicsFile, log)
     measures, m_doc = load_file(knowledge_dir / "measures.yaml", s.MeasuresFile, log)
     guardianship, g_doc = load_file(knowledge_dir / "guardianship.yaml", s.GuardianshipFile, log)
+    municipality, mu_doc = load_file(knowledge_dir / "municipality.yaml", MunicipalityFile, log)
     areas_file, a_doc = load_file(knowledge_dir / "areas.yaml", s.AreasFile, log)
     menu_file, menu_doc = load_file(knowledge_dir / "menu.yaml", s.MenuFile, log)
 
@@ -253,7 +259,10 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
     if measures:
         _measures(b, measures, m_doc)
     self_check = _guardianship(b, guardianship, g_doc) if guardianship else None
-    towns, areas = _areas(b, areas_file, a_doc) if areas_file else ((), ())
+    towns = _towns(b, municipality, mu_doc) if municipality else ()
+    areas = _areas(b, areas_file, a_doc) if areas_file else ()
+    if municipality:
+        check_wording(municipality, mu_doc, log)
     assignments = tuple(
         Assignment(a.town, a.area, a.centre, a.chome, a.source, a.source_date)
         for a in (areas_file.assignments if areas_file else [])
@@ -269,10 +278,13 @@ def load_knowledge(knowledge_dir: Path, log: ProblemLog | None = None) -> Knowle
         menu=menu,
         figures=guardianship.figures if guardianship else {},
         area_names={a.id: a.name for a in (areas_file.csw_areas if areas_file else [])},
+        municipality_file=municipality,
     )
-    files = (windows, hotlines, topics, measures, guardianship, areas_file, menu_file)
-    if all(f is not None for f in files) and areas_file is not None:
+    files = (windows, hotlines, topics, measures, guardianship, areas_file, menu_file, municipality)
+    if all(f is not None for f in files) and areas_file is not None and municipality is not None:
         _check_links(b, knowledge, areas_file, a_doc, menu_doc, g_doc)
+        hotline_ids = {w.id for w in b.windows.values() if w.is_hotline}
+        check_ids(municipality, mu_doc, log, set(b.windows), hotline_ids, set(b.cards))
     if own_log and log.problems:
         raise DataError(log.problems)
     return knowledge

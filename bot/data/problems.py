@@ -133,6 +133,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "reading '{reading}' must be hiragana or katakana only",
     ),
     "reading_twice": ("「{word}」のよみが2回書かれています", "'{word}' is listed twice"),
+    "wording_placeholder": (
+        "文の中の {{{name}}} は使えません（この文で使えるもの: {allowed}）。{{ }} の中の名前を確かめてください",
+        "{{{name}}} cannot be used in this sentence (allowed: {allowed})",
+    ),
+    "wording_braces": (
+        "文の {{ }} の書き方に誤りがあります（{reason}）。{{ と }} は対にして、中には名前だけを書きます",
+        "broken {{ }} in this sentence: {reason}",
+    ),
+    "wording_number_missing": (
+        "緊急の番号の {{{name}}} が文にありません。消さないでください（答えられないときの返事から番号が消えます）",
+        "{{{name}}} is missing: the emergency numbers must stay in this sentence",
+    ),
     "topic_not_card": (
         "トピック「{ref}」は knowledge/ のカードの id ではありません",
         "topic '{ref}' is not a card id in knowledge/",
@@ -150,6 +162,7 @@ WHAT_JA = {
     "step": "質問",
     "signal": "合図",
     "repeat_of": "再掲元の取組",
+    "hotline": "緊急の電話",
 }
 
 

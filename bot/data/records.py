@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.data.hours import Schedule
+from bot.data.municipality import MunicipalityFile
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ class Knowledge:
     menu: tuple[MenuCategory, ...] = ()
     figures: Mapping[str, Any] = field(default_factory=dict)
     area_names: Mapping[str, str] = field(default_factory=dict)  # CSW area card id → 西圏域 …
+    municipality_file: MunicipalityFile | None = None  # None only while a broken data folder is checked
+
+    @property
+    def municipality(self) -> MunicipalityFile:
+        """The city in data (knowledge/municipality.yaml): name, ids the code relies on, every fixed sentence."""
+        if self.municipality_file is None:
+            raise ValueError("knowledge/municipality.yaml was not loaded")
+        return self.municipality_file
 
 
 def iter_windows_of(knowledge: Knowledge, card: Card) -> Iterator[Window]:

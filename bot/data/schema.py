@@ -8,82 +8,50 @@ the same models as JSON Schema (schema/*.json) so editors can complete and check
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    WithJsonSchema,
+from pydantic import Discriminator, Field, Tag
+
+from bot.data.fields import (
+    CRISIS_KINDS,
+    GENERAL_LINE,
+    ID_PATTERN,
+    NOT_CRISIS,
+    PHONE_PATTERN,
+    CorpusLabel,
+    CrisisKind,
+    DateText,
+    Id,
+    LineKind,
+    Phone,
+    Strict,
+    Text,
 )
-from pydantic_core import PydanticCustomError
+from bot.data.municipality import MunicipalityFile, TownEntry
 
-# The kinds of danger the crisis check must tell apart; each needs terms, a lead and a hotline.
-CRISIS_KINDS = (
-    "suicide",
-    "self_harm",
-    "overdose",
-    "child_abuse",
-    "sexual_abuse",
-    "dv",
-    "elder_abuse",
-    "violence",
-    "medical",
-    "missing_person",
-    "harm_urge",
-)
-NOT_CRISIS = "none"
-GENERAL_LINE = "general"  # a hotline for any worry (the safety net takes one open 24 hours)
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-# Japanese phone numbers as residents dial them: 110/119/189, #7119, a 10-digit landline or 0120/0570
-# number written with hyphens, an 11-digit mobile/0800/050 number. The lookaheads count the digits, so
-# 042-346-953 (a digit missing) fails. ECMAScript and Python read this pattern alike (JSON Schema too).
-PHONE_PATTERN = (
-    r"^(?:1\d\d|#\d{4}"
-    r"|(?=(?:\d-?){10}$)(?!0[5789]0|0120|0800)0[1-9]\d{0,3}-\d{1,4}-\d{3,4}"
-    r"|(?=(?:\d-?){10}$)0(?:120|570)-\d{1,3}-?\d{3,6}"
-    r"|(?=(?:\d-?){11}$)0(?:[5789]0|800)-\d{3,4}-\d{4})$"
-)
-_PHONE = re.compile(PHONE_PATTERN)
-
-
-def _phone(value: str) -> str:
-    if not _PHONE.match(value):
-        raise PydanticCustomError("phone_format", "not a Japanese phone number: {value}", {"value": value})
-    return value
-
-
-def _as_text(value: Any) -> Any:
-    """Numbers and dates written without quotes (8050, 2023-03-01) are still text: a keyword, a date."""
-    if isinstance(value, dt.date | int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[
-    str,
-    BeforeValidator(_as_text),
-    StringConstraints(strip_whitespace=True, min_length=1),
-    WithJsonSchema({"type": ["string", "number"], "minLength": 1}),
+# The building blocks and the municipality's models live in their own modules; they are named here too,
+# so this module stays the one place to look a file's model up.
+__all__ = [
+    "CRISIS_KINDS",
+    "FILES",
+    "GENERAL_LINE",
+    "ID_PATTERN",
+    "NOT_CRISIS",
+    "OPTIONAL_FILES",
+    "PHONE_PATTERN",
+    "CorpusLabel",
+    "CrisisKind",
+    "DateText",
+    "Id",
+    "LineKind",
+    "MunicipalityFile",
+    "Phone",
+    "Strict",
+    "Text",
+    "TownEntry",
+    "json_schemas",
+    "schema_file_name",
 ]
-DateText = Text
-Phone = Annotated[str, AfterValidator(_phone), Field(json_schema_extra={"pattern": PHONE_PATTERN})]
-CrisisKind = Literal[CRISIS_KINDS]  # type: ignore[valid-type]
-LineKind = Literal[(*CRISIS_KINDS, GENERAL_LINE)]  # type: ignore[valid-type]
-CorpusLabel = Literal[(*CRISIS_KINDS, NOT_CRISIS)]  # type: ignore[valid-type]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- knowledge/ -----------------------------------------------------------------------------------
@@ -235,15 +203,6 @@ class GuardianshipFile(Strict):
     self_check: SelfCheck
 
 
-class TownEntry(Strict):
-    id: Id
-    name: Text
-    kana: Text
-    chome: list[int] = []  # [] when the town has no 丁目
-    source: Text | None = None
-    source_date: DateText | None = None
-
-
 class AreaCard(Card):
     name: Text
     activities: Text | None = None
@@ -261,8 +220,6 @@ class AssignmentEntry(Strict):
 
 
 class AreasFile(Strict):
-    kana_source: Text | None = None
-    towns: list[TownEntry] = Field(min_length=1)
     csw_areas: list[AreaCard] = Field(min_length=1)
     assignments: list[AssignmentEntry] = []
 
@@ -367,6 +324,7 @@ class ReadingsFile(Strict):
 
 # Every file, by its path under the data folder (a folder ends in "/": each of its *.yaml files).
 FILES: dict[str, type[Strict]] = {
+    "knowledge/municipality.yaml": MunicipalityFile,
     "knowledge/windows.yaml": WindowsFile,
     "knowledge/hotlines.yaml": HotlinesFile,
     "knowledge/topics.yaml": TopicsFile,

@@ -113,9 +113,9 @@ async def _lines(interactive: bool) -> AsyncIterator[str]:
 
 
 async def _run(assistant: Assistant, settings: Settings) -> None:
-    from bot.storage import EventLogger
+    from bot.storage import EventLogger, Places
 
-    logger = EventLogger.from_settings(settings)
+    logger = EventLogger.from_settings(settings, places=Places.of(assistant.data.knowledge.municipality))
     await logger.start()
     interactive = sys.stdin.isatty()
     chat = ConsoleChat(Dialogue(assistant, "console"), logger.submit)

@@ -24,13 +24,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.review.monthly import TOP_GROUPS, MonthData
-from bot.review.reports import preview
+from bot.review.reports import REPORT_NAME, preview
 from bot.review.stats import JST, REPLY_STATUSES, SMALL, STATUS_LABELS, shown, solved_rate
 
 A4 = (8.27, 11.69)
 TOP_TOPICS = 15
 COLOURS = {"answer": "#2e86c1", "clarify": "#85c1e9", "no_match": "#e67e22"}
-TITLE = "小平市 福祉相談アシスタント 月次報告"
 
 
 def _rate(part: int, whole: int) -> str:
@@ -40,7 +39,7 @@ def _rate(part: int, whole: int) -> str:
 def _page(data: MonthData, number: int, subtitle: str) -> tuple[Figure, int]:
     figure = Figure(figsize=A4)
     FigureCanvasAgg(figure)
-    figure.text(0.06, 0.965, f"{TITLE}　{data.label}", fontsize=15)
+    figure.text(0.06, 0.965, f"{title(data)}　{data.label}", fontsize=15)
     figure.text(0.06, 0.945, subtitle, fontsize=10, color="#555555")
     figure.text(0.94, 0.02, f"{number} ページ", fontsize=8, ha="right", color="#777777")
     figure.text(0.06, 0.02, "1〜2件は「<3」と表示しています（個人が特定されないため）。", fontsize=8, color="#777777")
@@ -175,12 +174,17 @@ def _words(axes: Axes, data: MonthData) -> None:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def title(data: MonthData) -> str:
+    """「小平市 福祉相談アシスタント 月次報告」: the city and service from the data's titles."""
+    return f"{data.titles.get(REPORT_NAME, '')} 月次報告".strip()
+
+
 def render_pdf(data: MonthData, now: datetime | None = None) -> tuple[bytes, int]:
     """The report as PDF bytes, and its number of pages."""
     made = (now or datetime.now(JST)).astimezone(JST)
     buffer = io.BytesIO()
     # TrueType (Type 42) embedding keeps the Japanese text selectable and searchable in the PDF.
-    metadata = {"Title": f"{TITLE} {data.label}"}
+    metadata = {"Title": f"{title(data)} {data.label}"}
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer, metadata=metadata) as pdf:
         number = 1
         figure, number = _page(data, number, f"作成 {made:%Y-%m-%d %H:%M}（日本時間）・集計は日本時間の暦月")

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.review.reports import REPORT_NAME
 from bot.review.stats import REPLY_STATUSES, STATUS_LABELS, WeekStats, topic_totals, with_data
 from bot.storage.base import REVIEW_STATUSES
 
@@ -37,7 +38,8 @@ def render_png(weeks: Sequence[WeekStats], titles: Mapping[str, str]) -> bytes:
     _volume_chart(volume_axes, shown_weeks)
     _review_chart(review_axes, shown_weeks)
     _topic_chart(topic_axes, weeks, titles)
-    figure.suptitle("小平市 福祉相談アシスタント 週ごとの集計（日本時間）", fontsize=14)
+    name = titles.get(REPORT_NAME, "")
+    figure.suptitle(f"{name} 週ごとの集計（日本時間）".strip(), fontsize=14)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.review.grouping import Group, load_groups, sort_groups
 from bot.review.stats import (
@@ -28,6 +29,9 @@ from bot.review.stats import (
 )
 from bot.storage.base import REVIEW_STATUSES, LogStore
 
+if TYPE_CHECKING:
+    from bot.data import Knowledge
+
 log = logging.getLogger(__name__)
 
 EXPORT_HEADER = ("id", "日付", "質問（マスク済み）", "件数", "状態", "地域")
@@ -36,6 +40,21 @@ SORTS = ("count", "date")
 PREVIEW_CHARS = 40
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# The key under which the titles carry the reports' heading (the city and the service, from
+# knowledge/municipality.yaml); no id can take it (ids are snake_case).
+REPORT_NAME = "@report"
+
+
+def titles_of(knowledge: Knowledge) -> dict[str, str]:
+    """Card titles and town names by id, and the reports' heading under REPORT_NAME."""
+    titles = {card_id: card.title for card_id, card in knowledge.cards.items()}
+    titles.update({town.id: town.name for town in knowledge.towns})
+    if knowledge.municipality_file is not None:
+        city = knowledge.municipality_file
+        titles[REPORT_NAME] = f"{city.city.name} {city.service.report_name}"
+    return titles
 
 
 def load_titles(data_dir: Path) -> dict[str, str]:
@@ -48,9 +67,7 @@ def load_titles(data_dir: Path) -> dict[str, str]:
     except Exception:  # titles are a nicety: ids still tell staff what they need
         log.warning("Card titles could not be read from %s; ids are shown instead.", data_dir)
         return {}
-    titles = {card_id: card.title for card_id, card in knowledge.cards.items()}
-    titles.update({town.id: town.name for town in knowledge.towns})
-    return titles
+    return titles_of(knowledge)
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:

@@ -10,7 +10,7 @@ from bot.storage.base import (
     UnmatchedRow,
 )
 from bot.storage.eventlog import EventLogger, LoggerStats
-from bot.storage.masking import mask
+from bot.storage.masking import Places, mask
 from bot.storage.sqlite import SqliteLogStore
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "EventLogger",
     "LogStore",
     "LoggerStats",
+    "Places",
     "Record",
     "ReviewStatus",
     "SqliteLogStore",

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import Settings
 from bot.core.events import LogEvent
 from bot.storage.base import LogStore, Record, StorageError
+from bot.storage.masking import NO_PLACES, Places
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
 
@@ -57,8 +58,10 @@ class EventLogger:
         max_retry_delay: float = 60.0,
         purge_every: timedelta = timedelta(days=1),
         idle_wakeup: float = 3600.0,
+        places: Places = NO_PLACES,
     ) -> None:
         self.store = store
+        self._places = places  # town and city names masking keeps (knowledge/municipality.yaml)
         self._clock = clock
         self._queue: asyncio.Queue[LogEvent] = asyncio.Queue(maxsize=max_queue)
         self._batch_size = batch_size
@@ -79,9 +82,9 @@ class EventLogger:
         self._queue_full_reported = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now) -> EventLogger:
+    def from_settings(cls, settings: Settings, *, clock: Clock = utc_now, places: Places = NO_PLACES) -> EventLogger:
         store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)
-        return cls(store, clock=clock)
+        return cls(store, clock=clock, places=places)
 
     @property
     def stats(self) -> LoggerStats:
@@ -192,7 +195,7 @@ class EventLogger:
             event = self._queue.get_nowait()
             now = self._clock()
             try:
-                record = to_record(event, now)
+                record = to_record(event, now, self._places)
             except Exception as exc:
                 # Masking failed on some odd input: keep the count, never the unmasked text. Only the
                 # error's type is logged: its message or traceback could quote the resident's words.

@@ -2,7 +2,8 @@
 
 Only the text of `no_match` turns is ever stored, and only after `mask()`: contact details, addresses
 below town level, full dates and personal names become tags such as [電話番号] or [名前]. Town names
-stay, since staff need them and a town of a few thousand households identifies nobody.
+stay, since staff need them and a town of a few thousand households identifies nobody: the caller passes
+them in (`places`, from knowledge/municipality.yaml); without them a town read as a surname is masked.
 
 Before any rule the text is cleaned (invisible characters, controls and lone surrogates removed, so a
 zero-width space cannot split a number), NFKC-normalized (full-width digits) and numbers written in
@@ -14,11 +15,17 @@ number costs a resident their privacy.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.language.text import strip_invisible
 from bot.storage.names import NAME, mask_names
+
+if TYPE_CHECKING:
+    from bot.data import Municipality
 
 PHONE = "[電話番号]"
 EMAIL = "[メール]"
@@ -32,14 +39,33 @@ DATE = "[日付]"
 # needs more than this to see what a question was about.
 MAX_INPUT_CHARS = 500
 
-# The 22 towns of Kodaira (shared/facts) and the city itself; Sudachi reads the 小川 of 小川西町
-# and the 鈴木 of 鈴木町 as surnames, so these spans are protected from the name rule.
-_TOWN_NAMES = """
-    小川町 小川西町 小川東町 栄町 中島町 上水新町 たかの台 津田町 上水本町 学園西町 学園東町 仲町
-    美園町 喜平町 上水南町 天神町 鈴木町 回田町 大沼町 花小金井南町 花小金井 御幸町 小平市
-"""
-TOWNS = tuple(_TOWN_NAMES.split())
-_TOWN = re.compile("|".join(sorted(map(re.escape, TOWNS), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Places:
+    """The municipality's place names, from knowledge/municipality.yaml (the caller passes them in).
+
+    `names`: the towns and the city, kept as written: Sudachi reads some town names as surnames (a
+    town named after a family), so these spans are protected from the name rule. `words`: the city's
+    short name, an ordinary word Sudachi tags 人名 in some contexts (「…の福祉」), never a name on its own.
+    """
+
+    names: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, municipality: Municipality) -> Places:
+        return cls(municipality.place_names(), frozenset({municipality.city.short}))
+
+
+NO_PLACES = Places()
+
+
+@functools.lru_cache(maxsize=8)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The place names, longest first (花小金井南町 before 花小金井)."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else re.compile(r"(?!x)x")
 
 _DASH = "\\-‐‑‒–—―−ー"
 _N = r"[0-9一二三四五六七八九十〇百千]+"
@@ -95,8 +121,10 @@ _ROMAJI_HONORIFIC = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}[- ](?:san|sama|kun|ch
 _TAG = re.compile(r"\[(?:電話番号|メール|URL|郵便番号|番地|名前|番号|日付)\]")
 _CUT_TAIL = re.compile(rf"[0-9A-Za-z@.+_:/%~()\s{_DASH}]*$")
 
-def mask(text: str) -> str:
-    """`text` with contact details, fine address parts and personal names replaced by tags."""
+def mask(text: str, places: Places = NO_PLACES) -> str:
+    """`text` with contact details, fine address parts and personal names replaced by tags; the
+    `places` (town and city names) are kept."""
+    town = _pattern(places.names)
     text = _cut(unicodedata.normalize("NFKC", strip_invisible(text)))
     text = _KANJI_NUMBER.sub(lambda m: m.group(0).translate(_TO_DIGITS), text)
     text = _EMAIL.sub(EMAIL, text)
@@ -104,11 +132,11 @@ def mask(text: str) -> str:
     text = _HANDLE.sub(EMAIL, text)
     text = _POSTAL_MARKED.sub(lambda m: _keep_prefix(m.group(0)) + POSTAL, text)
     text = _DATE.sub(DATE, text)
-    text = _BUILDING.sub(_building, text)
+    text = _BUILDING.sub(lambda m: _building(m, town), text)
     text = _ADDRESS.sub(ADDRESS, text)
     text = _NUMBER_RUN.sub(_classify_number, text)
     text = _ROMAJI_HONORIFIC.sub(NAME, text)
-    return mask_names(text, (_TOWN, _TAG))
+    return mask_names(text, (town, _TAG), places.words)
 
 
 def _cut(text: str) -> str:
@@ -126,8 +154,8 @@ def _keep_prefix(matched: str) -> str:
     return prefix.replace("〒", "").rstrip()
 
 
-def _building(m: re.Match[str]) -> str:
-    town = _TOWN.match(m.group(0))
+def _building(m: re.Match[str], places: re.Pattern[str]) -> str:
+    town = places.match(m.group(0))
     # 小川西町グリーンハイツ205: the town stays, the building and room go.
     return (town.group(0) if town else "") + ADDRESS
 

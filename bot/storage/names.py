@@ -5,9 +5,9 @@ before an honorific (○○さん・様・ちゃん…), unless it is a role (�
 hiragana reads, in katakana, as a surname followed by a given name in Sudachi's dictionary
 (やまだたろう = ヤマダ + タロウ), which Sudachi's hiragana segmentation (やま|だ|たろう) misses.
 
-Sudachi also tags some ordinary words 人名 in context (the 行 of 次の行, the 小平 of the city): those
-are in NON_NAMES, and a one- or two-kana "name" glued inside a longer kana word (the けん of
-けんりようご) is a fragment, not a name.
+Sudachi also tags some ordinary words 人名 in context (the 行 of 次の行, the city's short name): those
+are in NON_NAMES (the city's name is passed in with the other place words), and a one- or two-kana
+"name" glued inside a longer kana word (the けん of けんりようご) is a fragment, not a name.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ _ROLE_TEXT = """
 ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 
 
-def mask_names(text: str, keep: Sequence[re.Pattern[str]] = ()) -> str:
+def mask_names(text: str, keep: Sequence[re.Pattern[str]] = (), words: frozenset[str] = frozenset()) -> str:
     """`text` with personal names replaced by [名前]; spans matching a `keep` pattern (town names, tags
-    already put in) are never touched."""
+    already put in) are never touched; `words` are ordinary words of the place (the city's short name)
+    that Sudachi may tag 人名."""
     if not text:
         return text
     text = _mask_kana_full_names(text, keep)
@@ -53,7 +54,7 @@ def mask_names(text: str, keep: Sequence[re.Pattern[str]] = ()) -> str:
     tokens = tokens[: len(spans)]
     masked = [False] * len(tokens)
     for i, token in enumerate(tokens):
-        if token.is_person_name and free(i) and not _not_a_name(tokens, spans, i):
+        if token.is_person_name and free(i) and token.surface not in words and not _not_a_name(tokens, spans, i):
             masked[i] = True
         elif token.pos == "接尾辞" and token.surface in HONORIFICS and i > 0:
             _mask_before_honorific(tokens, i, masked, free)
@@ -123,7 +124,7 @@ def _token_spans(text: str, tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
 # Ordinary words Sudachi tags 人名 in some contexts (found in the project's own question sets).
 NON_NAMES = frozenset(
     """
-    行 小平 健師 均 朗 源氏 マイナ アルツハイマー シルバー ジョイ 会 カイ 御幸 栄 仲 喜平 美園 天神
+    行 健師 均 朗 源氏 マイナ アルツハイマー シルバー ジョイ 会 カイ 御幸 栄 仲 喜平 美園 天神
     """.split()
 )
 # Role words end like this: 委員, 議員, 支援員, 保健師, 介護士, 農家, うどん屋, ケースワーカー.

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.events import LogEvent
 from bot.storage.base import Record, floor_hour
-from bot.storage.masking import mask
+from bot.storage.masking import NO_PLACES, Places, mask
 
 MAX_ID_CHARS = 100  # topic and area ids are short; a longer value is a bug, not data worth keeping
 
@@ -26,11 +26,12 @@ def keeps_text(event: LogEvent) -> bool:
     )
 
 
-def to_record(event: LogEvent, now: datetime) -> Record:
-    """The storable form of `event`; `now` stands in for a missing time. Never raises on bad values."""
+def to_record(event: LogEvent, now: datetime, places: Places = NO_PLACES) -> Record:
+    """The storable form of `event`; `now` stands in for a missing time. Never raises on bad values.
+    `places`: the town and city names the masking keeps."""
     text = None
     if keeps_text(event) and event.unmatched_text is not None:
-        text = mask(event.unmatched_text) or None
+        text = mask(event.unmatched_text, places) or None
     return Record(
         hour=floor_hour(event.at or now),
         channel=str(event.channel)[:MAX_ID_CHARS],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.dialogue import BACK, MORE, STALE, UNKNOWN_COMMAND, Dialogue, State, Turn
+from bot.core.dialogue import Dialogue, State, Turn
+from tests.wording import BACK, MORE, STALE, UNKNOWN_COMMAND
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import sqlite3
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.dialogue import GREETING
 from tests.e2e.line_harness import (
     ACCESS_TOKEN,
     SECRET,
@@ -23,6 +22,7 @@ from tests.e2e.line_harness import (
 )
 from tests.e2e.line_throughput import burst
 from tests.e2e.queries import query_with
+from tests.wording import GREETING
 
 USER = "Uaaaabbbbccccddddeeeeffff00001111"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.dialogue import ASK_TOWN, GREETING, MENU, MORE, Dialogue, State
-from bot.handlers.line.events import ONLY_TEXT
+from bot.core.dialogue import Dialogue, State
 from tests.e2e.line_harness import IMAGE, LOCATION, STICKER, LineHarness, event, group_source, text_message, user_source
 from tests.e2e.queries import query_with
+from tests.wording import ASK_TOWN, GREETING, MENU, MORE, WORDING
 
 USER = "U1234567890abcdef1234567890abcdef"
 GROUP = "C1234567890abcdef1234567890abcdef"
@@ -44,7 +44,9 @@ async def test_a_residents_session(line_bot: LineHarness, assistant: Assistant) 
     assert help_now.text == assistant.reply(crisis).text and "110" in help_now.text
 
     (sticker,) = await line_bot.send(event("message", user_source(USER), line_bot.double.reply_token(), **STICKER))
-    assert "スタンプ" in sticker.text and ONLY_TEXT in sticker.text and "119" in sticker.text
+    notices = WORDING.notices
+    expected = notices.unreadable.fill(kind=notices.kinds["sticker"], menu=notices.menu_hint.line.text)
+    assert "スタンプ" in sticker.text and sticker.text.startswith(expected) and "119" in sticker.text
     (image,) = await line_bot.send(event("message", user_source(USER), line_bot.double.reply_token(), **IMAGE))
     assert "写真" in image.text
     (where,) = await line_bot.send(event("message", user_source(USER), line_bot.double.reply_token(), **LOCATION))

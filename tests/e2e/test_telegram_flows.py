@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 
 from bot.core.assistant import Assistant
-from bot.core.dialogue import (
+from tests.e2e.harness import STAFF_ID, Harness
+from tests.e2e.queries import ANSWER_CASE, CRISIS_CASE, query_with
+from tests.labelled import assert_answer_meets_label, assert_crisis_lines, dev_case
+from tests.wording import (
     ASK_TOPIC,
     ASK_TOWN,
     BACK,
@@ -19,9 +22,6 @@ from bot.core.dialogue import (
     STALE,
     UNKNOWN_COMMAND,
 )
-from tests.e2e.harness import STAFF_ID, Harness
-from tests.e2e.queries import ANSWER_CASE, CRISIS_CASE, query_with
-from tests.labelled import assert_answer_meets_label, assert_crisis_lines, dev_case
 
 CHAT = 1001
 

@@ -8,11 +8,11 @@ import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.dialogue import Dialogue, State
-from bot.handlers.telegram.media import EDITED
 from tests.e2e.harness import Harness
 from tests.e2e.queries import ANSWER_CASE
 from tests.e2e.updates import NON_TEXT, OLD_POLL, callback_update, message, text_update
 from tests.labelled import assert_answer_meets_label, assert_crisis_lines, dev_case
+from tests.wording import EDITED
 
 CHAT = 2002
 GROUP = -1001234567890

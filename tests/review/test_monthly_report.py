@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core.events import LogEvent
 from bot.review.monthly import last_month, load_month, month_bounds
 from bot.review.pdf import render_pdf
@@ -111,3 +113,37 @@ def test_small_cells_are_shown_as_under_three_only_in_the_report(tmp_path: Path,
     assert crisis_line == "<3 回"  # two crisis replies: a count, and suppressed
     assert "1" not in drawn and "2" not in drawn  # group counts of 1 and 2 are printed "<3"
     assert "<3" in drawn
+
+
+
+def test_the_reports_are_headed_with_the_city_and_service_from_the_data(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matplotlib.figure
+
+    from bot.review.monthly import MonthData
+    from bot.review.pdf import title
+    from bot.review.plot import render_png
+    from bot.review.reports import load_titles
+
+    project = load_titles(Path(__file__).resolve().parents[2])
+    municipality = data_copy / "knowledge" / "municipality.yaml"
+    text = municipality.read_text(encoding="utf-8")
+    municipality.write_text(text.replace("  name: 小平市 ", "  name: 東大和市 ", 1), encoding="utf-8")
+    edited = load_titles(data_copy)
+
+    def month(titles: dict[str, str]) -> MonthData:
+        return MonthData(2026, 11, [], None, [], [], titles)  # type: ignore[arg-type]  (only the titles are read)
+
+    assert title(month(project)) == "小平市 福祉相談アシスタント 月次報告"
+    assert title(month(edited)) == "東大和市 福祉相談アシスタント 月次報告"
+    headings: list[str] = []
+    original = matplotlib.figure.Figure.suptitle
+
+    def spy(self: matplotlib.figure.Figure, t: str, **kwargs: object) -> object:
+        headings.append(t)
+        return original(self, t, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "suptitle", spy)
+    render_png([], edited)
+    assert headings == ["東大和市 福祉相談アシスタント 週ごとの集計（日本時間）"]

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.storage.masking import mask
+from tests.wording import mask
 
 CASES = 10_000
 SEED = 20261126

@@ -208,7 +208,7 @@ async def test_from_settings_uses_the_configured_path(tmp_path: Path) -> None:
 async def test_a_masking_failure_stores_the_count_without_the_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken_mask(text: str) -> str:
+    def broken_mask(text: str, places: object = ()) -> str:
         raise ValueError(f"cannot mask {text}")  # a bug that quotes its input
 
     monkeypatch.setattr("bot.storage.records.mask", broken_mask)

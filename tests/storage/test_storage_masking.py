@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.storage.masking import ADDRESS, EMAIL, NAME, PHONE, POSTAL, URL, mask
+from bot.storage.masking import ADDRESS, EMAIL, NAME, PHONE, POSTAL, URL
+from tests.wording import mask
 
 TABLE = [
     # phone numbers in any width and with any separator

@@ -34,7 +34,7 @@ from bot.handlers.line.logging import install_log_hygiene
 from bot.handlers.line.render import MAX_DATA, MAX_QUICK_REPLIES, bubbles
 from bot.handlers.line.settings import SECRET_MISSING, LineSettings
 from bot.handlers.line.webhook import GRACE, LineWebhook
-from bot.storage import EventLogger
+from bot.storage import EventLogger, Places
 
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
@@ -142,7 +142,7 @@ async def _serve(settings: Settings, line: LineSettings, options: RunOptions) ->
     async with serving(
         line,
         assistant,
-        EventLogger.from_settings(settings),
+        EventLogger.from_settings(settings, places=Places.of(assistant.data.knowledge.municipality)),
         host=options.host or DEFAULT_HOST,
         port=options.port or DEFAULT_PORT,
         path=path if path.startswith("/") else f"/{path}",

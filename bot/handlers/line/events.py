@@ -39,23 +39,24 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
+from bot.core.dialogue import Notice
 from bot.core.runner import Conversation, Runner
 from bot.core.turns import Turn
+from bot.data import Wording
 
-ONLY_TEXT = (
-    "このサービスは、文字で書いたご相談に小平市の相談先をご案内します。"
-    "困っていることを短い文章で送ってください（メニューは「メニュー」と送ってください）。"
-)
-TYPE_TOWN = "住んでいる町の名前を文字で送ってください（例：小川西町）。町に合わせて相談先をご案内します。"
+# What arrived, by the name its words have in the wording (knowledge/municipality.yaml, notices.kinds).
 KINDS: tuple[tuple[type, str], ...] = (
-    (StickerMessageContent, "スタンプ"),
-    (ImageMessageContent, "写真"),
-    (VideoMessageContent, "動画"),
-    (AudioMessageContent, "音声メッセージ"),
-    (FileMessageContent, "ファイル"),
+    (StickerMessageContent, "sticker"),
+    (ImageMessageContent, "photo"),
+    (VideoMessageContent, "video"),
+    (AudioMessageContent, "voice"),
+    (FileMessageContent, "document"),
 )
-LOCATION = f"位置情報は使いません。{TYPE_TOWN}"
-EDITED = "メッセージの修正には、あらためてお答えできません。直した内容を新しく送ってください。"
+
+
+def edited(wording: Wording, easy: bool) -> str:
+    return wording.notices.edited.pick(easy)
+
 
 Deliver = Callable[[str | None, str | None, Turn], Awaitable[None]]
 
@@ -96,11 +97,17 @@ def addressed_text(content: TextMessageContent, shared: bool) -> str | None:
     return text.strip()
 
 
-def notice_for(content: object) -> str:
-    if isinstance(content, LocationMessageContent):
-        return LOCATION
-    label = next((name for kind, name in KINDS if isinstance(content, kind)), "このメッセージ")
-    return f"ごめんなさい。{label}は読み取れません。{ONLY_TEXT}"
+def notice_for(content: object) -> Notice:
+    """What to say about a message that is not text, in the conversation's mode."""
+    kind = next((name for cls, name in KINDS if isinstance(content, cls)), "other")
+
+    def notice(wording: Wording, easy: bool) -> str:
+        said = wording.notices
+        if isinstance(content, LocationMessageContent):
+            return said.location.pick(easy)
+        return said.unreadable.fill(easy, kind=said.kind(kind), menu=said.menu_hint.line.pick(easy))
+
+    return notice
 
 
 class LineEvents:
@@ -138,5 +145,5 @@ class LineEvents:
         elif isinstance(event, MessageEditedEvent) and isinstance(event.message, TextMessageContent):
             words = addressed_text(event.message, origin.shared)
             if words is not None:
-                await self.runner.unread(where, words, EDITED, send)
+                await self.runner.unread(where, words, edited, send)
 

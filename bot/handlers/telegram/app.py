@@ -47,7 +47,7 @@ from bot.handlers.telegram.logging import install_log_hygiene
 from bot.handlers.telegram.render import MAX_DATA
 from bot.handlers.telegram.session import App
 from bot.handlers.telegram.staff import StoreReports, publish_staff_menus
-from bot.storage import EventLogger
+from bot.storage import EventLogger, Places
 
 __all__ = ["Delivery", "WebhookConfig", "build_application", "run", "run_bot", "running", "serve"]
 
@@ -76,10 +76,9 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def _titles(assistant: Assistant) -> dict[str, str]:
-    knowledge = assistant.data.knowledge
-    titles = {card_id: card.title for card_id, card in knowledge.cards.items()}
-    titles.update({town.id: town.name for town in knowledge.towns})
-    return titles
+    from bot.review.reports import titles_of
+
+    return titles_of(assistant.data.knowledge)
 
 
 def build_application(
@@ -196,7 +195,8 @@ def run_bot(
     from bot.core.assistant import build_assistant
 
     assistant = build_assistant(settings.data_dir)
-    application = build_application(settings, assistant, EventLogger.from_settings(settings))
+    places = Places.of(assistant.data.knowledge.municipality)
+    application = build_application(settings, assistant, EventLogger.from_settings(settings, places=places))
     try:
         asyncio.run(serve(application, hook))
     except InvalidToken:

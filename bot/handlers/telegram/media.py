@@ -15,48 +15,41 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from bot.core.dialogue import Notice
+from bot.data import Wording
 from bot.handlers.telegram.audience import addressed_text
 from bot.handlers.telegram.session import Context, group_reply_to, respond
 
-ONLY_TEXT = (
-    "このサービスは、文字で書いたご相談に小平市の相談先をご案内します。"
-    "困っていることを短い文章で送ってください（メニューは /start）。"
+# Checked in this order: an animation also carries a document, a venue also a location. The words
+# for each kind are data (knowledge/municipality.yaml, wording.notices).
+KINDS: tuple[str, ...] = (
+    "sticker", "animation", "photo", "voice", "audio", "video_note", "video", "document", "venue", "location",
+    "contact", "poll", "dice",
 )
-TYPE_TOWN = "住んでいる町の名前を文字で送ってください（例：小川西町）。町に合わせて相談先をご案内します。"
-# Checked in this order: an animation also carries a document, a venue also a location.
-KINDS: tuple[tuple[str, str], ...] = (
-    ("sticker", "スタンプ"),
-    ("animation", "GIF"),
-    ("photo", "写真"),
-    ("voice", "音声メッセージ"),
-    ("audio", "音声ファイル"),
-    ("video_note", "ビデオメッセージ"),
-    ("video", "動画"),
-    ("document", "ファイル"),
-    ("venue", "場所の情報"),
-    ("location", "位置情報"),
-    ("contact", "連絡先"),
-    ("poll", "アンケート"),
-    ("dice", "サイコロ"),
-)
-SPECIAL = {
-    "location": f"位置情報は使いません。{TYPE_TOWN}",
-    "venue": f"場所の情報は使いません。{TYPE_TOWN}",
-    "contact": "連絡先は受け取らず、記録もしません。困っていることを文字で送ってください。",
-}
-EDITED = "メッセージの修正には、あらためてお答えできません。直した内容を新しく送ってください。"
+SPECIAL = frozenset({"location", "venue", "contact"})
+
+
+def edited(wording: Wording, easy: bool) -> str:
+    return wording.notices.edited.pick(easy)
 
 
 def kind_of(message: Message) -> str | None:
-    return next((kind for kind, _ in KINDS if getattr(message, kind, None)), None)
+    return next((kind for kind in KINDS if getattr(message, kind, None)), None)
 
 
-def kind_reply(message: Message) -> str:
-    kind = kind_of(message)
-    if kind in SPECIAL:
-        return SPECIAL[kind]
-    label = dict(KINDS).get(kind or "", "このメッセージ")
-    return f"ごめんなさい。{label}は読み取れません。{ONLY_TEXT}"
+def kind_notice(message: Message) -> Notice:
+    """What to say about this kind of message, in the conversation's mode."""
+    kind = kind_of(message) or "other"
+
+    def notice(wording: Wording, easy: bool) -> str:
+        said = wording.notices
+        if kind in SPECIAL:
+            return getattr(said, kind).pick(easy)  # type: ignore[no-any-return]
+        menu = said.menu_hint.telegram.pick(easy)
+        return said.unreadable.fill(easy, kind=said.kind(kind), menu=menu)
+
+    return notice
+
 
 
 def words_of(message: Message, addressed: str) -> str:
@@ -65,14 +58,14 @@ def words_of(message: Message, addressed: str) -> str:
     return "\n".join(part for part in (addressed, poll) if part)
 
 
-async def _unread(update: Update, context: Context, message: Message | None, notice: str | None = None) -> None:
+async def _unread(update: Update, context: Context, message: Message | None, notice: Notice | None = None) -> None:
     if message is None:
         return
     addressed = addressed_text(message, context.bot.id, context.bot.username)
     if addressed is None:
         return  # a group conversation that is not for the bot
     words = words_of(message, addressed)
-    reply = notice or kind_reply(message)
+    reply = notice or kind_notice(message)
     await respond(
         update, context, lambda dialogue, state: dialogue.unread(state, words, reply), reply_to=group_reply_to(update)
     )
@@ -83,7 +76,7 @@ async def on_other(update: Update, context: Context) -> None:
 
 
 async def on_edited(update: Update, context: Context) -> None:
-    await _unread(update, context, update.edited_message, EDITED)
+    await _unread(update, context, update.edited_message, edited)
 
 
 def handlers() -> list[BaseHandler[Update, Context, Any]]:

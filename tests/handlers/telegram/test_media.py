@@ -6,10 +6,15 @@ from datetime import UTC, datetime
 
 from telegram import Animation, Chat, Document, Location, Message, Venue
 
-from bot.handlers.telegram.media import kind_of, kind_reply
+from bot.handlers.telegram.media import kind_notice, kind_of
+from tests.wording import WORDING
 
 NOW = datetime(2025, 1, 6, tzinfo=UTC)
 CHAT = Chat(1, Chat.PRIVATE)
+
+
+def kind_reply(message: Message, easy: bool = False) -> str:
+    return kind_notice(message)(WORDING, easy)
 
 
 def test_animation_is_not_called_a_file() -> None:

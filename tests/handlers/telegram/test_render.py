@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.dialogue import MENU, Choice
+from bot.core.dialogue import Choice
 from bot.handlers.telegram.render import MAX_TEXT, keyboard, split_text, units
+from tests.wording import MENU
 
 TOWNS = ["小川町", "小川西町", "小川東町", "栄町", "津田町", "鷹の台", "上水本町", "上水南町", "上水新町", "学園東町",
          "学園西町", "喜平町", "御幸町", "回田町", "美園町", "仲町", "花小金井", "花小金井南町", "鈴木町", "天神町",
