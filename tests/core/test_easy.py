@@ -75,3 +75,18 @@ def test_easy_crisis_replies_keep_every_number(assistant: Assistant, kind: str) 
 def test_plain_replies_are_unchanged(assistant: Assistant) -> None:
     reply = assistant.reply("ヤングケアラーの相談はどこ？")
     assert not reply.easy and "（そうだん）" not in reply.text
+
+
+def test_every_cards_easy_reply_is_read_ahead_at_start() -> None:
+    """A resident's first easy reply of a card reads no line with Sudachi: the lines were read at start."""
+    from bot.core.assistant import build_assistant
+    from tests.conftest import DATA_DIR
+
+    assistant = build_assistant(DATA_DIR)
+    assert assistant.furigana is not None and assistant.easy_composer is not None
+    before = assistant.furigana.lines_read()
+    assert before > 0
+    for card_id in ("young_carer", "dementia_consult", "housing_benefit"):
+        card = assistant.data.knowledge.cards[card_id]
+        assistant.in_easy_japanese(assistant.easy_composer.answer("", card, 1.0, None))
+    assert assistant.furigana.lines_read() == before
