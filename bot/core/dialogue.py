@@ -38,6 +38,7 @@ from bot.core.selfcheck import SelfCheckFlow
 from bot.core.towns import TownMatch
 from bot.core.turns import Choice, Message, State, Turn, choice
 from bot.data import Say, Wording, iter_windows_of
+from bot.language.register import writes_simply
 from bot.language.text import analyzer, clean, normalize, strip_emoji
 
 __all__ = ["Choice", "Dialogue", "Message", "Notice", "State", "Turn", "choice", "menu_of"]
@@ -68,8 +69,6 @@ def menu_of(wording: Wording, easy: bool = False) -> tuple[Choice, ...]:
 
 
 EASY_COMMANDS = frozenset({"easy", "yasashii"})
-# A message in kana only (no kanji) may come from a child or a newcomer: the reply offers easy mode.
-_KANA_ONLY_MESSAGE = re.compile(r"[ぁ-ゖァ-ヺー\s、。！？!?]{4,}")
 
 
 class Dialogue:
@@ -177,7 +176,7 @@ class Dialogue:
                 return self._town_set(state, named)
         reply = self.assistant.matched_reply(text, self.town_of(state), assessment=assessment, easy=state.easy)
         turn = self.reply_turn(replace(state, awaiting_town_for=None), reply, text)
-        if not state.easy and _KANA_ONLY_MESSAGE.fullmatch(text.strip()):
+        if not state.easy and writes_simply(text):  # a child or a newcomer, perhaps: offer easy mode
             first = turn.messages[0]
             offer = self._button(self.say.buttons.easy_on, EasyMode(True), state)
             turn = replace(turn, messages=(replace(first, choices=(*first.choices, offer)), *turn.messages[1:]))

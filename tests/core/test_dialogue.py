@@ -277,3 +277,9 @@ def test_a_kana_only_message_is_offered_easy_mode(assistant: Assistant) -> None:
     assert pressed.state.easy
     plain = dialogue.text(State(), "生活費が足りない")
     assert "やさしい にほんご" not in [c.label for c in plain.messages[0].choices]
+
+
+def test_a_newcomers_spaced_japanese_is_offered_easy_mode(assistant: Assistant) -> None:
+    dialogue = Dialogue(assistant, "console")
+    turn = dialogue.text(State(), "わたし 仕事 ない。 家賃 払う できない。 相談 どこ")
+    assert "やさしい にほんご" in [c.label for c in turn.messages[0].choices]
