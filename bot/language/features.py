@@ -10,7 +10,7 @@ Three views of the same text, so each kind of mistake is caught by one of them:
 from __future__ import annotations
 
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import Analyzer
+from bot.language.text import Analyzer, to_hiragana
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
@@ -27,6 +27,13 @@ def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str
     return {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or any(mask[i : i + size])}
 
 
+def _katakana_only(text: str) -> bool:
+    """No kanji, and more katakana than hiragana (half-width or full-width katakana messages)."""
+    katakana = sum(1 for c in text if "ァ" <= c <= "ヺ")
+    hiragana = sum(1 for c in text if "ぁ" <= c <= "ゖ")
+    return katakana > hiragana and _kana_only(text)
+
+
 def _kana_only(text: str) -> bool:
     return not any(0x3400 <= ord(c) <= 0x9FFF for c in text)
 
@@ -40,8 +47,13 @@ class FeatureExtractor:
         original = self._analyzer.analyse(text)
         rewritten_text = self._rewriter.rewrite(original.normalized)
         rewritten = original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
+        views = [original, rewritten]
+        if _katakana_only(original.normalized):
+            # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ: Sudachi reads a run of katakana as one unknown word, but the same sounds in
+            # hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
+            views.append(self._analyzer.analyse(to_hiragana(original.normalized)))
         feats: set[str] = set()
-        for analysis in (original, rewritten):
+        for analysis in views:
             for tok in analysis.tokens:
                 if not tok.is_content:
                     # Question words (どこ, 相談, 窓口) say little next to a topic word, but they are all a

@@ -67,3 +67,4 @@ def test_register_dev_sets_route_residents_own_words() -> None:
     for name in ("registers_dev_p", "registers_dev_q"):
         report = run_cases(assistant, load_cases(DATA_DIR / "eval" / f"{name}.yaml"))
         assert (report.topic_pass_rate or 0.0) >= 0.90, name
+
