@@ -2,13 +2,15 @@
 
 import pytest
 
-from bot.core.crisis.terms import PhraseMatcher
+from bot.core.crisis.terms import OPEN_END_READING, PhraseMatcher, _automaton, _blank
 from bot.language.text import analyzer
 
 GROUPS = {"suicide": ("死にたい", "自殺", "消えたい"), "violence": ("殴られている",)}
 
 
-@pytest.fixture(scope="module")
+# Built for each test, not once per module: mutmut credits a fixture's calls to the first test that
+# builds it, so a module-wide matcher would leave the constructor's mutants judged by one test only.
+@pytest.fixture
 def matcher() -> PhraseMatcher:
     return PhraseMatcher(GROUPS, ("死ぬほど忙しい", "自殺予防"), analyzer())
 
@@ -56,3 +58,39 @@ def test_long_kana_phrase_matches_inside_a_longer_word() -> None:
 def test_one_phrase_may_serve_several_groups() -> None:
     matcher = PhraseMatcher({"now": ("今から",), "plan": ("今から", "飛び降り")}, (), analyzer())
     assert found(matcher, "今から行きます") == {"now", "plan"}
+
+
+def test_each_group_reports_the_phrase_found(matcher: PhraseMatcher) -> None:
+    assert matcher.find(analyzer().analyse("もう死にたい")) == {"suicide": "死にたい"}
+
+
+def test_an_allowed_phrase_is_blanked_exactly_over_its_span(matcher: PhraseMatcher) -> None:
+    assert _blank(_automaton(["死ぬほど"]), "もう死ぬほど眠い") == "もう    眠い"
+    # a crisis phrase right after an allowed one is still found
+    assert found(matcher, "死ぬほど忙しい死にたい") == {"suicide"}
+
+
+def test_punctuation_and_spaces_do_not_hide_a_dictionary_form() -> None:
+    matcher = PhraseMatcher({"violence": ("殴られている",), "overdose": ("ODしている",)}, (), analyzer())
+    assert found(matcher, "毎日殴られ…てる") == {"violence"}  # only the dictionary forms match here
+    assert found(matcher, "薬を OD してる") == {"overdose"}
+    assert found(matcher, "ああ、毎日殴られてる") == {"violence"}  # words after a punctuation mark count
+
+
+def test_a_short_phrase_matches_as_written_and_as_dictionary_form() -> None:
+    # 死ぬ is too short as a reading (シヌ), so only the written and dictionary views find it in しにたい.
+    matcher = PhraseMatcher({"self_death": ("死ぬ",)}, (), analyzer())
+    assert found(matcher, "しにたい") == {"self_death"}
+
+
+def test_a_reading_of_exactly_the_open_end_length_matches_inside_a_word() -> None:
+    # 首を絞められ reads クビオシメラレ (7 kana); in くびをしめられる it ends inside られる.
+    assert len("クビオシメラレ") == OPEN_END_READING
+    matcher = PhraseMatcher({"dv": ("首を絞められ",)}, (), analyzer())
+    assert found(matcher, "くびをしめられる") == {"dv"}
+
+
+def test_a_hit_inside_a_word_does_not_end_the_search() -> None:
+    # 親 is found inside 親父 (not a whole word in the dictionary-form view); 殴られてた after it still counts.
+    matcher = PhraseMatcher({"violence": ("殴られている",), "parent": ("親",)}, (), analyzer())
+    assert found(matcher, "子どもの頃、親父によく殴られてた") == {"parent", "violence"}

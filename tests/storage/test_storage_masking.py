@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.storage.masking import ADDRESS, EMAIL, NAME, PHONE, POSTAL, URL
+from bot.storage.masking import ADDRESS, EMAIL, MAX_INPUT_CHARS, NAME, PHONE, POSTAL, URL
 from tests.wording import mask
 
 TABLE = [
@@ -109,6 +109,49 @@ def test_long_input_is_cut_without_leaving_a_partial_number() -> None:
     out = mask("あ" * 495 + "090-1234-5678 の件")
     assert not re.search(r"\d", out)
     assert len(out) <= 501
+
+
+def test_input_at_the_limit_is_kept_whole_and_longer_input_ends_with_an_ellipsis() -> None:
+    at_limit = "あ" * MAX_INPUT_CHARS
+    assert mask(at_limit) == at_limit
+    assert mask("あ" * (MAX_INPUT_CHARS + 100)) == at_limit + "…"
+
+
+def test_space_between_the_postal_label_and_the_number_is_dropped() -> None:
+    assert mask("郵便番号は 187-0032") == "郵便番号は[郵便番号]"
+
+
+# How a run of digits is tagged (_classify_number): each case pins one boundary of the rules, so
+# staff read the right tag and no number in these forms is left in the clear.
+NUMBER_RUNS = [
+    # +country code and at least 8 digits: a phone number, whatever its grouping
+    ("+81-42-3456", "[電話番号]"),
+    # 0 and 10 or 11 digits: a phone number; 10 digits without the 0, or 12 with it, are not
+    ("会員番号は1234567890です", "会員番号は[番号]です"),
+    ("マイナンバーは012345678901です", "マイナンバーは[番号]です"),
+    # groups of 3 and 4 without a phone word nearby: a postal code; 4 and 4: a phone number
+    ("187-0032あての書類", "[郵便番号]あての書類"),
+    ("1234-5678に連絡", "[電話番号]に連絡"),
+    # 7 or more digits next to a phone word: a phone number; fewer stay even next to one
+    ("電話は3450691です", "電話は[電話番号]です"),
+    ("電話を3回かけたがつながらない", "電話を3回かけたがつながらない"),
+    # 7 or more digits otherwise: an account, insurance or My Number
+    ("保険証の番号は1234567です", "保険証の番号は[番号]です"),
+    ("口座番号は12345678です", "口座番号は[番号]です"),
+]
+
+
+@pytest.mark.parametrize(("raw", "masked"), NUMBER_RUNS)
+def test_number_runs_are_tagged_by_their_shape(raw: str, masked: str) -> None:
+    assert mask(raw) == masked
+
+
+def test_a_phone_word_counts_within_eight_characters_before_the_number() -> None:
+    near, far = "電話でね。番号は345-0691", "電話してね。番号は345-0691"
+    assert near.index("345") - near.index("電話") == 8
+    assert far.index("345") - far.index("電話") == 9
+    assert mask(near) == "電話でね。番号は[電話番号]"
+    assert mask(far) == "電話してね。番号は[郵便番号]"
 
 
 def _digits_left(text: str) -> bool:
