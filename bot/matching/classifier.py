@@ -26,7 +26,7 @@ FloatArray = npt.NDArray[np.float32]
 # Chosen on the dev sets (eval/dev.yaml, eval/registers_dev_*.yaml, eval/faq_dev.yaml) with
 # scripts/tune_thresholds.py --blend; see README "Accuracy".
 SVM_C = 1.0
-BLEND = 0.4  # the classifier's share of a topic's score; the rest is the nearest-example score
+BLEND = 0.5  # the classifier's share of a topic's score; the rest is the nearest-example score
 STEEPNESS = 2.0  # how fast a margin turns into a score in [0, 1]
 CANDIDATE_MARGIN = -0.5  # topics the classifier scores above this join the ranking
 MIN_WEIGHT = 0.01  # smaller weights are dropped from the stored model
