@@ -153,3 +153,42 @@ def test_a_24_hour_line_listed_third_is_moved_first(assistant: Assistant) -> Non
     others = [w for w in windows if w.phone and not always_open(w) and w.schedule is not None][:2]
     ordered = by_open_now([*others, around_the_clock], WEEKDAY_NOON)
     assert ordered[0] == around_the_clock and set(ordered[1:]) == set(others)
+
+
+WEEKDAY_NIGHT = datetime(2026, 12, 2, 23, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # a Wednesday
+
+
+def _ordering_windows(assistant: Assistant) -> tuple[Any, Any, Any]:
+    """A line open at a weekday noon and closed at night, one whose hours are unknown, one always open."""
+    from bot.core.opening import open_now
+    from bot.core.safety import always_open
+
+    windows = [w for w in assistant.data.knowledge.windows.values() if w.phone]
+    office = next(
+        w
+        for w in windows
+        if open_now(w.schedule, WEEKDAY_NOON) is True and open_now(w.schedule, WEEKDAY_NIGHT) is False
+    )
+    unknown = next(w for w in windows if w.schedule is None and not always_open(w))
+    return office, unknown, next(w for w in windows if always_open(w))
+
+
+def test_open_lines_come_before_lines_of_unknown_hours(assistant: Assistant) -> None:
+    from bot.core.safety import by_open_now
+
+    office, unknown, _ = _ordering_windows(assistant)
+    assert by_open_now([unknown, office], WEEKDAY_NOON) == [office, unknown]
+
+
+def test_lines_of_unknown_hours_come_before_closed_ones(assistant: Assistant) -> None:
+    from bot.core.safety import by_open_now
+
+    office, unknown, _ = _ordering_windows(assistant)
+    assert by_open_now([office, unknown], WEEKDAY_NIGHT) == [unknown, office]
+
+
+def test_a_24_hour_line_already_second_stays_second(assistant: Assistant) -> None:
+    from bot.core.safety import by_open_now
+
+    office, _, around_the_clock = _ordering_windows(assistant)
+    assert by_open_now([office, around_the_clock], WEEKDAY_NOON) == [office, around_the_clock]
