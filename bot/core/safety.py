@@ -69,19 +69,25 @@ def emergency_ids(knowledge: Knowledge) -> dict[str, str]:
     return {POLICE: emergency.police, FIRE: emergency.fire}
 
 
-def safety_problems(knowledge: Knowledge) -> list[tuple[str, str]]:
-    """(entry, problem) for every way the data would leave a resident in danger without a number."""
+@dataclass(frozen=True)
+class SafetyProblem:
+    entry: str  # the window id or crisis kind at fault
+    code: str  # the kb check message code (bot/data/problems.py)
+    phone: str | None = None  # for a missing emergency line: the number it must have
+
+
+def safety_problems(knowledge: Knowledge) -> list[SafetyProblem]:
+    """Every way the data would leave a resident in danger without a number."""
     problems = []
     for role, wid in emergency_ids(knowledge).items():
         window = knowledge.windows.get(wid)
         phone = EMERGENCY_PHONES[role]
         if window is None or window.phone != phone:
-            problems.append((wid, f"the emergency line {phone} must be listed with id {wid} and phone \"{phone}\""))
+            problems.append(SafetyProblem(wid, "emergency_line", phone))
     if _always_open_listener(knowledge) is None:
-        problem = f"no hotline for '{LISTENING_KIND}' worries is open {ALWAYS_OPEN}: the safety net needs one"
-        problems.append((LISTENING_KIND, problem))
+        problems.append(SafetyProblem(LISTENING_KIND, "no_24h_line"))
     served = {kind for w in knowledge.windows.values() if w.phone for kind in w.crisis}
-    problems += [(kind, "no line with a phone serves this crisis kind") for kind in CRISIS_KINDS if kind not in served]
+    problems += [SafetyProblem(kind, "crisis_kind_unserved") for kind in CRISIS_KINDS if kind not in served]
     return problems
 
 

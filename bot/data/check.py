@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.safety import EMERGENCY_PHONES, LISTENING_KIND, emergency_ids, safety_problems
+from bot.core.safety import safety_problems
 from bot.data import Knowledge, load_knowledge
 from bot.data.domains import Domains, load_domains
 from bot.data.intents import ExampleSite, Intents, load_intents
@@ -31,18 +31,11 @@ class AssistantData:
 
 def _safety(data_dir: Path, knowledge: Knowledge, log: ProblemLog) -> None:
     path = data_dir / "knowledge" / "hotlines.yaml"
-    ids = emergency_ids(knowledge)  # police/fire → the entry municipality.yaml names
-    for role, wid in ids.items():
-        window = knowledge.windows.get(wid)
-        if window is None or window.phone != EMERGENCY_PHONES[role]:
-            log.add(path, wid, "emergency_line", ref=wid, phone=EMERGENCY_PHONES[role])
-    for entry, _ in safety_problems(knowledge):
-        if entry in ids.values():
-            continue  # reported above, with the number that entry must have
-        if entry == LISTENING_KIND:
-            log.add(path, entry, "no_24h_line")
+    for problem in safety_problems(knowledge):
+        if problem.phone is not None:  # an emergency line: say which number the entry must have
+            log.add(path, problem.entry, problem.code, ref=problem.entry, phone=problem.phone)
         else:
-            log.add(path, entry, "crisis_kind_unserved")
+            log.add(path, problem.entry, problem.code)
 
 
 def _topics_are_cards(knowledge: Knowledge, intents: Intents, log: ProblemLog) -> None:

@@ -122,3 +122,28 @@ def test_too_small_a_corpus_is_an_error(data_copy: Path) -> None:
         path.unlink()
     problems = check_data(data_copy)
     assert any("crisis_corpus" in p.file and p.entry == "overdose" for p in problems)
+
+
+def test_the_safety_check_names_each_way_data_could_leave_a_resident_without_a_number(assistant: Assistant) -> None:
+    """bot.core.safety.safety_problems, which kb check and every load run: each broken line is named with
+    the kb check code it is reported under; the real data have none."""
+    from dataclasses import replace
+
+    from bot.core.safety import SafetyProblem, safety_problems
+
+    knowledge = assistant.data.knowledge
+    assert safety_problems(knowledge) == []
+    windows = dict(knowledge.windows)
+    windows["police_110"] = replace(windows["police_110"], phone="111")
+    # No line for feelings open around the clock, and no line at all for a missing person.
+    windows = {
+        wid: replace(w, crisis=tuple(k for k in w.crisis if k not in ("missing_person", "general")))
+        for wid, w in windows.items()
+    }
+    problems = safety_problems(replace(knowledge, windows=windows))
+    assert SafetyProblem("police_110", "emergency_line", "110") in problems
+    assert SafetyProblem("missing_person", "crisis_kind_unserved") in problems
+    assert SafetyProblem("general", "no_24h_line") in problems
+    assert len(problems) == 3  # nothing else is reported
+    del windows["fire_119"]
+    assert SafetyProblem("fire_119", "emergency_line", "119") in safety_problems(replace(knowledge, windows=windows))
