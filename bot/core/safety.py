@@ -116,7 +116,7 @@ class SafetyLines:
     def net_windows(self) -> tuple[Window, ...]:
         return (self._police, self._fire, self._listener)
 
-    def net_line(self, maybe: bool = False, easy: bool = False) -> str:
+    def net_line(self, *, easy: bool, maybe: bool = False) -> str:
         """One short line for replies that are not answers: 110, 119 and a line open 24 hours.
 
         `maybe`: the message may be a crisis, so the line stands first and says so. `easy`: in
@@ -133,7 +133,7 @@ class SafetyLines:
             hours=listener.hours or "",
         )
 
-    def crisis(self, kinds: tuple[str, ...], at: datetime, easy: bool = False) -> CrisisLines:
+    def crisis(self, kinds: tuple[str, ...], at: datetime, *, easy: bool) -> CrisisLines:
         """The crisis reply's body for these kinds (most urgent first); every kind gets its own lines.
 
         No kind (the menu's 「緊急のとき」) gives the lines for any worry. The lines open at `at` come

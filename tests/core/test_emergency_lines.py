@@ -139,7 +139,7 @@ def test_a_kind_with_no_line_beyond_110_and_119_gets_the_24_hour_line(assistant:
         for wid, w in knowledge.windows.items()
     }
     lines = SafetyLines(replace(knowledge, windows=only_police), {})
-    text = "\n".join(lines.crisis(("violence",), WEEKDAY_NOON).lines)
+    text = "\n".join(lines.crisis(("violence",), WEEKDAY_NOON, easy=False).lines)
     assert _listed(text) == [f"・{named(ALWAYS_OPEN)}（{ALWAYS_OPEN['hours']}）"]
 
 

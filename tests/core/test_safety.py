@@ -147,3 +147,55 @@ def test_the_safety_check_names_each_way_data_could_leave_a_resident_without_a_n
     assert len(problems) == 3  # nothing else is reported
     del windows["fire_119"]
     assert SafetyProblem("fire_119", "emergency_line", "119") in safety_problems(replace(knowledge, windows=windows))
+
+
+@pytest.mark.parametrize("easy", [False, True])
+def test_the_crisis_lines_and_the_net_line_speak_in_the_conversations_mode(assistant: Assistant, easy: bool) -> None:
+    """Each sentence of the crisis body and of the net line comes in the mode asked for, from the wording."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    safety = assistant.composer.safety
+    say = assistant.data.knowledge.municipality.wording.safety
+    at = datetime(2026, 12, 2, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    body = "\n".join(safety.crisis(("dv",), at, easy=easy).lines)
+    for sentence in (say.crisis_heading, say.crisis_closing):
+        assert sentence.easy and sentence.easy != sentence.text  # the data give both versions
+        assert sentence.pick(easy) in body and sentence.pick(not easy) not in body
+    call = say.crisis_call.fill(easy, police="110", fire="119")
+    assert call in body and say.crisis_call.fill(not easy, police="110", fire="119") not in body
+    net = safety.net_line(easy=easy)
+    other = safety.net_line(easy=not easy)
+    assert net != other and "110" in net and "119" in net and "24時間" in net
+
+
+def test_a_kind_lists_its_hotlines_before_the_citys_windows(assistant: Assistant) -> None:
+    """Lines of the same open-now standing keep the chosen order: hotlines first, then the city's
+    windows, whatever order the windows file has."""
+    from dataclasses import replace
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.core.safety import SafetyLines
+
+    knowledge = assistant.data.knowledge
+    hotline = next(
+        w for w in knowledge.windows.values()
+        if w.is_hotline and "dv" in w.crisis and w.phone and w.id not in ("police_110", "fire_119")
+    )
+    window = next(w for w in knowledge.windows.values() if not w.is_hotline and w.phone and "dv" not in w.crisis)
+    # Only these two serve DV; both of unknown hours; the city window first in the file.
+    others = {
+        wid: replace(w, crisis=tuple(k for k in w.crisis if k != "dv"))
+        for wid, w in knowledge.windows.items()
+        if wid not in (hotline.id, window.id)
+    }
+    windows = {
+        window.id: replace(window, crisis=(*window.crisis, "dv"), schedule=None),
+        **others,
+        hotline.id: replace(hotline, schedule=None),
+    }
+    lines = SafetyLines(replace(knowledge, windows=windows), {})
+    at = datetime(2026, 12, 2, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    listed = [w.id for w in lines.crisis(("dv",), at, easy=False).windows[2:]]
+    assert listed.index(hotline.id) < listed.index(window.id)
