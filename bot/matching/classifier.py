@@ -24,7 +24,7 @@ from bot.language.features import GROUP_WEIGHTS
 FloatArray = npt.NDArray[np.float32]
 
 # Chosen on the dev sets (eval/dev.yaml, eval/registers_dev_*.yaml, eval/faq_dev.yaml) with
-# scripts/tune_thresholds.py --blend; see README "Accuracy".
+# scripts/tune_thresholds.py --share; see README "How it works".
 SVM_C = 1.0
 BLEND = 0.5  # the classifier's share of a topic's score; the rest is the nearest-example score
 STEEPNESS = 2.0  # how fast a margin turns into a score in [0, 1]
