@@ -39,7 +39,7 @@ SECOND_EXAMPLE_BONUS = 0.15
 EXAMPLE_WEIGHT = 0.6
 UNKNOWN_WORD_WEIGHT = 0.8  # share of the rarest known word's weight given to each never-seen word
 # Chosen together with the classifier's share (classifier.BLEND) on the four dev sets (eval/dev.yaml,
-# eval/registers_dev_*.yaml, eval/faq_dev.yaml) by scripts/tune_thresholds.py --all-dev: the mean of
+# eval/registers_dev_*.yaml, eval/faq_dev.yaml; the script's default) by scripts/tune_thresholds.py: the mean of
 # the answer and the declined pass rates; see README, "How it works".
 MAIN_THRESHOLDS = Thresholds(floor=0.34, sure=0.50, margin=0.04, maybe=0.24)
 
