@@ -3,7 +3,11 @@ set agree; it fails closed (a missing set, an out-of-scope example, another topi
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from bot.review.promote import (
     EVAL_DIR,
     EVAL_SETS,
     PROMOTED_FILE,
+    UNTOUCHED,
     Outcome,
     add_example,
     eval_sets,
@@ -112,6 +117,10 @@ def test_promote_writes_the_example_and_keeps_everything_else(data_dir: Path) ->
     before = snapshot(data_dir)
     result = promote_example(data_dir, topic, EXAMPLE, check=accept, outcomes=same_outcomes)
     assert result.ok and result.changed and result.file == path
+    assert result.message == (
+        f"{path.relative_to(data_dir)} のトピック「{topic}」に例文を追加しました。\n"
+        "評価（前 → 後）: answer 100.0% → 100.0%, no_match 100.0% → 100.0%\n結果が変わったケースはありません。"
+    )
     after = snapshot(data_dir)
     changed = [name for name in before if before[name] != after[name]]
     assert changed == [str(path.relative_to(data_dir))]
@@ -128,7 +137,7 @@ def test_promote_refuses_when_the_real_kb_check_fails(data_dir: Path) -> None:
     broken.write_text("topics:\n  - topic: no_such_card\n    examples: [何か]\n", encoding="utf-8")
     before = snapshot(data_dir)
     result = promote_example(data_dir, topic, EXAMPLE, outcomes=same_outcomes)  # the real check_data
-    assert not result.ok
+    assert result.ok is False
     assert "kb check" in result.message and "変更していません" in result.message
     assert snapshot(data_dir) == before
 
@@ -142,7 +151,7 @@ def test_promote_refuses_a_change_the_check_rejects(data_dir: Path) -> None:
 
     before = snapshot(data_dir)
     result = promote_example(data_dir, topic, EXAMPLE, check=rejects_new_example, outcomes=same_outcomes)
-    assert not result.ok and "example breaks a rule" in result.message
+    assert result.ok is False and "example breaks a rule" in result.message
     assert snapshot(data_dir) == before
 
 
@@ -154,7 +163,7 @@ def test_promote_refuses_when_a_pass_rate_drops(data_dir: Path) -> None:
 
     before = snapshot(data_dir)
     result = promote_example(data_dir, topic, EXAMPLE, check=accept, outcomes=worse_on_the_copy)
-    assert not result.ok and "正答率が下がる" in result.message
+    assert result.ok is False and "正答率が下がる" in result.message
     changed = "dev:s1「父の物忘れ」: 正解・answer（dementia_consult） → 不正解・answer（dementia_consult）"
     assert changed in result.message
     assert snapshot(data_dir) == before
@@ -164,10 +173,13 @@ def test_promote_refuses_when_an_evaluation_set_is_missing(data_dir: Path, tmp_p
     """Fails closed: issue 11 found the guard skipped the check when the dev set was not where it looked."""
     folder = small_sets(tmp_path)
     (folder / "faq_holdout.yaml").unlink()
+    (folder / "crisis_holdout_n.yaml").unlink()
     topic, _ = a_topic_with_file(data_dir)
     before = snapshot(data_dir)
     result = promote_example(data_dir, topic, EXAMPLE, eval_dir=folder, check=accept, outcomes=same_outcomes)
-    assert not result.ok and "評価用データがない" in result.message and "faq_holdout.yaml" in result.message
+    assert result.ok is False and "評価用データがない" in result.message and "faq_holdout.yaml" in result.message
+    listed = f"  {folder / 'faq_holdout.yaml'}\n  {folder / 'crisis_holdout_n.yaml'}"  # one line each, in order
+    assert result.message == f"評価用データがないため追加しませんでした{UNTOUCHED}:\n{listed}"
     assert snapshot(data_dir) == before
 
 
@@ -181,14 +193,14 @@ def test_refuses_an_out_of_scope_example(data_dir: Path) -> None:
     """Issue 11: 「明日の天気は?」 (an out-of-scope example) was accepted into dementia_consult."""
     before = snapshot(data_dir)
     result = promote_example(data_dir, "dementia_consult", "明日の天気は?", check=accept, outcomes=same_outcomes)
-    assert not result.ok and "out_of_scope.yaml" in result.message and "変更していません" in result.message
+    assert result.ok is False and "out_of_scope.yaml" in result.message and "変更していません" in result.message
     assert snapshot(data_dir) == before
 
 
 def test_refuses_another_topics_example(data_dir: Path) -> None:
     before = snapshot(data_dir)
     result = promote_example(data_dir, "living_costs", "子育てがつらい", check=accept, outcomes=same_outcomes)
-    assert not result.ok and "childcare" in result.message and "intents/topics/children.yaml" in result.message
+    assert result.ok is False and "childcare" in result.message and "intents/topics/children.yaml" in result.message
     assert snapshot(data_dir) == before
 
 
@@ -214,7 +226,9 @@ def test_judge_refuses_a_newly_answered_out_of_scope_case_even_when_rates_hold()
 def test_promote_refuses_an_unknown_topic(data_dir: Path) -> None:
     before = snapshot(data_dir)
     result = promote_example(data_dir, "no_such_topic", EXAMPLE, check=accept, outcomes=same_outcomes)
-    assert not result.ok and "no_such_topic" in result.message
+    assert result.ok is False and "no_such_topic" in result.message
+    assert result.message == ("トピック「no_such_topic」は intents/ にも knowledge/ にもありません。"
+                              "id を確認してください。")
     assert snapshot(data_dir) == before
 
 
@@ -235,7 +249,7 @@ def test_refuses_rubbish_collection_into_self_neglect_with_the_real_engine(data_
     folder = small_sets(tmp_path)
     before = snapshot(data_dir)
     result = promote_example(data_dir, "self_neglect", "ごみの出し方を教えて", eval_dir=folder)
-    assert not result.ok, result.message
+    assert result.ok is False, result.message
     assert "に近い文です" in result.message and "変更していません" in result.message
     assert snapshot(data_dir) == before
 
@@ -247,7 +261,11 @@ def test_the_out_of_scope_guard_alone_refuses(data_dir: Path, tmp_path: Path) ->
         data_dir, "self_neglect", EXAMPLE, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes,
         out_of_scope=lambda _, __: True,
     )
-    assert not result.ok and "に近い文です" in result.message
+    assert result.ok is False and "に近い文です" in result.message
+    assert result.message == (
+        f"「{EXAMPLE}」は、答えない質問の例（intents/out_of_scope.yaml）に近い文です。福祉の相談として答えるなら、"
+        f"out_of_scope.yaml の似た例文を先に見直してください{UNTOUCHED}"
+    )
     assert snapshot(data_dir) == before
 
 
@@ -291,7 +309,7 @@ def test_promote_refuses_when_the_file_changed_during_the_check(data_dir: Path, 
         check=edits_meanwhile,
         outcomes=same_outcomes,
     )
-    assert not result.ok and not result.changed
+    assert result.ok is False and not result.changed
     assert "確認中に変更されました" in result.message
     assert path.read_text(encoding="utf-8") == staff_edit
 
@@ -316,7 +334,8 @@ def test_promote_names_a_file_it_cannot_read_and_changes_nothing(data_dir: Path,
     result = promote_example(
         data_dir, spare, EXAMPLE, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes
     )
-    assert not result.ok and "読めません" in result.message
+    assert result.ok is False and "読めません" in result.message
+    assert result.message == "promoted.yaml を読めません（ParserError）。YAML を確認してください。"  # the error named
     assert snapshot(data_dir) == before
 
 
@@ -329,4 +348,87 @@ def test_promote_of_an_existing_example_changes_nothing(data_dir: Path, tmp_path
         data_dir, topic, existing, eval_dir=small_sets(tmp_path), check=accept, outcomes=same_outcomes
     )
     assert result.ok and "すでに" in result.message
+    assert result.message == f"この質問はすでにトピック「{topic}」の例文にあります。"
+    assert result.file == path and not result.changed
     assert snapshot(data_dir) == before
+
+
+def test_promote_lists_the_first_ten_problems_of_the_check(data_dir: Path) -> None:
+    topic, _ = a_topic_with_file(data_dir)
+    problems = [f"problem {i}" for i in range(12)]
+    result = promote_example(data_dir, topic, EXAMPLE, check=lambda _: problems, outcomes=same_outcomes)
+    listed = "\n".join(f"  problem {i}" for i in range(10))
+    assert result.ok is False and result.message == f"kb check が通らないため追加しませんでした{UNTOUCHED}:\n{listed}"
+
+
+def test_promote_evaluates_every_set_on_the_data_and_then_on_the_edited_copy(data_dir: Path, tmp_path: Path) -> None:
+    """Before: every evaluation set over the real data; after: the same sets over a copy that holds the example."""
+    folder = small_sets(tmp_path)
+    topic, path = a_topic_with_file(data_dir)
+    calls: list[tuple[list[Path], Path, bool]] = []
+
+    def recording(sets: object, root: Path) -> Mapping[str, Outcome]:
+        assert isinstance(sets, list)
+        held = EXAMPLE in (root / path.relative_to(data_dir)).read_text(encoding="utf-8")
+        calls.append((sets, root, held))
+        return same_outcomes(sets, root)
+
+    result = promote_example(data_dir, topic, EXAMPLE, eval_dir=folder, check=accept, outcomes=recording)
+    assert result.ok, result.message
+    expected = [folder / name for name in EVAL_SETS]
+    assert [c[0] for c in calls] == [expected, expected]
+    assert calls[0][1] == data_dir and not calls[0][2]
+    assert calls[1][1] != data_dir and calls[1][2]
+
+
+def test_promote_into_data_without_an_intents_folder_creates_promoted_yaml(tmp_path: Path) -> None:
+    """Only knowledge/ exists: the copy (and then the data) get intents/topics/promoted.yaml, folders included."""
+    root = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "knowledge", root / "knowledge")
+    card = sorted(load_knowledge(root / "knowledge", ProblemLog(root)).cards)[0]
+    seen: list[bool] = []
+
+    def copy_holds_the_example(copy: Path) -> list[object]:
+        seen.append(EXAMPLE in (copy / PROMOTED_FILE).read_text(encoding="utf-8"))
+        return []
+
+    result = promote_example(
+        root, card, EXAMPLE, eval_dir=small_sets(tmp_path), check=copy_holds_the_example, outcomes=same_outcomes,
+        out_of_scope=lambda _, __: False,
+    )
+    assert result.ok and result.changed and result.file == root / PROMOTED_FILE, result.message
+    assert seen == [True]
+    assert yaml.safe_load(result.file.read_text(encoding="utf-8"))["topics"] == [{"topic": card, "examples": [EXAMPLE]}]
+
+
+LOCALE_FREE_RUN = """
+import json, sys
+from pathlib import Path
+from bot.review.promote import promote_example
+args = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+root, target, example = Path(args["root"]), Path(args["target"]), args["example"]
+
+def copy_holds_it(copy: Path) -> list[object]:
+    text = (copy / target.relative_to(root)).read_text(encoding="utf-8")
+    return [] if example in text else ["the copy lacks the example"]
+
+result = promote_example(root, args["topic"], example, eval_dir=Path(args["eval_dir"]), check=copy_holds_it,
+                         outcomes=lambda _, __: {}, out_of_scope=lambda _, __: False)
+print(result.ok, result.changed)
+"""
+
+
+def test_promote_works_under_an_ascii_locale(data_dir: Path, tmp_path: Path) -> None:
+    """A server left on the plain C locale (coercion off): the edited copy is still written as UTF-8."""
+    topic, path = a_topic_with_file(data_dir)
+    args = tmp_path / "args.json"
+    args.write_text(json.dumps({"root": str(data_dir), "target": str(path), "topic": topic, "example": EXAMPLE,
+                                "eval_dir": str(small_sets(tmp_path))}), encoding="utf-8")
+    script = tmp_path / "run.py"
+    script.write_text(LOCALE_FREE_RUN, encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    env["PYTHONPATH"] = os.pathsep.join([os.getcwd(), str(PROJECT_ROOT), env.get("PYTHONPATH", "")])
+    out = subprocess.run([sys.executable, str(script), str(args)], env=env, capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert out.stdout.strip() == "True True", out.stderr[-2000:]
+    assert EXAMPLE in path.read_text(encoding="utf-8")
