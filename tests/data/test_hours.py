@@ -47,6 +47,8 @@ def test_every_schedule_restates_hours_found_in_the_facts(project_data: Assistan
     def plain(text: str) -> str:
         return re.sub(r"\s+", "", text.replace("–", "-"))
 
+    if not FACTS_DIR.is_dir():
+        pytest.skip("../shared/facts is not beside the checkout")
     facts = plain("".join(p.read_text(encoding="utf-8") for p in sorted(FACTS_DIR.glob("kodaira_facts.*"))))
     scheduled = [w for w in project_data.knowledge.windows.values() if w.schedule is not None]
     assert len(scheduled) >= 15
