@@ -17,11 +17,10 @@ from bot.core.several import several_problems
 from bot.core.situations import SituationReader
 from bot.core.towns import TownFinder, TownMatch, other_municipality
 from bot.data.check import AssistantData, load_data
-from bot.language.synonyms import SynonymRewriter
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
 from bot.matching.decision import Candidate, Decision, Matcher, decide
-from bot.matching.tfidf import TfidfMatcher, training_pairs
+from bot.matching.tfidf import main_matcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
 
@@ -140,10 +139,8 @@ class Assistant:
         if decision.status == "answer" and decision.best is not None:
             answer = composer.answer(query, cards[decision.best.topic], decision.best.score, town)
             return replace(answer, domains=domains)
-        local_id = self.data.knowledge.municipality.cards.town_centre
-        local = cards.get(local_id)
-        guessed_local = decision.status == "clarify" and decision.best is not None and decision.best.topic == local_id
-        if named is not None and local is not None and (decision.best is None or guessed_local):
+        local = cards.get(self.data.knowledge.municipality.cards.town_centre)
+        if named is not None and local is not None and (decision.best is None or self.towns.only_town(text, named)):
             # Only a town name (「小川西町3丁目です」): the resident wants their local window.
             return composer.answer(query, local, decision.best.score if decision.best else 0.0, town)
         if decision.status == "clarify":
@@ -191,7 +188,7 @@ def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | 
     crisis: CrisisDetector | None = None
     situations: SituationReader | None = None
     if engine == "main":
-        matcher = TfidfMatcher(pairs, shared, SynonymRewriter(data.intents.synonyms))
+        matcher = main_matcher(data.knowledge, data.intents, shared)
         crisis = build_detector(data.intents, shared)
         situations = SituationReader(data.domains, matcher)
     elif engine == "bm25":

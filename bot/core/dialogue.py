@@ -39,7 +39,7 @@ from bot.core.towns import TownMatch
 from bot.core.turns import Choice, Message, State, Turn, choice
 from bot.data import Say, Wording, iter_windows_of
 from bot.language.register import writes_simply
-from bot.language.text import analyzer, clean, normalize, strip_emoji
+from bot.language.text import clean, normalize, strip_emoji
 
 __all__ = ["Choice", "Dialogue", "Message", "Notice", "State", "Turn", "choice", "menu_of"]
 
@@ -172,7 +172,7 @@ class Dialogue:
         named = self.assistant.towns.find(text)
         if named is not None:
             state = replace(state, town_id=named.town.id, chome=named.chome)
-            if self._only_town(text, named):
+            if self.assistant.towns.only_town(text, named):
                 return self._town_set(state, named)
         reply = self.assistant.matched_reply(text, self.town_of(state), assessment=assessment, easy=state.easy)
         turn = self.reply_turn(replace(state, awaiting_town_for=None), reply, text)
@@ -320,14 +320,6 @@ class Dialogue:
         page = min(page, pages - 1)
         following = self._button(self.say.buttons.more, more((page + 1) % pages), state)
         return (*items[page * size : (page + 1) * size], *self.fit((following,)), *tail)
-
-    def _only_town(self, text: str, named: TownMatch) -> bool:
-        """True when the message is just a town (「小川西町です」), with no question besides it."""
-        rest = normalize(text)
-        for name in (named.town.name, named.town.kana):
-            rest = rest.replace(normalize(name), "")
-        analysis = analyzer().analyse(rest)
-        return not [lemma for lemma in analysis.content_lemmas if lemma not in ("住む", "丁目", "町", "在住")]
 
     def _town_set(self, state: State, named: TownMatch, pressed_keeps: tuple[Choice, ...] | None = None) -> Turn:
         last = self.knowledge.cards.get(state.last_topic) if state.last_topic else None

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from bot.data import Assignment, Knowledge, Town
-from bot.language.text import Token, normalize, to_hiragana
+from bot.language.text import Token, analyzer, normalize, to_hiragana
 
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CHOME = re.compile(r"^\s*([0-9]{1,2}|[一二三四五六七八九])\s*(?:丁目|ちょうめ|チョウメ|-|−)")
+_CHOME_PART = r"([0-9]{1,2}|[一二三四五六七八九])\s*(?:丁目|ちょうめ|チョウメ|-|−)"
+_CHOME = re.compile(r"^\s*" + _CHOME_PART)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ class TownFinder:
             number = int(raw) if raw.isdigit() else _KANJI_DIGITS[raw]
             chome = number if number in town.chome else None
         return TownMatch(town, chome)
+
+    def only_town(self, text: str, match: TownMatch) -> bool:
+        """True when the message is just a town (「小川西町です」, 「小川西町3丁目に住んでいます」)."""
+        rest = normalize(text)
+        for name in (match.town.name, match.town.kana):  # the town and its 丁目 go together
+            rest = re.sub(re.escape(normalize(name)) + rf"(?:\s*{_CHOME_PART})?", "", rest)
+        lemmas = analyzer().analyse(rest).content_lemmas
+        return not [lemma for lemma in lemmas if lemma not in ("住む", "丁目", "町", "在住")]
 
     def by_id(self, town_id: str) -> Town | None:
         return self._by_id.get(town_id)

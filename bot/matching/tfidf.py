@@ -222,3 +222,8 @@ class TfidfMatcher:
         ranked = [Candidate(topic, score) for topic, score in blended.items()]
         ranked.sort(key=lambda c: (-c.score, c.topic))
         return ranked
+
+
+def main_matcher(knowledge: Knowledge, intents: Intents, analyzer: Analyzer) -> TfidfMatcher:
+    """The product's matcher over this data (its index from the disk cache when unchanged)."""
+    return TfidfMatcher(training_pairs(knowledge, intents), analyzer, SynonymRewriter(intents.synonyms))

@@ -107,15 +107,20 @@ def real_outcomes(sets: Sequence[Path], data_dir: Path) -> Mapping[str, Outcome]
 
 
 def real_scope(data_dir: Path, example: str) -> bool:
-    """True when the out-of-scope examples outrank every topic for `example`, above the answer floor."""
-    from bot.core.assistant import build_assistant
+    """True when the out-of-scope examples outrank every topic for `example`, above the answer floor.
+
+    Only the product's matcher is built (from its disk cache): no crisis model, no replies."""
+    from bot.data.check import load_data
     from bot.data.problems import DataError
+    from bot.language.text import analyzer
     from bot.matching.decision import OUT_OF_SCOPE
+    from bot.matching.tfidf import main_matcher
 
     try:
-        matcher = build_assistant(data_dir, "main").matcher
+        data = load_data(data_dir)
     except DataError:  # broken data: the kb check on the copy names the problem
         return False
+    matcher = main_matcher(data.knowledge, data.intents, analyzer())
     ranked = matcher.rank(example)
     return bool(ranked) and ranked[0].topic == OUT_OF_SCOPE and ranked[0].score >= matcher.thresholds.floor
 

@@ -53,3 +53,18 @@ def test_all_22_towns_and_no_invented_assignments(project_data: AssistantData) -
 def test_label(finder: TownFinder) -> None:
     match = finder.find("上水本町6丁目")
     assert match is not None and match.label == "上水本町6丁目"
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("小川西町です", True),
+        ("小川西町3丁目です", True),  # the 丁目 belongs to the town
+        ("花小金井南町に住んでいます", True),
+        ("小川西町で介護の相談をしたい", False),
+        ("小川西町のごみの日", False),
+    ],
+)
+def test_a_message_that_is_only_a_town(finder: TownFinder, text: str, only: bool) -> None:
+    match = finder.find(text)
+    assert match is not None and finder.only_town(text, match) is only
