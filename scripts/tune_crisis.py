@@ -19,7 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.crisis.detector import CrisisDetector, Evidence, Thresholds, fit_model, training_samples  # noqa: E402
+from bot.core.crisis.detector import (  # noqa: E402
+    CrisisDetector,
+    Evidence,
+    Thresholds,
+    corpus_samples,
+    fit_model,
+    term_and_ordinary_samples,
+    training_samples,
+)
 from bot.data.check import load_data  # noqa: E402
 from bot.data.crisis_intents import NOT_CRISIS  # noqa: E402
 from bot.language.text import analyzer  # noqa: E402
@@ -37,11 +45,12 @@ def held_out_evidence() -> tuple[list[tuple[Evidence, str, bool]], list[Evidence
     shared = analyzer()
     corpus = intents.crisis_corpus
     authors = sorted({m.origin for m in corpus})
-    ordinary = [s for s in training_samples(intents)[len(corpus) :] if s[1] == NOT_CRISIS]
-    terms = [s for s in training_samples(intents)[len(corpus) :] if s[1] != NOT_CRISIS]
+    rest = term_and_ordinary_samples(intents)
+    ordinary = [s for s in rest if s[1] == NOT_CRISIS]
+    terms = [s for s in rest if s[1] != NOT_CRISIS]
     rows: list[tuple[Evidence, str, bool]] = []
     for fold, author in enumerate(authors):
-        train = [(m.q, m.crisis) for m in corpus if m.origin != author] + terms
+        train = corpus_samples([m for m in corpus if m.origin != author]) + terms
         train += [s for i, s in enumerate(ordinary) if i % len(authors) != fold]
         detector = CrisisDetector(intents, fit_model(train, shared), shared)
         held = [(m.q, m.crisis, True) for m in corpus if m.origin == author]

@@ -66,16 +66,13 @@ def _crisis_examples(intents: Intents, log: ProblemLog) -> None:
     it gets the crisis reply. The rule layers decide this (terms with the allow-list and story contexts,
     and patterns), as in the detector; the learned layer is trained on these very examples as ordinary
     phrasings, so it cannot judge them."""
-    from bot.core.crisis.detector import CrisisRules
+    from bot.core.crisis.examples import crisis_examples
     from bot.language.text import analyzer
 
-    rules = CrisisRules(intents, analyzer())
-    for text, sites in intents.example_sites.items():
-        kinds, _ = rules.kinds(analyzer().analyse(text))
-        if kinds:
-            for site in sites:
-                log.add(site.path, site.topic, "example_is_crisis", line=site.line, example=text,
-                        kinds=", ".join(sorted(kinds)))
+    for text, kinds in crisis_examples(intents, analyzer()).items():
+        for site in intents.example_sites[text]:
+            log.add(site.path, site.topic, "example_is_crisis", line=site.line, example=text,
+                    kinds=", ".join(sorted(kinds)))
 
 
 def _load(data_dir: Path, log: ProblemLog) -> AssistantData | None:

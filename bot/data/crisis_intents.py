@@ -24,7 +24,8 @@ __all__ = ["CRISIS_KINDS", "NOT_CRISIS", "CrisisKind", "CrisisMessage", "CrisisP
 MIN_CORPUS_PER_KIND = 10  # with fewer labelled messages the learned layer cannot learn a kind
 CORPUS_DIR = "crisis_corpus"
 # `terms: [a b]` reads as the one term "a b", which no message ever contains: a forgotten comma.
-_SPACE = re.compile(r"[\s\u3000]")
+# A space next to Japanese in a term is a missing comma ([死にたい 消えたい]); English phrases have spaces.
+_SPACE_IN_JAPANESE = re.compile(r"[^\x00-\x7f][\s\u3000]|[\s\u3000][^\x00-\x7f]|\u3000")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _spaced_terms(data: s.CrisisFile, doc: Doc, log: ProblemLog) -> None:
     lists += [(f"signals.{name}", ("signals", name), phrases) for name, phrases in data.signals.items()]
     for entry, loc, terms in lists:
         for t_index, term in enumerate(terms):
-            if _SPACE.search(term):
+            if _SPACE_IN_JAPANESE.search(term):
                 log.add(doc.path, entry, "term_with_space", line=doc.line((*loc, t_index)), term=term)
 
 

@@ -9,6 +9,7 @@ Three views of the same text, so each kind of mistake is caught by one of them:
 
 from __future__ import annotations
 
+from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, to_hiragana
 
@@ -38,6 +39,11 @@ def _kana_only(text: str) -> bool:
     return not any(0x3400 <= ord(c) <= 0x9FFF for c in text)
 
 
+def _has_halfwidth_kana(text: str) -> bool:
+    """Half-width katakana is typed as sound, not as loanwords: ﾊﾊﾉ ｶｲｺﾞﾃﾞ means 母の介護で."""
+    return any("\uff66" <= c <= "\uff9d" for c in text)
+
+
 class FeatureExtractor:
     def __init__(self, analyzer: Analyzer, rewriter: SynonymRewriter) -> None:
         self._analyzer = analyzer
@@ -48,10 +54,14 @@ class FeatureExtractor:
         rewritten_text = self._rewriter.rewrite(original.normalized)
         rewritten = original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
         views = [original, rewritten]
-        if _katakana_only(original.normalized):
-            # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ: Sudachi reads a run of katakana as one unknown word, but the same sounds in
-            # hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
+        if _katakana_only(original.normalized) or _has_halfwidth_kana(text):
+            # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ, ﾊﾊﾉ ｶｲｺﾞﾃﾞ: Sudachi reads a run of katakana as one unknown word, but the same
+            # sounds in hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
             views.append(self._analyzer.analyse(to_hiragana(original.normalized)))
+        kana = to_kana(text)
+        if kana is not None:
+            # kaigo hoken ryou takai: the romaji read as the hiragana it spells (かいご ほけん …).
+            views.append(self._analyzer.analyse(kana))
         feats: set[str] = set()
         for analysis in views:
             for tok in analysis.tokens:

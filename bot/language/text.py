@@ -111,10 +111,16 @@ def normalize(text: str) -> str:
 
 KANJI = re.compile(r"[\u3400-\u9fff々〆ヶ]")
 KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆]")
 
 
 def has_kanji(text: str) -> bool:
     return KANJI.search(text) is not None
+
+
+def has_japanese(text: str) -> bool:
+    """Any kana or kanji (half-width katakana included)."""
+    return JAPANESE.search(text) is not None
 
 
 def strip_emoji(text: str) -> str:

@@ -33,7 +33,7 @@ from bot.matching.classifier import BLEND, TopicClassifier, blend
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
-INDEX_VERSION = 4  # bump when build_index or the features change, so cached indexes are rebuilt
+INDEX_VERSION = 7  # bump when build_index or the features change, so cached indexes are rebuilt
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6

@@ -42,6 +42,7 @@ EVAL_SETS = (
     "registers_holdout_s.yaml",
     "crisis_holdout_m.yaml",
     "crisis_holdout_n.yaml",
+    "crisis_holdout_ab.yaml",
 )
 MAX_LISTED = 15  # changed cases shown; the rest are counted
 PROMOTED_FILE = Path("intents") / "topics" / "promoted.yaml"

@@ -11,3 +11,16 @@ def test_a_katakana_message_is_read_as_words() -> None:
     feats = extractor.extract("ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ ﾌﾘｺﾏﾚﾃﾅｲ")
     assert "r:テアテ" in feats and "r:ジド" in feats
     assert {"g:ジドテ", "g:テアテ", "g:フリコ"} <= feats & extractor.extract("児童手当がまだ振り込まれていない")
+
+
+def test_half_width_katakana_among_kanji_is_read_as_sound() -> None:
+    """Half-width katakana is typed as sound even next to kanji: ﾊﾊﾉ ｶｲｺﾞﾃﾞ is read as はは の かいご で."""
+    extractor = FeatureExtractor(analyzer(), SynonymRewriter([]))
+    shared = extractor.extract("ﾊﾊﾉ ｶｲｺﾞﾃﾞ 仕事ｦ ﾔﾒﾙｶ ﾏﾖｯﾃﾏｽ") & extractor.extract("母の介護で仕事を辞めるか迷っています")
+    assert {"g:カイゴ", "g:ハハノ", "r:ヤメル"} <= shared
+
+
+def test_a_romaji_message_is_read_as_the_kana_it_spells() -> None:
+    extractor = FeatureExtractor(analyzer(), SynonymRewriter([]))
+    shared = extractor.extract("kaigo hoken ryou takai") & extractor.extract("介護保険料が高い")
+    assert {"g:カイゴ", "g:ホケン", "w:高い"} <= shared

@@ -108,7 +108,7 @@ def test_crisis_sets_are_read_as_crisis_and_not_crisis_cases() -> None:
     assert len(CRISIS_HOLDOUT) >= 2 and len(cases) >= 400
     assert {c.kind for c in cases} == {"crisis", "not_crisis"}
     assert all(c.crisis_kind for c in cases if c.kind == "crisis")
-    assert {"kana", "foreign", "dialect", "story", "child"} <= {c.register for c in cases}
+    assert {"kana", "foreign", "dialect", "story", "child", "romaji", "english"} <= {c.register for c in cases}
 
 
 def test_crisis_holdout_floors(assistant: Assistant) -> None:
@@ -116,4 +116,4 @@ def test_crisis_holdout_floors(assistant: Assistant) -> None:
     report = run_cases(assistant, [c for path in CRISIS_HOLDOUT for c in load_cases(path)])
     assert report.pass_rates["crisis"] >= 0.97, [f.case.q for f in report.failures if f.case.kind == "crisis"]
     assert report.pass_rates["not_crisis"] >= 0.95
-    assert set(report.register_rates) >= {"kana", "foreign"}
+    assert set(report.register_rates) >= {"kana", "foreign", "romaji", "english"}

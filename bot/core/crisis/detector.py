@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.core.crisis.model import CrisisModel, Score, features, training_key
 from bot.core.crisis.terms import PhraseMatcher
-from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS
+from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS, CrisisMessage
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune
-from bot.language.text import Analysis, Analyzer
+from bot.language.romaji import to_kana
+from bot.language.text import Analysis, Analyzer, has_japanese
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +66,28 @@ class Evidence:
     rule_kinds: frozenset[str]  # kinds found by terms and patterns
     rule_layer: str  # "term" or "pattern" (the first that found one), or ""
     score: Score
+    # The model learned from Japanese: on a text with no Japanese to read (English) its low score says
+    # nothing, so it cannot veto a term there.
+    model_reads: bool = True
+    # The same message's romaji read as the kana it spells (「mou shinitai」): decided on its own, and the
+    # more urgent of the two readings counts.
+    spelled: Evidence | None = None
 
     def decide(self, thresholds: Thresholds = THRESHOLDS) -> CrisisAssessment:
+        own = self._decide_alone(thresholds)
+        if self.spelled is None:
+            return own
+        other = self.spelled.decide(thresholds)
+        if _URGENCY[other.level] > _URGENCY[own.level]:
+            return other
+        if other.level == own.level != "none":
+            return replace(own, kinds=_ordered({*own.kinds, *other.kinds}), score=max(own.score, other.score))
+        return own
+
+    def _decide_alone(self, thresholds: Thresholds) -> CrisisAssessment:
         score = self.score
         by_model = score.crisis >= thresholds.crisis_at
-        by_rules = bool(self.rule_kinds) and score.crisis >= thresholds.veto_below
+        by_rules = bool(self.rule_kinds) and (score.crisis >= thresholds.veto_below or not self.model_reads)
         if by_rules or by_model:
             kinds = set(self.rule_kinds) | ({score.kind} if by_model else set())
             return CrisisAssessment("crisis", _ordered(kinds), score.crisis, self.rule_layer if by_rules else "model")
@@ -77,6 +95,9 @@ class Evidence:
             kinds = set(self.rule_kinds) or {score.kind}
             return CrisisAssessment("hint", _ordered(kinds), score.crisis, self.rule_layer or "model")
         return CrisisAssessment("none", (), score.crisis)
+
+
+_URGENCY: dict[Level, int] = {"none": 0, "hint": 1, "crisis": 2}
 
 
 def _ordered(kinds: set[str]) -> tuple[str, ...]:
@@ -127,8 +148,14 @@ class CrisisDetector:
         analysis = self._analyzer.analyse(text)
         if not analysis.normalized:
             return None
+        kana = to_kana(text)
+        spelled = self._evidence_of(self._analyzer.analyse(kana), None) if kana is not None else None
+        return self._evidence_of(analysis, spelled)
+
+    def _evidence_of(self, analysis: Analysis, spelled: Evidence | None) -> Evidence:
         found, layer = self.rules.kinds(analysis)
-        return Evidence(frozenset(found), layer, self.model.score(analysis))
+        readable = has_japanese(analysis.normalized)
+        return Evidence(frozenset(found), layer, self.model.score(analysis), readable, spelled)
 
     def assess(self, text: str) -> CrisisAssessment:
         evidence = self.evidence(text)
@@ -137,13 +164,30 @@ class CrisisDetector:
 
 def training_samples(intents: Intents) -> list[tuple[str, str]]:
     """(text, label) pairs: the corpus, each kind's terms, and every ordinary phrasing as NOT_CRISIS."""
-    samples = [(m.q, m.crisis) for m in intents.crisis_corpus]
-    samples += [(term, k.kind) for k in intents.crisis for term in k.terms]
+    return corpus_samples(intents.crisis_corpus) + term_and_ordinary_samples(intents)
+
+
+def corpus_samples(messages: Sequence[CrisisMessage]) -> list[tuple[str, str]]:
+    return [(text, m.crisis) for m in messages if (text := _model_text(m.q)) is not None]
+
+
+def term_and_ordinary_samples(intents: Intents) -> list[tuple[str, str]]:
+    # English terms are rules only: as lone training samples, with no English ordinary text beside them,
+    # they would teach the model that any English is a crisis.
+    samples = [(term, k.kind) for k in intents.crisis for term in k.terms if not term.isascii()]
     ordinary = [e for phrases in intents.examples.values() for e in phrases]
     ordinary += [*intents.out_of_scope, *intents.crisis_allow]
     ordinary += [p for talk in intents.smalltalk for p in talk.phrases]
-    samples += [(text, NOT_CRISIS) for text in ordinary]
+    samples += [(to_kana(text) or text, NOT_CRISIS) for text in ordinary]  # romaji as the model reads it
     return samples
+
+
+def _model_text(text: str) -> str | None:
+    """What the model learns from a message: romaji as the kana it spells; nothing from English alone."""
+    kana = to_kana(text)
+    if kana is not None:
+        return kana
+    return text if has_japanese(text) else None
 
 
 def fit_model(samples: Sequence[tuple[str, str]], analyzer: Analyzer) -> CrisisModel:

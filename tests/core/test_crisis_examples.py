@@ -1,0 +1,71 @@
+"""The examples the crisis rules catch, remembered per version of the rules (bot/core/crisis/examples.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.core.crisis.examples import crisis_examples, rules_digest
+from bot.data.check import AssistantData, check_data
+from bot.data.crisis_intents import CrisisPattern
+from bot.diskcache import cache_dir
+from bot.language.text import analyzer
+
+SAFE_EXAMPLE = "最近父の物忘れがひどくて心配です"  # an example of dementia_consult
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_safe_examples_are_remembered_and_a_crisis_example_is_always_read(project_data: AssistantData) -> None:
+    intents = project_data.intents
+    assert crisis_examples(intents, analyzer()) == {}
+    [remembered] = cache_dir().glob("crisis-examples-*.json")
+    assert remembered.name == f"crisis-examples-{rules_digest(intents)}.json"
+    examples = dict(intents.examples)
+    topic = next(iter(examples))
+    examples[topic] = (*examples[topic], "もう死にたい")
+    sites = {**intents.example_sites, "もう死にたい": intents.example_sites[examples[topic][0]]}
+    with_crisis = replace(intents, examples=examples, example_sites=sites)
+    assert crisis_examples(with_crisis, analyzer()) == {"もう死にたい": {"suicide"}}
+    assert crisis_examples(with_crisis, analyzer()) == {"もう死にたい": {"suicide"}}  # never remembered as safe
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda i: replace(i, crisis=(replace(i.crisis[0], terms=(*i.crisis[0].terms, "物忘れ")), *i.crisis[1:])),
+        lambda i: replace(i, crisis_allow=i.crisis_allow[1:]),
+        lambda i: replace(i, crisis_signals={**i.crisis_signals, "now": ("今",)}),
+        lambda i: replace(i, crisis_patterns=(*i.crisis_patterns, CrisisPattern("suicide", ("now",)))),
+    ],
+    ids=["a term", "the allow-list", "a signal", "a pattern"],
+)
+def test_any_change_of_the_rules_reads_every_example_again(project_data: AssistantData, change: object) -> None:
+    intents = project_data.intents
+    changed = change(intents)  # type: ignore[operator]
+    assert rules_digest(changed) != rules_digest(intents)
+
+
+def test_a_new_term_catches_an_example_remembered_as_safe(data_copy: Path) -> None:
+    assert check_data(data_copy) == []  # every example read and remembered as safe
+    crisis = data_copy / "intents" / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    crisis.write_text(text.replace("死にたい, しにたい,", "死にたい, 物忘れがひどい, しにたい,", 1), encoding="utf-8")
+    problems = check_data(data_copy)
+    assert problems and all(p.code == "example_is_crisis" for p in problems)
+    assert any(SAFE_EXAMPLE in p.message for p in problems)
+
+
+def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
+    intents = project_data.intents
+    path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"
+    path.parent.mkdir(parents=True)
+    for damage in (b"\x00\xff not json", b'{"a": 1}', b"[1, 2]"):
+        path.write_bytes(damage)
+        assert crisis_examples(intents, analyzer()) == {}
+    assert len(path.read_text()) > 1000  # rewritten in full

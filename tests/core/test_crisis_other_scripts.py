@@ -1,0 +1,106 @@
+"""The crisis check on messages not written in Japanese script: romaji (read as the kana it spells) and
+English (terms and signals of intents/crisis.yaml, which the Japanese-trained model cannot veto)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.crisis.detector import Evidence, Thresholds, training_samples
+from bot.core.crisis.model import Score
+from bot.data.check import AssistantData
+from bot.language.romaji import to_kana
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mou shinitai", "suicide"),
+        ("jisatsu shitai desu", "suicide"),
+        ("tasukete otto ni korosareru", "dv"),
+        ("haha ga taorete ugokanai", "medical"),
+        ("otto ga mainichi nagurareru tasukete", "dv"),
+    ],
+)
+def test_romaji_crises_are_caught(assistant: Assistant, text: str, kind: str) -> None:
+    said = assistant.assess(text)
+    assert said.level == "crisis" and kind in said.kinds, said
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I want to die", "suicide"),
+        ("my husband hits me every day, help me", "dv"),
+        ("My mother is not breathing", "medical"),
+        ("I took too many pills", "overdose"),
+        ("my father has dementia and walked out last night, we can't find him", "missing_person"),
+    ],
+)
+def test_english_crises_are_caught_though_the_model_cannot_read_english(
+    assistant: Assistant, text: str, kind: str
+) -> None:
+    said = assistant.assess(text)
+    assert said.level == "crisis" and kind in said.kinds, said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shinu hodo tsukareta",  # romaji idiom: 死ぬほど疲れた
+        "kaigo hoken ryou takai",
+        "This exam is killing me",
+        "my phone died",
+        "I'm dying to know where the care office is",
+        "where is the suicide prevention office",
+        "What number do I call if I ever suspect a child is being abused?",
+    ],
+)
+def test_everyday_romaji_and_english_are_not_crises(assistant: Assistant, text: str) -> None:
+    assert assistant.assess(text).level != "crisis"
+
+
+def test_the_more_urgent_reading_decides_and_kinds_are_joined() -> None:
+    t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
+    calm = Evidence(frozenset(), "", Score(0.01, "dv"))
+    urgent = Evidence(frozenset({"suicide"}), "term", Score(0.9, "suicide"))
+    assert Evidence(frozenset(), "", Score(0.01, "dv"), spelled=urgent).decide(t).level == "crisis"
+    assert Evidence(frozenset({"suicide"}), "term", Score(0.9, "suicide"), spelled=calm).decide(t).level == "crisis"
+    both = Evidence(frozenset({"dv"}), "term", Score(0.6, "dv"), spelled=urgent).decide(t)
+    assert (both.level, both.kinds, both.score) == ("crisis", ("suicide", "dv"), 0.9)
+    hint = Evidence(frozenset(), "", Score(0.2, "dv"), spelled=calm).decide(t)
+    assert (hint.level, hint.kinds) == ("hint", ("dv",))
+
+
+def test_a_term_in_text_the_model_cannot_read_is_not_vetoed() -> None:
+    t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
+    english = Evidence(frozenset({"suicide"}), "term", Score(0.01, "suicide"), model_reads=False)
+    assert english.decide(t).level == "crisis"
+    japanese = Evidence(frozenset({"suicide"}), "term", Score(0.01, "suicide"), model_reads=True)
+    assert japanese.decide(t).level == "hint"
+
+
+def test_the_model_learns_romaji_as_kana_and_nothing_from_english_alone(project_data: AssistantData) -> None:
+    samples = training_samples(project_data.intents)
+    texts = {text for text, _ in samples}
+    romaji = [m for m in project_data.intents.crisis_corpus if m.register == "romaji"]
+    english = [m for m in project_data.intents.crisis_corpus if m.register == "english"]
+    assert romaji and english
+    assert not any(m.q in texts for m in romaji + english)
+    assert all(to_kana(m.q) in texts for m in romaji)  # learned as the kana it spells
+    terms = {t for kind in project_data.intents.crisis for t in kind.terms}
+    assert "want to die" in terms and not any(t in texts for t in terms if t.isascii())  # English terms: rules only
+    ordinary = "kaigo hoken ryou takai, nenkin sukunai, yasuku naru?"
+    assert ordinary not in texts and "かいご ほけん りょう たかい, ねんきん すくない, やすく なる?" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("jidou teate wa itsu furikomaremasu ka", "child_allowance"),
+        ("haha ga ninchishou kamo shiremasen", "dementia_consult"),
+    ],
+)
+def test_romaji_questions_are_answered(assistant: Assistant, text: str, topic: str) -> None:
+    reply = assistant.reply(text)
+    assert reply.status != "crisis" and topic in (reply.topic, *(t for t, _ in reply.alternatives)), reply
