@@ -96,11 +96,13 @@ class TopicClassifier:
             return None
         values = [GROUP_WEIGHTS[f[0]] for f in feats if f in columns]
         norm = math.sqrt(sum(v * v for v in values))
-        index = np.array(rows, dtype=np.intp)
-        begin, lengths = self.starts[index], self.starts[index + 1] - self.starts[index]
+        return self.row_margins(np.array(rows, dtype=np.intp), np.array([v / norm for v in values], dtype=np.float32))
+
+    def row_margins(self, rows: npt.NDArray[np.intp], scale: FloatArray) -> npt.NDArray[np.float64]:
+        """The margins of a message given as its features' rows and their length-normalised values."""
+        begin, lengths = self.starts[rows], self.starts[rows + 1] - self.starts[rows]
         offsets = np.cumsum(lengths) - lengths
         positions = np.arange(int(lengths.sum())) + np.repeat(begin - offsets, lengths)
-        scale = np.array([v / norm for v in values], dtype=np.float32)
         weights = self.weights[positions] * np.repeat(scale, lengths)  # float32, as the model is stored
         counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
         return np.asarray(counted + self.intercepts, dtype=np.float64)

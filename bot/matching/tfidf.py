@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.data import Knowledge
@@ -32,7 +31,7 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer
-from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, TopicClassifier, squash
+from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, STEEPNESS, TopicClassifier
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -237,6 +236,23 @@ def _write(path: Path, index: Index) -> None:
         logger.warning("matching index cache not written (%s); it will be built again next start", exc.strerror)
 
 
+_exp = np.frompyfunc(math.exp, 1, 1)  # the standard library's exp, value by value
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
+    """Each word and each of its one-character deletions → the positions of the words it comes from.
+    Two words one edit apart always share a key (the shorter word, or one deletion of both)."""
+    near: dict[str, list[int]] = defaultdict(list)
+    for position, known in enumerate(vocabulary):
+        for key in (known, *_deletions(known)):
+            near[key].append(position)
+    return dict(near)
+
+
 def _gather(starts: npt.NDArray[np.int64], rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], IntArray64]:
     """Positions of rows' entries in the flat arrays, row after row, and each row's entry count."""
     begin, lengths = starts[rows], starts[rows + 1] - starts[rows]
@@ -266,12 +282,17 @@ class TfidfMatcher:
         self._topics = index.topics
         self._features = index.features
         self._vocabulary = index.vocabulary
+        self._near: dict[str, list[int]] | None = None  # built on the first misspelt word
         self._classifier = index.classifier
         # Examples grouped by topic (a topic's best and second-best example are read per group).
         self._by_topic = np.argsort(index.doc_topic, kind="stable")
         grouped = index.doc_topic[self._by_topic]
         self._group_of = grouped  # every topic has an example, so a topic's group is its number
         self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        # Per feature: its row in the classifier (-1: none) and its group's weight.
+        columns = self._classifier.columns
+        self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
+        self._group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
         self._class_of_topic: npt.NDArray[np.intp] | None = None
@@ -284,10 +305,27 @@ class TfidfMatcher:
         extra: dict[str, str] = {}
         for f in feats:
             if f.startswith("w:") and f not in self._features and len(f) >= 4:
-                match = process.extractOne(f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1)
+                match = self._one_edit_away(f[2:])
                 if match is not None:
-                    extra[f] = "w:" + match[0]
+                    extra[f] = "w:" + match
         return extra
+
+    def _one_edit_away(self, word: str) -> str | None:
+        """The first known word (in vocabulary order) at the smallest edit distance of at most one: what
+        rapidfuzz's extractOne over the whole vocabulary returns, looked up through the words that share
+        a one-character deletion with `word` instead of comparing it with every known word."""
+        near = self._near
+        if near is None:
+            near = self._near = _deletion_neighbours(self._vocabulary)
+        found: set[int] = set()
+        for key in (word, *_deletions(word)):
+            found.update(near.get(key, ()))
+        best: tuple[int, int] | None = None
+        for position in found:
+            distance = Levenshtein.distance(word, self._vocabulary[position], score_cutoff=1)
+            if distance <= 1 and (best is None or (distance, position) < best):
+                best = (distance, position)
+        return self._vocabulary[best[1]] if best is not None else None
 
     def rank(self, text: str) -> list[Candidate]:
         feats = self._extractor.extract(text)
@@ -332,26 +370,31 @@ class TfidfMatcher:
         )
         candidates = np.zeros(len(self._topics), dtype=bool)
         candidates[topic_numbers] = True
-        margins = self._margins(feats)
+        margins = self._margins(rows)
         if margins is not None:
             candidates |= margins > CANDIDATE_MARGIN
         else:
             margins = np.full(len(self._topics), -1.0)
         numbers = np.flatnonzero(candidates)
         share = self.blend_share
-        blended = [
-            min(1.0, (1 - share) * n + share * squash(m))
-            for n, m in zip(nearest[numbers].tolist(), margins[numbers].tolist(), strict=True)
-        ]
+        # squash(m) with math.exp on each value (numpy's exp may differ in the last bit), the rest in numpy.
+        squashed = 1.0 / (1.0 + np.asarray(_exp(-STEEPNESS * margins[numbers]), dtype=np.float64))
+        blended = np.minimum(1.0, (1 - share) * nearest[numbers] + share * squashed)
         # Best first; equal scores in the order of the topics' names (the topics are numbered so).
-        order = np.lexsort((numbers, -np.array(blended)))
+        order = np.lexsort((numbers, -blended))
         topics = self._topics
-        return [Candidate(topics[numbers[i]], blended[i]) for i in order.tolist()]
+        return [Candidate(topics[n], b) for n, b in zip(numbers[order].tolist(), blended[order].tolist(), strict=True)]
 
-    def _margins(self, feats: frozenset[str] | set[str]) -> FloatArray | None:
-        """The classifier's margin per topic, or None when it knows none of the features."""
-        margins = self._classifier.margin_array(feats)
-        if margins is None or self._class_of_topic is None:
+    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
+        """The classifier's margin per topic, or None when it knows none of the message's features."""
+        class_rows = self._class_row[rows]
+        known = class_rows >= 0
+        if not known.any():
+            return None
+        values = self._group[rows][known]
+        norm = math.sqrt(sum(v * v for v in values.tolist()))
+        margins = self._classifier.row_margins(class_rows[known], (values / norm).astype(np.float32))
+        if self._class_of_topic is None:
             return margins
         mapped = np.full(len(self._topics), -1.0)
         known = self._class_of_topic >= 0
