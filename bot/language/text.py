@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -156,6 +157,11 @@ class Analyzer:
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
         self._cached = lru_cache(maxsize=1024)(self._analyse)
+
+    def __reduce__(self) -> tuple[Callable[[], Analyzer], tuple[()]]:
+        """Pickled as "the process-wide analyzer": an assistant read from the disk cache
+        (bot/core/snapshot.py) shares this process's dictionary instead of carrying one."""
+        return analyzer, ()
 
     @property
     def _tokenizer(self) -> Any:

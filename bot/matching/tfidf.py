@@ -17,7 +17,7 @@ import math
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -284,6 +284,8 @@ class TfidfMatcher:
         self._vocabulary = index.vocabulary
         self._near: dict[str, list[int]] | None = None  # built on the first misspelt word
         self._classifier = index.classifier
+        if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
+            self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
         # Examples grouped by topic (a topic's best and second-best example are read per group).
         self._by_topic = np.argsort(index.doc_topic, kind="stable")
         grouped = index.doc_topic[self._by_topic]
