@@ -1,8 +1,8 @@
 """The built assistant kept on disk between starts: a warm start reads one file instead of reading the
 YAML, checking it, and building the matcher, the crisis check and the readings again.
 
-Keyed by a digest of everything the built assistant depends on: every file under knowledge/ and
-intents/, the engine, the code of the `bot` package, the Sudachi dictionary and the Python and numpy
+Keyed by a digest of everything the built assistant depends on: the data folder and every file under
+its knowledge/ and intents/, the engine, the code of the `bot` package, the Sudachi dictionary and the Python and numpy
 versions. The data was checked when the file was written (an assistant is only built from data that
 passed the checks of `kb check`), and the same bytes pass the same checks, so a file found under
 this key needs no second check. Written atomically; an unreadable file is built again (bot/diskcache.py).
@@ -40,6 +40,8 @@ def snapshot_key(data_dir: Path, engine: str) -> str:
     digest = hashlib.sha256(
         f"v{SNAPSHOT_VERSION} {engine} {sys.version} numpy {numpy.__version__} {_dictionary_stamp()}".encode()
     )
+    # The folder itself too: the checked data records where each example is written.
+    digest.update(str(data_dir.resolve()).encode("utf-8", "surrogatepass"))
     # Mutation testing runs one copy of the code with a different mutant switched on per run.
     digest.update(os.environ.get("MUTANT_UNDER_TEST", "").encode())
     for root, folder in ((PACKAGE, PACKAGE), (data_dir, data_dir / "knowledge"), (data_dir, data_dir / "intents")):
