@@ -100,10 +100,11 @@ class TopicClassifier:
 
     def row_margins(self, rows: npt.NDArray[np.intp], scale: FloatArray) -> npt.NDArray[np.float64]:
         """The margins of a message given as its features' rows and their length-normalised values."""
-        begin, lengths = self.starts[rows], self.starts[rows + 1] - self.starts[rows]
-        offsets = np.cumsum(lengths) - lengths
-        positions = np.arange(int(lengths.sum())) + np.repeat(begin - offsets, lengths)
-        weights = self.weights[positions] * np.repeat(scale, lengths)  # float32, as the model is stored
+        begin = self.starts[rows]
+        lengths = self.starts[rows + 1] - begin
+        ends = lengths.cumsum()
+        positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+        weights = self.weights[positions] * scale.repeat(lengths)  # float32, as the model is stored
         counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
         return np.asarray(counted + self.intercepts, dtype=np.float64)
 

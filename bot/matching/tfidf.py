@@ -253,12 +253,13 @@ def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
     return dict(near)
 
 
-def _gather(starts: npt.NDArray[np.int64], rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], IntArray64]:
+def _gather(starts: IntArray64, rows: npt.NDArray[np.intp]) -> tuple[IntArray64, IntArray64]:
     """Positions of rows' entries in the flat arrays, row after row, and each row's entry count."""
-    begin, lengths = starts[rows], starts[rows + 1] - starts[rows]
-    offsets = np.cumsum(lengths) - lengths
-    positions = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(begin - offsets, lengths)
-    return positions.astype(np.intp), lengths
+    begin = starts[rows]
+    lengths = starts[rows + 1] - begin
+    ends = lengths.cumsum()
+    positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+    return positions, lengths
 
 
 class TfidfMatcher:
@@ -291,6 +292,7 @@ class TfidfMatcher:
         grouped = index.doc_topic[self._by_topic]
         self._group_of = grouped  # every topic has an example, so a topic's group is its number
         self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        self._places = np.arange(len(grouped))
         # Per feature: its row in the classifier (-1: none) and its group's weight.
         columns = self._classifier.columns
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
@@ -347,19 +349,19 @@ class TfidfMatcher:
         query = weights / norm
         # Each example's cosine, summed feature after feature (bincount adds in input order).
         positions, lengths = _gather(index.post_start, rows)
-        contributions = np.repeat(query, lengths) * index.post_weight[positions]
+        contributions = query.repeat(lengths) * index.post_weight[positions]
         scores = np.bincount(index.post_doc[positions], weights=contributions, minlength=len(index.doc_topic))
-        # Per topic: its best example's score, and the next best (the same score again when two tie).
+        # Per topic: its best example's score, and the next best (the same score again when two tie):
+        # the best is taken out once (at its first place in the group), the next best is what remains.
         grouped = scores[self._by_topic]
         first = np.maximum.reduceat(grouped, self._group_start)
-        at_best = np.flatnonzero(grouped == first[self._group_of])
-        keep = np.r_[True, self._group_of[at_best[1:]] != self._group_of[at_best[:-1]]]
-        grouped[at_best[keep]] = 0.0
+        places = np.where(grouped == first[self._group_of], self._places, len(grouped))
+        grouped[np.minimum.reduceat(places, self._group_start)] = 0.0
         second = np.maximum.reduceat(grouped, self._group_start)
         positions, lengths = _gather(index.centroid_start, rows)
         centroid = np.bincount(
             index.centroid_topic[positions],
-            weights=np.repeat(query, lengths) * index.centroid_weight[positions],
+            weights=query.repeat(lengths) * index.centroid_weight[positions],
             minlength=len(self._topics),
         )
         touched = first > 0.0  # topics with an example sharing a feature with the message
@@ -385,7 +387,7 @@ class TfidfMatcher:
         # Best first; equal scores in the order of the topics' names (the topics are numbered so).
         order = np.lexsort((numbers, -blended))
         topics = self._topics
-        return [Candidate(topics[n], b) for n, b in zip(numbers[order].tolist(), blended[order].tolist(), strict=True)]
+        return list(map(Candidate, [topics[n] for n in numbers[order].tolist()], blended[order].tolist()))
 
     def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
         """The classifier's margin per topic, or None when it knows none of the message's features."""
