@@ -365,19 +365,16 @@ class TfidfMatcher:
             minlength=len(self._topics),
         )
         touched = first > 0.0  # topics with an example sharing a feature with the message
-        topic_numbers = np.flatnonzero(touched)
-        nearest = np.zeros(len(self._topics))
-        nearest[topic_numbers] = np.minimum(
-            1.0,
-            EXAMPLE_WEIGHT * (first[touched] + SECOND_EXAMPLE_BONUS * second[touched])
-            + (1 - EXAMPLE_WEIGHT) * centroid[topic_numbers],
+        nearest = np.where(
+            touched,
+            np.minimum(1.0, EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second) + (1 - EXAMPLE_WEIGHT) * centroid),
+            0.0,
         )
-        candidates = np.zeros(len(self._topics), dtype=bool)
-        candidates[topic_numbers] = True
         margins = self._margins(rows)
         if margins is not None:
-            candidates |= margins > CANDIDATE_MARGIN
+            candidates = touched | (margins > CANDIDATE_MARGIN)
         else:
+            candidates = touched
             margins = np.full(len(self._topics), -1.0)
         numbers = np.flatnonzero(candidates)
         share = self.blend_share
