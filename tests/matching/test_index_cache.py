@@ -49,7 +49,7 @@ def test_the_key_follows_examples_and_synonyms() -> None:
     assert index_key(PAIRS, plain) != index_key(PAIRS, SynonymRewriter([Synonym("親", ("おふくろ",))]))
 
 
-def test_a_version_4_index_is_packed_with_its_classifier_not_trained_again(
+def test_an_index_cached_as_lists_is_packed_with_its_classifier_not_trained_again(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An index cached before the arrays (per-feature lists) is converted: its trained classifier is kept,
@@ -83,7 +83,7 @@ def test_a_version_4_index_is_packed_with_its_classifier_not_trained_again(
     )
     for stale in cache.glob("index-*.pickle"):
         stale.unlink()
-    (cache / f"index-{index_key(PAIRS, rewriter, version=4)}.pickle").write_bytes(pickle.dumps(old))
+    (cache / f"index-{index_key(PAIRS, rewriter, version=tfidf.LISTS_VERSION)}.pickle").write_bytes(pickle.dumps(old))
 
     def no_training(*args: object, **kwargs: object) -> None:
         raise AssertionError("trained again")
