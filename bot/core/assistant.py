@@ -15,8 +15,9 @@ from bot.core.reply import Composer, Reply
 from bot.core.safety import SafetyLines
 from bot.core.several import several_problems
 from bot.core.situations import SituationReader
+from bot.core.snapshot import cached
 from bot.core.towns import TownFinder, TownMatch, other_municipality
-from bot.data.check import AssistantData, load_data
+from bot.data.bundle import AssistantData
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
 from bot.matching.decision import Candidate, Decision, Matcher, decide
@@ -105,9 +106,9 @@ class Assistant:
         if self.furigana is None or self.easy_composer is None:
             return
         for card in self.data.knowledge.cards.values():
-            self.furigana.add(self.easy_composer.answer("", card, 1.0, None).text)
+            self.furigana.read_ahead(self.easy_composer.answer("", card, 1.0, None).text)
         for kind in self.data.intents.crisis:
-            self.furigana.add(self.easy_composer.crisis("", (kind.kind,), None).text)
+            self.furigana.read_ahead(self.easy_composer.crisis("", (kind.kind,), None).text)
 
     def readings(self, text: str) -> str:
         """Any fixed text of the dialogue with readings (the greeting, help, notices)."""
@@ -178,10 +179,22 @@ class Assistant:
 
 
 def build_assistant(data_dir: Path, engine: str = "main", data: AssistantData | None = None) -> Assistant:
-    """Load the data (unless given) and build the named engine over it."""
+    """The named engine over the data folder's data: from the disk cache when neither the data nor the
+    code changed (bot/core/snapshot.py), else loaded, checked and built. Given `data`, built over it."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
-    data = data or load_data(data_dir)
+    if data is not None:
+        return _build(engine, data)
+
+    def load_and_build() -> Assistant:
+        from bot.data.check import load_data
+
+        return _build(engine, load_data(data_dir))
+
+    return cached(data_dir, engine, Assistant, load_and_build)
+
+
+def _build(engine: str, data: AssistantData) -> Assistant:
     shared = analyzer()
     pairs = training_pairs(data.knowledge, data.intents)
     matcher: Matcher

@@ -47,23 +47,44 @@ class Furigana:
             for word in self._overrides:
                 self._words.add_word(word, word)
             self._words.make_automaton()
+        # Lines read ahead (every card's easy reply): kept with the assistant in the disk cache
+        # (bot/core/snapshot.py), so a process started from it does not read them again.
+        self._ahead: dict[str, str] = {}
         # A reply is made of lines from the data (card texts, window lines, fixed sentences), so most
         # lines come back again and again: each is read once.
         self._line = lru_cache(maxsize=4096)(self._read_line)
 
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_line"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._line = lru_cache(maxsize=4096)(self._read_line)
+        for line in self._ahead:
+            self._line(line)
+
     def lines_read(self) -> int:
-        """How many distinct lines have been read with Sudachi so far (the rest came from the cache)."""
+        """How many distinct lines have been read so far (the rest came from the cache)."""
         return self._line.cache_info().misses
 
     def forget(self) -> None:
         """Drop every line read so far (the benchmark's cold case)."""
         self._line.cache_clear()
+        self._ahead.clear()
+
+    def read_ahead(self, text: str) -> None:
+        """Read a text's lines now, and keep them with the assistant's disk cache."""
+        for line in text.splitlines(keepends=True):
+            self._ahead[line] = self._line(line)
 
     def add(self, text: str) -> str:
         """The text with a reading after every word that has kanji (already annotated text is left alone)."""
         return "".join(self._line(line) for line in text.splitlines(keepends=True))
 
     def _read_line(self, line: str) -> str:
+        ahead = self._ahead.get(line)
+        if ahead is not None:
+            return ahead
         out: list[str] = []
         for piece, kept in self._pieces(line):
             out.append(piece if kept else self._words_of(piece))

@@ -51,7 +51,12 @@ class SituationReader:
         if len(text) < MIN_MESSAGE_CHARS or best in COMBINED_CARDS:
             return tuple(seen)
         support = {c.topic for c in ranked[:SUPPORT_RANK] if c.score >= SUPPORT_SHARE * ranked[0].score}
+        # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
+        # remaining pieces are not ranked at all (most stories are about one domain).
+        possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
         for piece in _pieces(text):
+            if possible.issubset(seen):
+                break
             top = next(iter(self._matcher.rank(piece)), None)
             if top is None or top.score < PIECE_SCORE or top.topic not in support:
                 continue

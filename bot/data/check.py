@@ -8,25 +8,17 @@ once, at its line, instead of as dozens of knock-on problems.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.safety import safety_problems
-from bot.data import Knowledge, load_knowledge
-from bot.data.domains import Domains, load_domains
+from bot.data import Knowledge
+from bot.data.bundle import AssistantData
+from bot.data.domains import load_domains
 from bot.data.intents import ExampleSite, Intents, load_intents
-from bot.data.loader import contacts_readable
+from bot.data.loader import contacts_readable, load_knowledge
 from bot.data.problems import DataError, Problem, ProblemLog, suggest
 from bot.data.readings import load_readings
 from bot.language.text import normalize
-
-
-@dataclass(frozen=True)
-class AssistantData:
-    knowledge: Knowledge
-    intents: Intents
-    domains: Domains
-    readings: dict[str, str]  # word → reading, for やさしい日本語 mode
 
 
 def _safety(data_dir: Path, knowledge: Knowledge, log: ProblemLog) -> None:

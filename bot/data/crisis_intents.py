@@ -13,11 +13,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.data import schema as s
+from bot.data.fields import CRISIS_KINDS, NOT_CRISIS
 from bot.data.problems import ProblemLog
-from bot.data.schema import CRISIS_KINDS, NOT_CRISIS
-from bot.data.yamlio import Doc, load_file
+
+if TYPE_CHECKING:
+    from bot.data import schema as s
+    from bot.data.yamlio import Doc
 
 __all__ = ["CRISIS_KINDS", "NOT_CRISIS", "CrisisKind", "CrisisMessage", "CrisisPattern", "load_crisis_vocabulary"]
 
@@ -113,6 +116,9 @@ def _patterns(data: s.CrisisFile, doc: Doc, log: ProblemLog) -> tuple[CrisisPatt
 
 def read_crisis_messages(path: Path, log: ProblemLog) -> list[CrisisMessage]:
     """One file of labelled crisis messages: `messages: [{q, crisis, register}]`."""
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     data, _ = load_file(path, s.CorpusFile, log)
     return [CrisisMessage(m.q, m.crisis, m.register_ or "", path.stem) for m in (data.messages if data else [])]
 
@@ -131,6 +137,9 @@ def _corpus(intents_dir: Path, log: ProblemLog) -> tuple[CrisisMessage, ...]:
 
 
 def load_crisis_vocabulary(intents_dir: Path, log: ProblemLog) -> CrisisVocabulary:
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     data, doc = load_file(intents_dir / "crisis.yaml", s.CrisisFile, log, empty="crisis_file_empty")
     corpus = _corpus(intents_dir, log)
     if data is None:

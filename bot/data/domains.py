@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.data import schema as s
 from bot.data.problems import ProblemLog, suggest
 from bot.data.records import Knowledge
-from bot.data.yamlio import load_file
+
+if TYPE_CHECKING:
+    pass
 
 FILE = "domains.yaml"
 
@@ -37,6 +39,9 @@ NO_DOMAINS = Domains((), "", "", "", "")
 
 def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> Domains:
     """Read and check the domains: every card and window they name exists, and each card is in one domain."""
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     path = knowledge_dir / FILE
     data, doc = load_file(path, s.DomainsFile, log)
     if data is None:

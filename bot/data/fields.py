@@ -77,4 +77,6 @@ CorpusLabel = Literal[(*CRISIS_KINDS, NOT_CRISIS)]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Each model's validator is built when a file is first read with it: a start from the cached assistant
+    # (bot/core/snapshot.py) reads no file and builds none.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

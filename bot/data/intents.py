@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.data import schema as s
 from bot.data.crisis_intents import CrisisKind, CrisisMessage, CrisisPattern, load_crisis_vocabulary
 from bot.data.problems import DataError, ProblemLog
-from bot.data.yamlio import Doc, load_file
+
+if TYPE_CHECKING:
+    from bot.data.yamlio import Doc
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Intents:
 def _topics(
     intents_dir: Path, log: ProblemLog
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, Path], dict[str, list[ExampleSite]]]:
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     examples: dict[str, list[str]] = {}
     files: dict[str, Path] = {}
     sites: dict[str, list[ExampleSite]] = {}
@@ -79,6 +84,9 @@ def _sites(doc: Doc, key: str, items: list[str]) -> dict[str, ExampleSite]:
 
 
 def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     own_log = log is None
     log = log or ProblemLog(intents_dir.parent)
     examples, files, sites = _topics(intents_dir, log)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from string import Formatter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from bot.data.fields import DateText, Id, Strict, Text
 from bot.data.problems import ProblemLog, suggest
-from bot.data.yamlio import Doc, Loc
+
+if TYPE_CHECKING:
+    from bot.data.yamlio import Doc, Loc
 
 
 class TownEntry(Strict):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.data import schema as s
 from bot.data.problems import ProblemLog
 from bot.data.records import Knowledge
-from bot.data.yamlio import load_file
 from bot.language.text import KANA_ONLY, has_kanji
+
+if TYPE_CHECKING:
+    pass
 
 FILE = "readings.yaml"
 
 
 def load_readings(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> dict[str, str]:
     """Word → reading; each reading is kana only and each word has kanji (the reading check of kb check)."""
+    from bot.data import schema as s  # the models and YAML reading only when files are read
+    from bot.data.yamlio import load_file
+
     path = knowledge_dir / FILE
     data, doc = load_file(path, s.ReadingsFile, log)
     readings: dict[str, str] = {}

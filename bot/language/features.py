@@ -9,6 +9,8 @@ Three views of the same text, so each kind of mistake is caught by one of them:
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, to_hiragana
@@ -24,8 +26,12 @@ def _is_japanese(ch: str) -> bool:
 def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str]:
     """n-grams over the joined pieces that touch at least one content piece (or all, if keep_all)."""
     text = "".join(p for p, _ in pieces)
-    mask = [keep for piece, keep in pieces for _ in piece]
-    return {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or any(mask[i : i + size])}
+    if keep_all:
+        return {text[i : i + size] for i in range(len(text) - size + 1)}
+    # content[i]: how many content characters come before position i; a gram touches content when the
+    # count grows across it.
+    content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
+    return {text[i : i + size] for i in range(len(text) - size + 1) if content[i + size] != content[i]}
 
 
 def _katakana_only(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -143,6 +144,10 @@ def fold_reading(reading: str) -> str:
     return _LONG_EI.sub("", reading)
 
 
+# Words recur from message to message: each reading is folded once.
+_folded = lru_cache(maxsize=16384)(fold_reading)
+
+
 class Analyzer:
     """Wraps one Sudachi dictionary; create it once (see `analyzer()`) and share it.
 
@@ -156,6 +161,11 @@ class Analyzer:
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
         self._cached = lru_cache(maxsize=1024)(self._analyse)
+
+    def __reduce__(self) -> tuple[Callable[[], Analyzer], tuple[()]]:
+        """Pickled as "the process-wide analyzer": an assistant read from the disk cache
+        (bot/core/snapshot.py) shares this process's dictionary instead of carrying one."""
+        return analyzer, ()
 
     @property
     def _tokenizer(self) -> Any:
@@ -172,9 +182,11 @@ class Analyzer:
             pos = tuple(m.part_of_speech())
             surface = m.surface()
             # Symbols have no reading; Sudachi reads an unknown word as itself (a kana word: its kana).
-            reading = "" if pos[0] in ("補助記号", "空白") else fold_reading(m.reading_form() or surface)
-            sub = m.split(SplitMode.A)
-            parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
+            reading = "" if pos[0] in ("補助記号", "空白") else _folded(m.reading_form() or surface)
+            parts: tuple[str, ...] = ()
+            if len(surface) > 1:  # one character splits into nothing smaller
+                sub = m.split(SplitMode.A)
+                parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
             out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))
         return tuple(out)
 

@@ -83,24 +83,39 @@ class TopicClassifier:
 
     def margins(self, feats: frozenset[str] | set[str]) -> dict[str, float]:
         """Each class's signed distance from its decision boundary for this message."""
-        known = [(self.columns[f], GROUP_WEIGHTS[f[0]]) for f in feats if f in self.columns]
-        if not known:
+        scores = self.margin_array(feats)
+        if scores is None:
             return {}
-        norm = math.sqrt(sum(v * v for _, v in known))
-        spans = [(int(self.starts[r]), int(self.starts[r + 1]), v / norm) for r, v in known]
-        targets = np.concatenate([self.targets[a:b] for a, b, _ in spans])
-        weights = np.concatenate([self.weights[a:b] * np.float32(v) for a, b, v in spans])
-        scores = np.bincount(targets, weights=weights, minlength=len(self.classes)) + self.intercepts
-        return dict(zip(self.classes, (float(s) for s in scores), strict=True))
+        return dict(zip(self.classes, scores.tolist(), strict=True))
+
+    def margin_array(self, feats: frozenset[str] | set[str]) -> npt.NDArray[np.float64] | None:
+        """The margins as one array in the order of `classes`; None when no feature is known."""
+        columns = self.columns
+        rows = [columns[f] for f in feats if f in columns]
+        if not rows:
+            return None
+        values = [GROUP_WEIGHTS[f[0]] for f in feats if f in columns]
+        norm = math.sqrt(sum(v * v for v in values))
+        return self.row_margins(np.array(rows, dtype=np.intp), np.array([v / norm for v in values], dtype=np.float32))
+
+    def row_margins(self, rows: npt.NDArray[np.intp], scale: FloatArray) -> npt.NDArray[np.float64]:
+        """The margins of a message given as its features' rows and their length-normalised values."""
+        begin = self.starts[rows]
+        lengths = self.starts[rows + 1] - begin
+        ends = lengths.cumsum()
+        positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+        weights = self.weights[positions] * scale.repeat(lengths)  # float32, as the model is stored
+        counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
+        return np.asarray(counted + self.intercepts, dtype=np.float64)
 
 
 def blend(nearest: Mapping[str, float], margins: Mapping[str, float], share: float = BLEND) -> dict[str, float]:
     """Each topic's score: the nearest-example score and the classifier's margin, squashed to [0, 1]."""
     topics = set(nearest) | {t for t, m in margins.items() if m > CANDIDATE_MARGIN}
     return {
-        t: min(1.0, (1 - share) * nearest.get(t, 0.0) + share * _squash(margins.get(t, -1.0))) for t in topics
+        t: min(1.0, (1 - share) * nearest.get(t, 0.0) + share * squash(margins.get(t, -1.0))) for t in topics
     }
 
 
-def _squash(margin: float) -> float:
+def squash(margin: float) -> float:
     return 1.0 / (1.0 + math.exp(-STEEPNESS * margin))

@@ -17,10 +17,12 @@ import math
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
+from pathlib import Path
 
-from rapidfuzz import process
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
 from bot.data import Knowledge
@@ -29,11 +31,14 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer
-from bot.matching.classifier import BLEND, TopicClassifier, blend
+from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, STEEPNESS, TopicClassifier
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
-INDEX_VERSION = 7  # bump when build_index or the features change, so cached indexes are rebuilt
+INDEX_VERSION = 8  # bump when build_index or the features change, so cached indexes are rebuilt
+# Version 7 cached the same index as per-feature lists: such a file is packed into arrays, its trained
+# classifier kept (see _from_lists). Drop this when INDEX_VERSION is bumped again.
+LISTS_VERSION = 7
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6
@@ -58,17 +63,43 @@ def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, st
     return pairs
 
 
+IntArray = npt.NDArray[np.int32]
+IntArray64 = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
 @dataclass(frozen=True)
 class Index:
-    """Everything built from the examples; what the disk cache holds."""
+    """Everything built from the examples; what the disk cache holds. Plain numpy arrays: a few
+    objects to unpickle at start, and a query is scored with array operations, not a Python loop.
 
-    topics: list[str]
-    idf: dict[str, float]
+    Feature f's examples are doc[post_start[f]:post_start[f + 1]] with weights post_weight[…], in the
+    order they were built (so sums add up in the same order as a loop over them would); the same for
+    the topic centroids. Topics are sorted by name, so a topic's number orders as its name does.
+    """
+
+    topics: tuple[str, ...]
+    features: dict[str, int]  # feature → its number
+    weight: FloatArray  # per feature: its group weight times its idf
     max_idf: float
-    postings: dict[str, list[tuple[int, float]]]
-    centroid_postings: dict[str, list[tuple[str, float]]]
+    doc_topic: IntArray  # per example: its topic's number
+    post_start: npt.NDArray[np.int64]
+    post_doc: IntArray
+    post_weight: FloatArray
+    centroid_start: npt.NDArray[np.int64]
+    centroid_topic: IntArray
+    centroid_weight: FloatArray
     vocabulary: list[str]
     classifier: TopicClassifier
+
+
+def _packed(lists: list[list[tuple[int, float]]]) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray]:
+    """Lists of (number, weight) as one array of starts and two flat arrays, order kept."""
+    lengths = np.array([len(entries) for entries in lists], dtype=np.int64)
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(lengths)])
+    numbers = np.array([n for entries in lists for n, _ in entries], dtype=np.int32)
+    weights = np.array([w for entries in lists for _, w in entries], dtype=np.float64)
+    return starts, numbers, weights
 
 
 def build_index(pairs: Iterable[tuple[str, str]], extractor: FeatureExtractor) -> Index:
@@ -105,12 +136,58 @@ def build_index(pairs: Iterable[tuple[str, str]], extractor: FeatureExtractor) -
     # Known content words, for correcting a misspelt word the index has never seen.
     vocabulary = sorted({f[2:] for f in idf if f.startswith("w:") and len(f) > 3})
     classifier = TopicClassifier.train(docs, topics)
-    return Index(topics, idf, math.log(n + 1) + 1.0, dict(postings), dict(centroid_postings), vocabulary, classifier)
+    return _packed_index(topics, idf, math.log(n + 1) + 1.0, postings, centroid_postings, vocabulary, classifier)
 
 
-def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter) -> str:
+def _packed_index(
+    topics: list[str],
+    idf: dict[str, float],
+    max_idf: float,
+    postings: dict[str, list[tuple[int, float]]],
+    centroid_postings: dict[str, list[tuple[str, float]]],
+    vocabulary: list[str],
+    classifier: TopicClassifier,
+) -> Index:
+    """The index as arrays, from the per-feature lists (their order kept)."""
+    names = tuple(sorted(set(topics)))
+    number = {t: i for i, t in enumerate(names)}
+    features = {f: i for i, f in enumerate(idf)}
+    post_start, post_doc, post_weight = _packed([postings.get(f, []) for f in features])
+    centroid_start, centroid_topic, centroid_weight = _packed(
+        [[(number[t], w) for t, w in centroid_postings.get(f, [])] for f in features]
+    )
+    return Index(
+        names,
+        features,
+        np.array([GROUP_WEIGHTS[f[0]] * idf[f] for f in features], dtype=np.float64),
+        max_idf,
+        np.array([number[t] for t in topics], dtype=np.int32),
+        post_start,
+        post_doc,
+        post_weight,
+        centroid_start,
+        centroid_topic,
+        centroid_weight,
+        vocabulary,
+        classifier,
+    )
+
+
+def _from_lists(stored: object) -> Index | None:
+    """An index cached by version 7 (per-feature lists), packed as arrays: its trained classifier is
+    kept, so answers stay exactly as they were (training again would move the weights a little)."""
+    try:
+        return _packed_index(
+            stored.topics, stored.idf, stored.max_idf, stored.postings,  # type: ignore[attr-defined]
+            stored.centroid_postings, stored.vocabulary, stored.classifier,  # type: ignore[attr-defined]
+        )
+    except Exception:  # not a version-7 index after all: built again
+        return None
+
+
+def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter, version: int = INDEX_VERSION) -> str:
     """A digest of all the index depends on: examples, synonyms, feature weights, the dictionary."""
-    digest = hashlib.sha256(f"v{INDEX_VERSION} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
+    digest = hashlib.sha256(f"v{version} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
     for topic, text in pairs:
         digest.update(f"\x1e{topic}\x1f{text}".encode("utf-8", "surrogatepass"))
     digest.update(repr(rewriter.fingerprint()).encode("utf-8", "surrogatepass"))
@@ -127,20 +204,62 @@ def _dictionary_version() -> str:
 def cached_index(pairs: list[tuple[str, str]], extractor: FeatureExtractor, rewriter: SynonymRewriter) -> Index:
     """The index from the disk cache when the data is unchanged; else built and cached."""
     path = cache_dir() / f"index-{index_key(pairs, rewriter)}.pickle"
+    stored = _read(path)
+    if isinstance(stored, Index) and hasattr(stored, "post_doc"):
+        return stored
+    legacy = None
+    if INDEX_VERSION == LISTS_VERSION + 1:  # the same features, only stored differently
+        legacy = _read(cache_dir() / f"index-{index_key(pairs, rewriter, version=LISTS_VERSION)}.pickle")
+    index = _from_lists(legacy) if legacy is not None else None
+    if index is not None:
+        _write(path, index)
+        return index
+    index = build_index(pairs, extractor)
+    _write(path, index)
+    return index
+
+
+def _read(path: Path) -> object | None:
     try:
         with path.open("rb") as fh:
-            stored = pickle.load(fh)
-        if isinstance(stored, Index):
-            return stored
+            stored: object = pickle.load(fh)
+        return stored
     except Exception:  # any unreadable cache (missing, truncated, another version) is rebuilt
-        pass
-    index = build_index(pairs, extractor)
+        return None
+
+
+def _write(path: Path, index: Index) -> None:
     try:
         write_atomically(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
         prune(path, "index-*.pickle")
     except OSError as exc:  # a read-only home: build again next start, but keep working
         logger.warning("matching index cache not written (%s); it will be built again next start", exc.strerror)
-    return index
+
+
+_exp = np.frompyfunc(math.exp, 1, 1)  # the standard library's exp, value by value
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
+    """Each word and each of its one-character deletions → the positions of the words it comes from.
+    Two words one edit apart always share a key (the shorter word, or one deletion of both)."""
+    near: dict[str, list[int]] = defaultdict(list)
+    for position, known in enumerate(vocabulary):
+        for key in (known, *_deletions(known)):
+            near[key].append(position)
+    return dict(near)
+
+
+def _gather(starts: IntArray64, rows: npt.NDArray[np.intp]) -> tuple[IntArray64, IntArray64]:
+    """Positions of rows' entries in the flat arrays, row after row, and each row's entry count."""
+    begin = starts[rows]
+    lengths = starts[rows + 1] - begin
+    ends = lengths.cumsum()
+    positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+    return positions, lengths
 
 
 class TfidfMatcher:
@@ -160,68 +279,128 @@ class TfidfMatcher:
         self._extractor = FeatureExtractor(analyzer, rewriter)
         pairs = list(pairs)
         index = cached_index(pairs, self._extractor, rewriter) if use_cache else build_index(pairs, self._extractor)
+        self._index = index
         self._topics = index.topics
-        self._idf = index.idf
-        self._max_idf = index.max_idf
-        self._postings = index.postings
-        self._centroid_postings = index.centroid_postings
+        self._features = index.features
         self._vocabulary = index.vocabulary
+        self._near: dict[str, list[int]] | None = None  # built on the first misspelt word
         self._classifier = index.classifier
-
-    def _weight(self, feature: str) -> float:
-        return GROUP_WEIGHTS[feature[0]] * self._idf.get(feature, 0.0)
+        if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
+            self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
+        # Examples grouped by topic (a topic's best and second-best example are read per group).
+        self._by_topic = np.argsort(index.doc_topic, kind="stable")
+        grouped = index.doc_topic[self._by_topic]
+        self._group_of = grouped  # every topic has an example, so a topic's group is its number
+        self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        self._places = np.arange(len(grouped))
+        # Per feature: its row in the classifier (-1: none) and its group's weight.
+        columns = self._classifier.columns
+        self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
+        self._group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
+        # The classifier's classes are the index's topics (both sorted); other orders are mapped.
+        classes = self._classifier.classes
+        self._class_of_topic: npt.NDArray[np.intp] | None = None
+        if classes and tuple(classes) != self._topics:
+            position = {c: i for i, c in enumerate(classes)}
+            self._class_of_topic = np.array([position.get(t, -1) for t in self._topics], dtype=np.intp)
 
     def _corrections(self, feats: frozenset[str]) -> dict[str, str]:
         """Unknown word features → the known word one edit away (介語 → 介護)."""
         extra: dict[str, str] = {}
         for f in feats:
-            if f.startswith("w:") and f not in self._idf and len(f) >= 4:
-                match = process.extractOne(f[2:], self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1)
+            if f.startswith("w:") and f not in self._features and len(f) >= 4:
+                match = self._one_edit_away(f[2:])
                 if match is not None:
-                    extra[f] = "w:" + match[0]
+                    extra[f] = "w:" + match
         return extra
+
+    def _one_edit_away(self, word: str) -> str | None:
+        """The first known word (in vocabulary order) at the smallest edit distance of at most one: what
+        rapidfuzz's extractOne over the whole vocabulary returns, looked up through the words that share
+        a one-character deletion with `word` instead of comparing it with every known word."""
+        near = self._near
+        if near is None:
+            near = self._near = _deletion_neighbours(self._vocabulary)
+        found: set[int] = set()
+        for key in (word, *_deletions(word)):
+            found.update(near.get(key, ()))
+        best: tuple[int, int] | None = None
+        for position in found:
+            distance = Levenshtein.distance(word, self._vocabulary[position], score_cutoff=1)
+            if distance <= 1 and (best is None or (distance, position) < best):
+                best = (distance, position)
+        return self._vocabulary[best[1]] if best is not None else None
 
     def rank(self, text: str) -> list[Candidate]:
         feats = self._extractor.extract(text)
         corrections = self._corrections(feats)
         feats = feats | set(corrections.values())
-        weights = {f: self._weight(f) for f in feats if f in self._idf}
-        if not weights:
+        features = self._features
+        rows = np.fromiter((features[f] for f in feats if f in features), dtype=np.intp)
+        if not len(rows):
             return []
+        index = self._index
+        weights = index.weight[rows]
         # Words no example has ever used still count in the message's length: a question mostly
         # about something else (駐輪場, 天気) matches less, however well its one known word fits.
-        unknown = [f for f in feats if f.startswith("w:") and f not in self._idf and f not in corrections]
-        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * self._max_idf
-        norm = math.sqrt(sum(w * w for w in weights.values()) + len(unknown) * unknown_weight**2)
-        scores: dict[int, float] = defaultdict(float)
-        for f, w in weights.items():
-            qw = w / norm
-            for index, dw in self._postings[f]:
-                scores[index] += qw * dw
-        best: dict[str, list[float]] = {}
-        for index, score in scores.items():
-            top = best.setdefault(self._topics[index], [0.0, 0.0])
-            if score > top[0]:
-                top[0], top[1] = score, top[0]
-            elif score > top[1]:
-                top[1] = score
-        centroid_scores: dict[str, float] = defaultdict(float)
-        for f, w in weights.items():
-            qw = w / norm
-            for topic, cw in self._centroid_postings[f]:
-                centroid_scores[topic] += qw * cw
-        nearest = {
-            topic: min(
-                1.0,
-                EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second)
-                + (1 - EXAMPLE_WEIGHT) * centroid_scores[topic],
-            )
-            for topic, (first, second) in best.items()
-        }
-        blended = blend(nearest, self._classifier.margins(feats), self.blend_share)
-        ranked = [Candidate(topic, score) for topic, score in blended.items()]
-        ranked.sort(key=lambda c: (-c.score, c.topic))
-        return ranked
+        unknown = [f for f in feats if f.startswith("w:") and f not in features and f not in corrections]
+        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
+        norm = math.sqrt(sum(w * w for w in weights.tolist()) + len(unknown) * unknown_weight**2)
+        query = weights / norm
+        # Each example's cosine, summed feature after feature (bincount adds in input order).
+        positions, lengths = _gather(index.post_start, rows)
+        contributions = query.repeat(lengths) * index.post_weight[positions]
+        scores = np.bincount(index.post_doc[positions], weights=contributions, minlength=len(index.doc_topic))
+        # Per topic: its best example's score, and the next best (the same score again when two tie):
+        # the best is taken out once (at its first place in the group), the next best is what remains.
+        grouped = scores[self._by_topic]
+        first = np.maximum.reduceat(grouped, self._group_start)
+        places = np.where(grouped == first[self._group_of], self._places, len(grouped))
+        grouped[np.minimum.reduceat(places, self._group_start)] = 0.0
+        second = np.maximum.reduceat(grouped, self._group_start)
+        positions, lengths = _gather(index.centroid_start, rows)
+        centroid = np.bincount(
+            index.centroid_topic[positions],
+            weights=query.repeat(lengths) * index.centroid_weight[positions],
+            minlength=len(self._topics),
+        )
+        touched = first > 0.0  # topics with an example sharing a feature with the message
+        nearest = np.where(
+            touched,
+            np.minimum(1.0, EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second) + (1 - EXAMPLE_WEIGHT) * centroid),
+            0.0,
+        )
+        margins = self._margins(rows)
+        if margins is not None:
+            candidates = touched | (margins > CANDIDATE_MARGIN)
+        else:
+            candidates = touched
+            margins = np.full(len(self._topics), -1.0)
+        numbers = np.flatnonzero(candidates)
+        share = self.blend_share
+        # squash(m) with math.exp on each value (numpy's exp may differ in the last bit), the rest in numpy.
+        squashed = 1.0 / (1.0 + np.asarray(_exp(-STEEPNESS * margins[numbers]), dtype=np.float64))
+        blended = np.minimum(1.0, (1 - share) * nearest[numbers] + share * squashed)
+        # Best first; equal scores in the order of the topics' names (the topics are numbered so).
+        order = np.lexsort((numbers, -blended))
+        topics = self._topics
+        return list(map(Candidate, [topics[n] for n in numbers[order].tolist()], blended[order].tolist()))
+
+    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
+        """The classifier's margin per topic, or None when it knows none of the message's features."""
+        class_rows = self._class_row[rows]
+        known = class_rows >= 0
+        if not known.any():
+            return None
+        values = self._group[rows][known]
+        norm = math.sqrt(sum(v * v for v in values.tolist()))
+        margins = self._classifier.row_margins(class_rows[known], (values / norm).astype(np.float32))
+        if self._class_of_topic is None:
+            return margins
+        mapped = np.full(len(self._topics), -1.0)
+        known = self._class_of_topic >= 0
+        mapped[known] = margins[self._class_of_topic[known]]
+        return mapped
 
 
 def main_matcher(knowledge: Knowledge, intents: Intents, analyzer: Analyzer) -> TfidfMatcher:

@@ -90,3 +90,24 @@ def test_every_cards_easy_reply_is_read_ahead_at_start() -> None:
         card = assistant.data.knowledge.cards[card_id]
         assistant.in_easy_japanese(assistant.easy_composer.answer("", card, 1.0, None))
     assert assistant.furigana.lines_read() == before
+
+
+def test_lines_read_ahead_survive_the_disk_cache() -> None:
+    """The assistant's disk cache keeps the lines read ahead: a process started from it reads none again."""
+    import pickle
+
+    from bot.core.assistant import build_assistant
+    from tests.conftest import DATA_DIR
+
+    assistant = build_assistant(DATA_DIR)
+    assert assistant.furigana is not None
+    copy = pickle.loads(pickle.dumps(assistant.furigana))
+    assert copy.lines_read() == assistant.furigana.lines_read() > 0
+    card = assistant.data.knowledge.cards["young_carer"]
+    assert assistant.easy_composer is not None
+    text = assistant.easy_composer.answer("", card, 1.0, None).text
+    before = copy.lines_read()
+    assert copy.add(text) == assistant.furigana.add(text)
+    assert copy.lines_read() == before
+    copy.forget()
+    assert copy.lines_read() == 0 and copy.add(text) == assistant.furigana.add(text)  # read again, the same

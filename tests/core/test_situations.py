@@ -60,3 +60,51 @@ def test_abuse_of_an_elder_is_one_problem_not_two(assistant: Assistant) -> None:
     reply = assistant.reply("隣の家から高齢のお母さんを怒鳴る声が毎晩聞こえます。虐待かもしれません")
     assert reply.topic == "elder_abuse" and len(reply.domains) == 1
     assert "こども家庭センター" not in reply.text
+
+
+def test_a_story_of_one_domain_ranks_no_piece_and_finds_what_ranking_every_piece_finds(assistant: Assistant) -> None:
+    """Pieces are ranked only while one could still add a domain: the domains are those found by ranking
+    every piece, and a story whose supported topics are all of one domain ranks none of its pieces."""
+    from bot.core.situations import SituationReader
+    from bot.matching.decision import Candidate
+
+    assert assistant.situations is not None
+    matcher = assistant.matcher
+    calls: list[str] = []
+
+    class Counting:
+        name, thresholds = matcher.name, matcher.thresholds
+
+        def rank(self, text: str) -> list[Candidate]:
+            calls.append(text)
+            return matcher.rank(text)
+
+    reader = SituationReader(assistant.data.domains, Counting())
+    one = ("最近母の物忘れがひどくなってきて、同じことを何度も聞くし、約束も忘れるようになりました。"
+           "どこに相談すればいいですか")
+    for text in (one, SEVERAL):
+        ranked = matcher.rank(text)
+        calls.clear()
+        found = reader.domains(text, ranked)
+        every = _domains_ranking_every_piece(assistant, text, ranked)
+        assert found == every, text
+        if text == one:
+            assert found == ("elderly_care",) and calls == []
+    assert calls  # the several-problems story does rank its pieces
+
+
+def _domains_ranking_every_piece(assistant: Assistant, text: str, ranked: list) -> tuple[str, ...]:  # type: ignore[type-arg]
+    from bot.core import situations as s
+
+    domains = assistant.data.domains
+    first = domains.of_topic(ranked[0].topic)
+    seen = [first.id] if first else []
+    support = {c.topic for c in ranked[: s.SUPPORT_RANK] if c.score >= s.SUPPORT_SHARE * ranked[0].score}
+    for piece in s._pieces(text):
+        top = next(iter(assistant.matcher.rank(piece)), None)
+        if top is None or top.score < s.PIECE_SCORE or top.topic not in support:
+            continue
+        domain = domains.of_topic(top.topic)
+        if domain is not None and domain.id not in seen:
+            seen.append(domain.id)
+    return tuple(seen)

@@ -101,9 +101,7 @@ class CrisisModel:
         for feature, index in vocabulary.items():
             view, bare = feature.split(":", 1)
             self._by_view[VIEWS.index(view)][bare] = index + 1
-        self._vocabulary = vocabulary
         self._bias = float(arrays["crisis_bias"][0])
-        self._kind = arrays["kind_weights"] * idf[:, None]  # (features, kinds); read only for a crisis
 
     def score(self, analysis: Analysis) -> Score:
         found: list[int] = []
@@ -116,8 +114,9 @@ class CrisisModel:
         logit = self._bias + float(self._crisis[index].sum()) / norm
         crisis = 1.0 / (1.0 + math.exp(-logit))
 
-        def kind() -> str:
-            logits = self._arrays["kind_bias"] + self._kind[index].sum(axis=0) / norm
+        def kind() -> str:  # (features, kinds) weights times idf, for the message's features only
+            weighted = self._arrays["kind_weights"][index] * self._arrays["idf"][index, None]
+            logits = self._arrays["kind_bias"] + weighted.sum(axis=0) / norm
             return self.kinds[int(logits.argmax())]
 
         return Score(crisis, kind)
@@ -164,7 +163,10 @@ class CrisisModel:
     def save(self, path: Path) -> None:
         """Write atomically: a half-written cache must never be read by another process."""
         buffer = io.BytesIO()
-        vocabulary = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
+        vocabulary = [""] * len(self._arrays["idf"])
+        for view, lookup in zip(VIEWS, self._by_view, strict=True):
+            for bare, number in lookup.items():
+                vocabulary[number - 1] = f"{view}:{bare}"
         meta = json.dumps({"kinds": self.kinds, "vocabulary": vocabulary}, ensure_ascii=False)
         np.savez(buffer, meta=np.array(meta), **self._arrays)  # type: ignore[arg-type]
         write_atomically(path, buffer.getvalue())

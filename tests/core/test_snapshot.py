@@ -1,0 +1,120 @@
+"""The built assistant is cached on disk (bot/core/snapshot.py): keyed by the data and the code, read back
+answering exactly as built, rebuilt when unreadable, and read without the YAML reader, the file models
+or scikit-learn."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core import snapshot
+from bot.core.assistant import Assistant, build_assistant
+from bot.data.check import AssistantData
+from bot.review.evaluation import load_cases
+from tests.conftest import DATA_DIR
+
+QUESTIONS = ["母が認知症かもしれない", "家賃が払えない", "死にたい", "小川町に住んでいます", "明日の天気",
+             "介護も借金も子どもの不登校もあってどこに相談すればいいかわからないです", "ｶﾈｶﾞﾅｲ"]
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "kodaira-bot"
+
+
+def test_the_cached_assistant_answers_exactly_as_the_built_one(cache: Path, project_data: AssistantData) -> None:
+    built = build_assistant(DATA_DIR, data=project_data)
+    build_assistant(DATA_DIR)  # builds and writes the cache
+    files = list(cache.glob("assistant-*.pickle"))
+    assert len(files) == 1
+    stamp = files[0].stat().st_mtime_ns
+    loaded = build_assistant(DATA_DIR)
+    assert files[0].stat().st_mtime_ns == stamp  # read, not built again
+    questions = QUESTIONS + [c.q for c in load_cases(DATA_DIR / "eval" / "dev.yaml")[::7]]
+    for q in questions:
+        for easy in (False, True):
+            assert loaded.reply(q, easy=easy).to_json() == built.reply(q, easy=easy).to_json(), q
+
+
+def test_each_engine_is_cached_under_its_own_key(cache: Path) -> None:
+    for engine in ("bm25", "fuzzy"):
+        assert build_assistant(DATA_DIR, engine).engine_name == engine
+        assert build_assistant(DATA_DIR, engine).engine_name == engine  # the second from the cache
+    assert len(list(cache.glob("assistant-*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_an_unreadable_cache_is_built_again(cache: Path, damage: str) -> None:
+    build_assistant(DATA_DIR, "fuzzy")
+    path = next(cache.glob("assistant-*.pickle"))
+    whole = path.read_bytes()
+    path.write_bytes({"garbage": b"\x80\x05not a pickle", "truncated": whole[: len(whole) // 2], "empty": b""}[damage])
+    assistant = build_assistant(DATA_DIR, "fuzzy")
+    assert assistant.reply("家賃が払えない").status == "answer"
+    assert path.read_bytes() == whole or path.read_bytes()[: len(snapshot.MAGIC)] == snapshot.MAGIC  # written again
+    assert isinstance(snapshot.load(path), Assistant)
+
+
+def test_the_key_follows_every_data_file_and_the_engine(data_copy: Path) -> None:
+    key = snapshot.snapshot_key(data_copy, "main")
+    assert snapshot.snapshot_key(data_copy, "main") == key
+    assert snapshot.snapshot_key(data_copy, "bm25") != key
+    for folder in ("knowledge", "intents"):
+        path = sorted((data_copy / folder).glob("*.yaml"))[0]
+        before = path.read_bytes()
+        path.write_bytes(before + b"\n# a comment\n")
+        assert snapshot.snapshot_key(data_copy, "main") != key, folder
+        path.write_bytes(before)
+    (data_copy / "intents" / "new.yaml").write_text("# new\n", encoding="utf-8")
+    assert snapshot.snapshot_key(data_copy, "main") != key
+
+
+def test_the_key_follows_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = snapshot.snapshot_key(DATA_DIR, "main")
+    package = tmp_path / "bot"
+    package.mkdir()
+    for path in snapshot.PACKAGE.rglob("*.py"):
+        target = package / path.relative_to(snapshot.PACKAGE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    monkeypatch.setattr(snapshot, "PACKAGE", package)
+    assert snapshot.snapshot_key(DATA_DIR, "main") == key
+    (package / "core" / "reply.py").write_text((package / "core" / "reply.py").read_text() + "\n# changed\n")
+    assert snapshot.snapshot_key(DATA_DIR, "main") != key
+
+
+def test_an_edit_that_breaks_the_data_is_reported_not_hidden_by_the_cache(cache: Path, data_copy: Path) -> None:
+    from bot.data.problems import DataError
+
+    build_assistant(data_copy, "fuzzy")
+    (data_copy / "intents" / "synonyms.yaml").write_text("synonyms: [oops\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build_assistant(data_copy, "fuzzy")
+
+
+WARM_START = """
+import json, sys
+from bot.core.assistant import build_assistant
+from bot.config import PROJECT_ROOT
+reply = build_assistant(PROJECT_ROOT).reply("母が認知症かもしれない")
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "yaml", "ruamel", "matplotlib",
+        "reportlab") or m in ("bot.data.schema", "bot.data.loader", "bot.data.yamlio", "bot.data.check"))
+print(json.dumps({"status": reply.status, "topic": reply.topic, "heavy": heavy}))
+"""
+
+
+def test_a_warm_start_imports_no_yaml_reader_file_models_nor_scikit_learn(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", WARM_START], capture_output=True, text=True, env=env,
+                                  check=True, timeout=300).stdout)
+        for _ in range(2)
+    ]
+    assert runs[0]["heavy"]  # the first start reads and checks the YAML, and trains
+    assert runs[1] == {"status": "answer", "topic": "dementia_consult", "heavy": []}
