@@ -26,6 +26,7 @@ FloatArray = npt.NDArray[np.float32]
 # Chosen on the dev sets (eval/dev.yaml, eval/registers_dev_*.yaml, eval/faq_dev.yaml) with
 # scripts/tune_thresholds.py --share; see README "How it works".
 SVM_C = 1.0
+TRAINING_SEED = 0  # the solver shuffles; a fixed seed makes every build of the same data give the same weights
 BLEND = 0.5  # the classifier's share of a topic's score; the rest is the nearest-example score
 STEEPNESS = 2.0  # how fast a margin turns into a score in [0, 1]
 CANDIDATE_MARGIN = -0.5  # topics the classifier scores above this join the ranking
@@ -62,7 +63,7 @@ class TopicClassifier:
                 cols.append(columns.setdefault(f, len(columns)))
                 values.append(GROUP_WEIGHTS[f[0]] / norm)
         matrix = csr_matrix((values, (rows, cols)), shape=(len(docs), len(columns)))
-        svm = LinearSVC(C=c, class_weight="balanced").fit(matrix, list(labels))
+        svm = LinearSVC(C=c, class_weight="balanced", random_state=TRAINING_SEED).fit(matrix, list(labels))
         classes = tuple(str(k) for k in svm.classes_)
         coef = np.asarray(svm.coef_, dtype=np.float32)
         intercepts = np.asarray(svm.intercept_, dtype=np.float32)

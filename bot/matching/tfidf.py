@@ -35,10 +35,7 @@ from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, STEEPNESS, TopicCla
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
-INDEX_VERSION = 8  # bump when build_index or the features change, so cached indexes are rebuilt
-# Version 7 cached the same index as per-feature lists: such a file is packed into arrays, its trained
-# classifier kept (see _from_lists). Drop this when INDEX_VERSION is bumped again.
-LISTS_VERSION = 7
+INDEX_VERSION = 9  # bump when build_index, the features or the training change, so cached indexes are rebuilt
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6
@@ -173,21 +170,9 @@ def _packed_index(
     )
 
 
-def _from_lists(stored: object) -> Index | None:
-    """An index cached by version 7 (per-feature lists), packed as arrays: its trained classifier is
-    kept, so answers stay exactly as they were (training again would move the weights a little)."""
-    try:
-        return _packed_index(
-            stored.topics, stored.idf, stored.max_idf, stored.postings,  # type: ignore[attr-defined]
-            stored.centroid_postings, stored.vocabulary, stored.classifier,  # type: ignore[attr-defined]
-        )
-    except Exception:  # not a version-7 index after all: built again
-        return None
-
-
-def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter, version: int = INDEX_VERSION) -> str:
+def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter) -> str:
     """A digest of all the index depends on: examples, synonyms, feature weights, the dictionary."""
-    digest = hashlib.sha256(f"v{version} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
+    digest = hashlib.sha256(f"v{INDEX_VERSION} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
     for topic, text in pairs:
         digest.update(f"\x1e{topic}\x1f{text}".encode("utf-8", "surrogatepass"))
     digest.update(repr(rewriter.fingerprint()).encode("utf-8", "surrogatepass"))
@@ -207,13 +192,6 @@ def cached_index(pairs: list[tuple[str, str]], extractor: FeatureExtractor, rewr
     stored = _read(path)
     if isinstance(stored, Index) and hasattr(stored, "post_doc"):
         return stored
-    legacy = None
-    if INDEX_VERSION == LISTS_VERSION + 1:  # the same features, only stored differently
-        legacy = _read(cache_dir() / f"index-{index_key(pairs, rewriter, version=LISTS_VERSION)}.pickle")
-    index = _from_lists(legacy) if legacy is not None else None
-    if index is not None:
-        _write(path, index)
-        return index
     index = build_index(pairs, extractor)
     _write(path, index)
     return index

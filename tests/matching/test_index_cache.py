@@ -49,55 +49,6 @@ def test_the_key_follows_examples_and_synonyms() -> None:
     assert index_key(PAIRS, plain) != index_key(PAIRS, SynonymRewriter([Synonym("親", ("おふくろ",))]))
 
 
-def test_an_index_cached_as_lists_is_packed_with_its_classifier_not_trained_again(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An index cached before the arrays (per-feature lists) is converted: its trained classifier is kept,
-    so the answers stay exactly those it gave (training again moves the weights a little)."""
-    import pickle
-
-    import numpy as np
-
-    from bot.matching import classifier, tfidf
-
-    rewriter = SynonymRewriter([])
-    built = build(rewriter)
-    index = built._index
-    features = list(index.features)
-
-    def lists(starts: np.ndarray, numbers: np.ndarray, weights: np.ndarray, name: object) -> dict:  # type: ignore[type-arg]
-        return {f: [(name(int(n)), float(w)) for n, w in zip(numbers[starts[i]:starts[i + 1]],  # type: ignore[operator]
-                                                              weights[starts[i]:starts[i + 1]], strict=True)]
-                for i, f in enumerate(features)}
-
-    old = tfidf.Index.__new__(tfidf.Index)
-    old.__dict__.update(
-        topics=[index.topics[t] for t in index.doc_topic],
-        idf={f: float(w) / tfidf.GROUP_WEIGHTS[f[0]] for f, w in zip(features, index.weight, strict=True)},
-        max_idf=index.max_idf,
-        postings=lists(index.post_start, index.post_doc, index.post_weight, int),
-        centroid_postings=lists(index.centroid_start, index.centroid_topic, index.centroid_weight,
-                                lambda n: index.topics[n]),
-        vocabulary=index.vocabulary,
-        classifier=index.classifier,
-    )
-    for stale in cache.glob("index-*.pickle"):
-        stale.unlink()
-    (cache / f"index-{index_key(PAIRS, rewriter, version=tfidf.LISTS_VERSION)}.pickle").write_bytes(pickle.dumps(old))
-
-    def no_training(*args: object, **kwargs: object) -> None:
-        raise AssertionError("trained again")
-
-    monkeypatch.setattr(classifier.TopicClassifier, "train", no_training)
-    converted = build(rewriter)
-    assert np.array_equal(converted._index.post_doc, index.post_doc)
-    assert np.array_equal(converted._index.centroid_topic, index.centroid_topic)
-    assert converted._classifier.weights is not None and np.array_equal(converted._classifier.weights,
-                                                                         built._classifier.weights)
-    assert converted.rank("認知症の母") == built.rank("認知症の母")
-    assert list(cache.glob(f"index-{index_key(PAIRS, rewriter)}.pickle"))  # written in the new form
-
-
 def test_a_misspelt_word_is_corrected_to_the_word_extract_one_finds() -> None:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein

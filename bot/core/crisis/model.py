@@ -30,6 +30,7 @@ from bot.diskcache import write_atomically
 from bot.language.text import MAX_ANALYSED_CHARS, Analysis, Token
 
 FEATURE_VERSION = 1  # bump when features() changes, so cached models are retrained
+TRAINING_SEED = 0  # the solvers shuffle; a fixed seed makes every training on the same data give the same model
 # Inverse regularisation strength; chosen by cross-validation on the corpus (scripts/tune_crisis.py).
 REGULARISATION_C = 64.0
 KIND_C = 1.0
@@ -147,10 +148,10 @@ class CrisisModel:
         is_crisis = labels != NOT_CRISIS
         # Unweighted classes: weighting crisis up ("balanced") bought 2 points of recall for twice the
         # false alarms on ordinary questions, in cross-validation by author.
-        binary = LogisticRegression(C=c, solver="liblinear").fit(matrix, is_crisis)
+        binary = LogisticRegression(C=c, solver="liblinear", random_state=TRAINING_SEED).fit(matrix, is_crisis)
         # Which kind: a linear SVM, the most accurate and fastest of the linear models tried (5-fold
         # accuracy 0.84 against 0.79 for multinomial logistic regression, in a fifth of a second).
-        by_kind = LinearSVC(C=KIND_C).fit(matrix[is_crisis], labels[is_crisis])
+        by_kind = LinearSVC(C=KIND_C, random_state=TRAINING_SEED).fit(matrix[is_crisis], labels[is_crisis])
         arrays = {
             "idf": np.asarray(tfidf.idf_, dtype=np.float64),
             "crisis_weights": np.asarray(binary.coef_[0], dtype=np.float64),
@@ -182,7 +183,8 @@ class CrisisModel:
 
 def training_key(samples: Sequence[tuple[str, str]]) -> str:
     """A digest of everything a trained model depends on: the data, the features, the settings."""
-    settings = f"v{FEATURE_VERSION} C{REGULARISATION_C} K{KIND_C} F{MIN_FREQUENCY} {_library_version()}"
+    settings = f"v{FEATURE_VERSION} C{REGULARISATION_C} K{KIND_C} F{MIN_FREQUENCY} s{TRAINING_SEED}"
+    settings += f" {_library_version()}"
     digest = hashlib.sha256(settings.encode())
     for text, label in samples:
         digest.update(f"\x1e{label}\x1f{text}".encode("utf-8", "surrogatepass"))
