@@ -14,6 +14,13 @@ DATA_DIR = PROJECT_ROOT
 FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the project's assistant once, before any worker starts, so its disk cache is warm and every
+    `kodaira-bot` child process the tests start reads it instead of building the same data again."""
+    if not hasattr(session.config, "workerinput"):  # the controller (or a run without workers)
+        build_assistant(DATA_DIR)
+
+
 @pytest.fixture(scope="session")
 def project_data() -> AssistantData:
     return load_data(DATA_DIR)

@@ -78,7 +78,7 @@ def test_question_argument_with_invalid_bytes_is_answered() -> None:
     assert json.loads(out.stdout)["status"] == "crisis"
 
 
-@pytest.mark.parametrize("command", ["kb check", "ask 母の物忘れ", "review stats", "eval eval/dev.yaml"])
+@pytest.mark.parametrize("command", ["kb check", "ask 母の物忘れ", "review stats", "eval eval/faq_dev.yaml"])
 def test_a_closed_pipe_prints_no_traceback(command: str, tmp_path: Path) -> None:
     # `true` exits without reading: every write of the command meets a closed pipe.
     shell = f"{sys.executable} -m bot.cli {command} | true"
