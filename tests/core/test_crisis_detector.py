@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.assistant import Assistant
@@ -18,10 +20,10 @@ from bot.core.crisis.detector import (
     load_model,
     training_samples,
 )
-from bot.core.crisis.model import CrisisModel, Score, training_key
+from bot.core.crisis.model import CrisisModel, Score, features, training_key, views
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.diskcache import KEEP, cache_dir
-from bot.language.text import analyzer
+from bot.language.text import MAX_ANALYSED_CHARS, analyzer
 
 
 def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
@@ -151,6 +153,46 @@ def test_the_model_learns_from_every_labelled_text(assistant: Assistant) -> None
     expected += [(text, NOT_CRISIS) for text in ordinary]
     assert all(ordinary) and intents.examples and intents.out_of_scope and intents.crisis_allow
     assert sorted(training_samples(intents)) == sorted(expected)
+
+
+def test_the_model_reads_each_view_of_the_text_whole() -> None:
+    """Every 1-3 character gram (spaces dropped), every 2-4 kana gram of the readings, the dictionary forms
+    and their pairs, punctuation left out of the word views: nothing cut at the end, nothing made up."""
+    analysis = analyzer().analyse("もう 死にたい。")
+    chars, readings, lemmas, pairs = views(analysis.normalized, analysis.tokens)
+    assert chars == {
+        "も", "う", "死", "に", "た", "い", "。",
+        "もう", "う死", "死に", "にた", "たい", "い。",
+        "もう死", "う死に", "死にた", "にたい", "たい。",
+    }  # fmt: skip
+    assert "".join(t.reading for t in analysis.tokens) == "モシニタイ"  # Sudachi's readings, punctuation ""
+    assert readings == {"モシ", "シニ", "ニタ", "タイ", "モシニ", "シニタ", "ニタイ", "モシニタ", "シニタイ"}
+    assert (lemmas, pairs) == ({"もう", "死ぬ", "たい"}, {"もう|死ぬ", "死ぬ|たい"})
+    assert views("", ()) == (set(), set(), set(), set())
+    # Spaces between Latin words are dropped before the grams; the text is read as far as the tokens are.
+    assert views("i want", ())[0] == {"i", "w", "a", "n", "t", "iw", "wa", "an", "nt", "iwa", "wan", "ant"}
+    assert views("あ" * MAX_ANALYSED_CHARS + "死", ())[0] == {"あ", "ああ", "あああ"}
+
+
+def test_the_fast_scorer_gives_the_trained_models_probability_and_kind(assistant: Assistant) -> None:
+    """score() looks features up view by view; the result must be the tf-idf, length-normalised logistic
+    regression (and linear kind model) over the training vocabulary's prefixed features."""
+    assert assistant.crisis is not None
+    model = assistant.crisis.model
+    vocabulary, arrays = model._vocabulary, model._arrays
+    for text in ("もう死にたい", "夫に毎日殴られている", "介護保険の申請はどこですか", "i want to die"):
+        analysis = analyzer().analyse(text)
+        known = features(analysis.normalized, analysis.tokens) & set(vocabulary)
+        index = np.array(sorted(vocabulary[f] for f in known))
+        idf = arrays["idf"][index]
+        norm = math.sqrt(float((idf**2).sum()))
+        logit = float(arrays["crisis_bias"][0]) + float((arrays["crisis_weights"][index] * idf).sum()) / norm
+        kinds = arrays["kind_bias"] + (arrays["kind_weights"][index] * idf[:, None]).sum(axis=0) / norm
+        score = model.score(analysis)
+        assert score.crisis == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-12), text
+        assert score.kind == model.kinds[int(kinds.argmax())], text
+    nothing = model.score(analyzer().analyse("🦜"))  # no feature the model knows
+    assert (nothing.crisis, nothing.kind) == (0.0, model.kinds[0])
 
 
 @pytest.mark.slow
