@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import math
+import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.crisis.detector import Evidence, Thresholds, load_model, training_samples
-from bot.core.crisis.model import CrisisModel, Score, training_key
-from bot.diskcache import cache_dir
-from bot.language.text import analyzer
+from bot.core.crisis.detector import (
+    THRESHOLDS,
+    CrisisAssessment,
+    Evidence,
+    Thresholds,
+    build_detector,
+    load_model,
+    training_samples,
+)
+from bot.core.crisis.model import CrisisModel, Score, features, training_key, views
+from bot.data.crisis_intents import NOT_CRISIS
+from bot.diskcache import KEEP, cache_dir
+from bot.language.text import MAX_ANALYSED_CHARS, analyzer
 
 
 def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
@@ -71,6 +84,22 @@ def test_story_context_cancels_only_its_own_kind(assistant: Assistant) -> None:
     assert assistant.assess("ゲームばかりの毎日でもう死にたい").kinds[:1] == ("suicide",)
 
 
+def test_the_rules_report_their_kinds_and_the_first_layer_that_found_one(assistant: Assistant) -> None:
+    """The rule layers alone, before the model: a story context cancels only its own kind's terms, and the
+    layer is the first that found a kind (terms before patterns)."""
+    assert assistant.crisis is not None
+    rules = assistant.crisis.rules
+
+    def kinds(text: str) -> tuple[set[str], str]:
+        return rules.kinds(analyzer().analyse(text))
+
+    assert kinds("知らない男に殺されそう") == ({"violence"}, "term")
+    assert kinds("ゲームで殺されそう") == (set(), "")  # violence's story context: not even a rule finding
+    assert kinds("今夜で終わりにする") == ({"suicide"}, "pattern")
+    assert kinds("知らない男に殺されそう。今夜で終わりにする") == ({"suicide", "violence"}, "term")
+    assert kinds("今日はいい天気") == (set(), "")
+
+
 def test_decision_between_crisis_hint_and_none() -> None:
     t = Thresholds(crisis_at=0.6, hint_at=0.15, veto_below=0.1)
     assert Evidence(frozenset(), "", Score(0.7, "dv")).decide(t).level == "crisis"
@@ -80,6 +109,19 @@ def test_decision_between_crisis_hint_and_none() -> None:
     vetoed = Evidence(frozenset({"suicide"}), "term", Score(0.05, "suicide")).decide(t)
     assert (vetoed.level, vetoed.kinds) == ("hint", ("suicide",))
     assert Evidence(frozenset({"suicide"}), "term", Score(0.2, "dv")).decide(t).kinds == ("suicide",)
+
+
+def test_each_threshold_is_reached_at_its_own_value_and_the_evidence_is_kept() -> None:
+    """A score equal to a threshold counts as reaching it; the assessment keeps the score, the kinds and the
+    layer that decided (the grey-zone hint names the model's kind when no rule found one)."""
+    t = Thresholds(crisis_at=0.6, hint_at=0.15, veto_below=0.1)
+    assert Evidence(frozenset(), "", Score(0.6, "dv")).decide(t) == CrisisAssessment("crisis", ("dv",), 0.6, "model")
+    assert Evidence(frozenset(), "", Score(0.15, "dv")).decide(t) == CrisisAssessment("hint", ("dv",), 0.15, "model")
+    at_veto = Evidence(frozenset({"suicide"}), "term", Score(0.1, "dv")).decide(t)
+    assert at_veto == CrisisAssessment("crisis", ("suicide",), 0.1, "term")
+    vetoed = Evidence(frozenset({"suicide"}), "pattern", Score(0.09, "dv")).decide(t)
+    assert vetoed == CrisisAssessment("hint", ("suicide",), 0.09, "pattern")
+    assert Evidence(frozenset(), "", Score(0.14, "dv")).decide(t) == CrisisAssessment("none", (), 0.14)
 
 
 def test_grey_zone_answers_with_the_emergency_line_first(assistant: Assistant) -> None:
@@ -100,6 +142,59 @@ def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(assistant: Assis
     assert [e for e in examples if assistant.assess(e).is_crisis] == []
 
 
+def test_the_model_learns_from_every_labelled_text(assistant: Assistant) -> None:
+    """The corpus with its labels and each kind's terms as crises; every topic example, out-of-scope
+    question, allowed phrase and small-talk phrase as an ordinary message (the model's negatives)."""
+    intents = assistant.data.intents
+    expected = [(m.q, m.crisis) for m in intents.crisis_corpus]
+    expected += [(term, k.kind) for k in intents.crisis for term in k.terms]
+    ordinary = [*(e for phrases in intents.examples.values() for e in phrases), *intents.out_of_scope]
+    ordinary += [*intents.crisis_allow, *(p for talk in intents.smalltalk for p in talk.phrases)]
+    expected += [(text, NOT_CRISIS) for text in ordinary]
+    assert all(ordinary) and intents.examples and intents.out_of_scope and intents.crisis_allow
+    assert sorted(training_samples(intents)) == sorted(expected)
+
+
+def test_the_model_reads_each_view_of_the_text_whole() -> None:
+    """Every 1-3 character gram (spaces dropped), every 2-4 kana gram of the readings, the dictionary forms
+    and their pairs, punctuation left out of the word views: nothing cut at the end, nothing made up."""
+    analysis = analyzer().analyse("もう 死にたい。")
+    chars, readings, lemmas, pairs = views(analysis.normalized, analysis.tokens)
+    assert chars == {
+        "も", "う", "死", "に", "た", "い", "。",
+        "もう", "う死", "死に", "にた", "たい", "い。",
+        "もう死", "う死に", "死にた", "にたい", "たい。",
+    }  # fmt: skip
+    assert "".join(t.reading for t in analysis.tokens) == "モシニタイ"  # Sudachi's readings, punctuation ""
+    assert readings == {"モシ", "シニ", "ニタ", "タイ", "モシニ", "シニタ", "ニタイ", "モシニタ", "シニタイ"}
+    assert (lemmas, pairs) == ({"もう", "死ぬ", "たい"}, {"もう|死ぬ", "死ぬ|たい"})
+    assert views("", ()) == (set(), set(), set(), set())
+    # Spaces between Latin words are dropped before the grams; the text is read as far as the tokens are.
+    assert views("i want", ())[0] == {"i", "w", "a", "n", "t", "iw", "wa", "an", "nt", "iwa", "wan", "ant"}
+    assert views("あ" * MAX_ANALYSED_CHARS + "死", ())[0] == {"あ", "ああ", "あああ"}
+
+
+def test_the_fast_scorer_gives_the_trained_models_probability_and_kind(assistant: Assistant) -> None:
+    """score() looks features up view by view; the result must be the tf-idf, length-normalised logistic
+    regression (and linear kind model) over the training vocabulary's prefixed features."""
+    assert assistant.crisis is not None
+    model = assistant.crisis.model
+    vocabulary, arrays = model._vocabulary, model._arrays
+    for text in ("もう死にたい", "夫に毎日殴られている", "介護保険の申請はどこですか", "i want to die"):
+        analysis = analyzer().analyse(text)
+        known = features(analysis.normalized, analysis.tokens) & set(vocabulary)
+        index = np.array(sorted(vocabulary[f] for f in known))
+        idf = arrays["idf"][index]
+        norm = math.sqrt(float((idf**2).sum()))
+        logit = float(arrays["crisis_bias"][0]) + float((arrays["crisis_weights"][index] * idf).sum()) / norm
+        kinds = arrays["kind_bias"] + (arrays["kind_weights"][index] * idf[:, None]).sum(axis=0) / norm
+        score = model.score(analysis)
+        assert score.crisis == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-12), text
+        assert score.kind == model.kinds[int(kinds.argmax())], text
+    nothing = model.score(analyzer().analyse("🦜"))  # no feature the model knows
+    assert (nothing.crisis, nothing.kind) == (0.0, model.kinds[0])
+
+
 @pytest.mark.slow
 def test_model_is_cached_and_a_broken_cache_is_retrained(
     assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -107,8 +202,17 @@ def test_model_is_cached_and_a_broken_cache_is_retrained(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     intents = assistant.data.intents
     path = cache_dir() / f"crisis-{training_key(training_samples(intents))}.npz"
-    first = load_model(intents, analyzer())
+    # Models of earlier data: only the newest are kept beside the new one; other caches are not touched.
+    cache_dir().mkdir(parents=True)
+    stale = [cache_dir() / f"crisis-stale{i}.npz" for i in range(KEEP + 1)]
+    other = cache_dir() / "index-stale.npz"
+    for age, file in enumerate([*stale, other], start=1):
+        file.write_bytes(b"old")
+        os.utime(file, (1_000_000 - age, 1_000_000 - age))  # stale0 is the newest
+    first = build_detector(intents, analyzer()).model  # a first start: nothing cached, the model is trained
     assert path.exists()
+    assert sorted(cache_dir().glob("crisis-*.npz")) == sorted([path, *stale[: KEEP - 1]])
+    assert other.exists()
     path.write_bytes(b"not a model")
     again = load_model(intents, analyzer())
     text = analyzer().analyse("もう死にたい")
@@ -116,3 +220,20 @@ def test_model_is_cached_and_a_broken_cache_is_retrained(
     assert (again.score(text).crisis, again.score(text).kind) == expected
     reloaded = CrisisModel.load(path).score(text)
     assert (reloaded.crisis, reloaded.kind) == expected
+
+
+@pytest.mark.slow
+def test_an_unwritable_cache_costs_a_warning_not_the_model(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A home where the cache cannot be written (here a file stands where its folder would be): the model is
+    trained and used all the same, and the log says why it was not kept, with no text of the resident."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    caplog.set_level(logging.WARNING, logger="bot.core.crisis.detector")
+    model = load_model(assistant.data.intents, analyzer())
+    assert model.score(analyzer().analyse("もう死にたい")).crisis >= THRESHOLDS.crisis_at
+    assert [r.getMessage() for r in caplog.records] == [
+        "crisis model cache not written (Not a directory); it will be trained again next start"
+    ]

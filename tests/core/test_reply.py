@@ -1,7 +1,15 @@
 import re
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.reply import short_source
+from bot.core.contacts import window_lines
+from bot.core.reply import Composer, Reply, short_source
+from bot.core.towns import TownMatch
+from bot.data import Card, Window
 
 PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}")
 
@@ -89,3 +97,210 @@ def test_short_source_drops_urls_and_keeps_one_line() -> None:
     )
     assert line == "出典：市報こだいら 2023-10-20 4面 ほか"
     assert "\n" not in line
+
+
+
+# --- The replies that are not answers, field by field (issue 15: each one is a safety path) -----------
+
+NOON = datetime(2026, 12, 2, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # a Wednesday, no holiday
+TOWN = "小川西町3丁目"
+TOWN_AREA = {"id": None, "name": None, "town": TOWN}  # the project's data assigns no town yet
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "easy"])
+def composer(assistant: Assistant, request: pytest.FixtureRequest) -> Composer:
+    """The composer at a fixed moment, in plain and in easy Japanese (the data writes both)."""
+    base = assistant.easy_composer if request.param else assistant.composer
+    assert base is not None and base.easy is request.param
+    return base.at(NOON)
+
+
+def _town(composer: Composer) -> TownMatch:
+    match = composer.towns.find(f"{TOWN}に住んでいます")
+    assert match is not None and match.label == TOWN
+    return match
+
+
+def _net(composer: Composer, maybe: bool = False) -> str:
+    net = composer.safety.net_line(maybe=maybe, easy=composer.easy)
+    assert net != composer.safety.net_line(maybe=maybe, easy=not composer.easy)  # each mode has its wording
+    return net
+
+
+def _general(composer: Composer) -> list[Window]:
+    """The windows the city names for "nothing fits", in its order (seikatsu_soudan, then city_hall)."""
+    return [composer.knowledge.windows[w] for w in composer.knowledge.municipality.windows.general]
+
+
+def _general_block(composer: Composer, at: datetime = NOON) -> list[str]:
+    lines = ["", composer.say.answers.contacts.pick(composer.easy)]
+    for w in _general(composer):
+        lines += window_lines(w, at, composer.say, composer.easy)
+    return lines
+
+
+def test_an_empty_message_is_asked_for_words_with_the_safety_net(composer: Composer) -> None:
+    hint = composer.say.start.empty
+    assert hint.easy and hint.easy != hint.text
+    reply = composer.ask_for_text(" ", _town(composer))
+    assert reply == Reply(
+        query=" ",
+        status="no_match",
+        text=f"{hint.pick(composer.easy)}\n\n{_net(composer)}",
+        windows=composer.safety.net_windows,
+        area=TOWN_AREA,
+        at=NOON,
+    )
+
+
+def test_no_match_lists_the_general_windows_then_the_safety_net(composer: Composer) -> None:
+    reply = composer.no_match("q", _town(composer), 0.2)
+    general = _general(composer)
+    lines = [composer.say.fallbacks.no_match.pick(composer.easy), *_general_block(composer), "", _net(composer)]
+    assert reply == Reply(
+        query="q",
+        status="no_match",
+        text="\n".join(lines),
+        windows=(*general, *composer.safety.net_windows),
+        area=TOWN_AREA,
+        score=0.2,
+        at=NOON,
+    )
+    assert composer.no_match("q", None).score == 0.0 and composer.no_match("q", None).area is None
+
+
+def test_another_city_is_named_and_the_general_windows_follow(composer: Composer) -> None:
+    reply = composer.other_city("q", "国分寺市")
+    wording = composer.say.fallbacks.other_city
+    lines = [wording.fill(composer.easy, city="国分寺市"), *_general_block(composer), "", _net(composer)]
+    assert reply == Reply(
+        query="q",
+        status="no_match",
+        text="\n".join(lines),
+        windows=(*_general(composer), *composer.safety.net_windows),
+        at=NOON,
+    )
+
+
+def _card(assistant: Assistant, card_id: str) -> tuple[Card, Window]:
+    card = assistant.data.knowledge.cards[card_id]
+    return card, assistant.data.knowledge.windows[card.windows[0]]
+
+
+def test_clarify_lists_each_card_with_its_main_window_once(assistant: Assistant, composer: Composer) -> None:
+    """Each card on its own line with its first window (and its phone when it has one); a card naming no
+    window still gets its line; each window is offered once, then the safety net."""
+    dv, dv_window = _card(assistant, "dv")
+    women, women_window = _card(assistant, "women_consult")
+    silver, silver_window = _card(assistant, "silver_jinzai")
+    assert women_window == dv_window and dv_window.phone and not silver_window.phone
+    bare = replace(dv, id="bare", title="窓口を書いていないカード", windows=(), hotlines=())
+    cards = [(dv, 0.3), (women, 0.29), (bare, 0.2), (silver, 0.1)]
+    reply = composer.clarify("q", cards, _town(composer))
+    lines = [
+        composer.say.fallbacks.clarify.pick(composer.easy),
+        f"・{dv.title}（{dv_window.name} 電話 {dv_window.phone}）",
+        f"・{women.title}（{dv_window.name} 電話 {dv_window.phone}）",
+        f"・{bare.title}",
+        f"・{silver.title}（{silver_window.name}）",
+        "",
+        _net(composer),
+    ]
+    assert reply == Reply(
+        query="q",
+        status="clarify",
+        text="\n".join(lines),
+        windows=(dv_window, silver_window, *composer.safety.net_windows),
+        area=TOWN_AREA,
+        alternatives=tuple((card.id, card.title) for card, _ in cards),
+        score=0.3,
+        at=NOON,
+    )
+    assert composer.clarify("q", [], None).score == 0.0
+
+
+def test_an_unsure_list_says_so_and_offers_the_first_general_window(assistant: Assistant, composer: Composer) -> None:
+    dv, dv_window = _card(assistant, "dv")
+    first = _general(composer)[0]
+    assert first.phone
+    reply = composer.clarify("q", [(dv, 0.12)], None, unsure=True)
+    none_fit = composer.say.fallbacks.none_fit.fill(composer.easy, window=first.name, phone=f" 電話 {first.phone}")
+    lines = [
+        composer.say.fallbacks.maybe.pick(composer.easy),
+        f"・{dv.title}（{dv_window.name} 電話 {dv_window.phone}）",
+        "",
+        none_fit,
+        "",
+        _net(composer),
+    ]
+    assert reply.text == "\n".join(lines)
+    assert reply.windows == (dv_window, first, *composer.safety.net_windows)
+    # A card whose own window is that general window: it is not offered twice.
+    carer, carer_window = _card(assistant, "young_carer")
+    assert carer_window == first
+    again = composer.clarify("q", [(carer, 0.12)], None, unsure=True)
+    assert again.windows == (first, *composer.safety.net_windows)
+    assert none_fit not in again.text
+
+
+def _with_general(composer: Composer, general: list[str], at: datetime = NOON) -> Composer:
+    """The composer of a city whose municipality.yaml lists other general windows (the data allows any)."""
+    municipality = composer.knowledge.municipality
+    windows = municipality.windows.model_copy(update={"general": general})
+    edited = replace(composer.knowledge, municipality_file=municipality.model_copy(update={"windows": windows}))
+    return Composer(edited, composer.towns, composer.safety, lambda: at, composer.easy)
+
+
+def test_an_unsure_list_names_a_general_window_without_a_phone_as_it_is(
+    assistant: Assistant, composer: Composer
+) -> None:
+    """The city may list a window without a phone first among its general ones: no empty 電話 is shown."""
+    city = _with_general(composer, ["jinken_soudan", "city_hall"])
+    first = city.knowledge.windows["jinken_soudan"]
+    assert not first.phone
+    dv, _ = _card(assistant, "dv")
+    none_fit = city.say.fallbacks.none_fit.fill(city.easy, window=first.name, phone="")
+    assert f"\n\n{none_fit}\n\n" in city.clarify("q", [(dv, 0.12)], None, unsure=True).text
+
+
+def test_general_windows_with_hours_are_marked_closed_at_the_replys_moment(composer: Composer) -> None:
+    """A general window with sourced hours says it is closed now (here on a Sunday night), as in answers."""
+    sunday_night = datetime(2026, 12, 6, 22, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    city = _with_general(composer, ["kosodate_soudan", "city_hall"], sunday_night)
+    block = ["", city.say.answers.contacts.pick(city.easy)]
+    for wid in ("kosodate_soudan", "city_hall"):
+        block += window_lines(city.knowledge.windows[wid], sunday_night, city.say, city.easy)
+    assert any("※いまは受付時間外" in line for line in block)
+    net = ["", _net(city)]
+    no_match = [city.say.fallbacks.no_match.pick(city.easy), *block, *net]
+    assert city.no_match("q", None).text == "\n".join(no_match)
+    other_city = [city.say.fallbacks.other_city.fill(city.easy, city="国分寺市"), *block, *net]
+    assert city.other_city("q", "国分寺市").text == "\n".join(other_city)
+
+
+def test_the_crisis_reply_carries_the_safety_lines_body(composer: Composer) -> None:
+    body = composer.safety.crisis(("dv",), NOON, easy=composer.easy)
+    reply = composer.crisis("q", ("dv",), _town(composer))
+    assert reply == Reply(
+        query="q",
+        status="crisis",
+        text="\n".join(body.lines),
+        title=composer.say.buttons.crisis.text,
+        windows=body.windows,
+        area=TOWN_AREA,
+        score=1.0,
+        at=NOON,
+    )
+    assert reply.text != "\n".join(composer.safety.crisis(("dv",), NOON, easy=not composer.easy).lines)
+
+
+def test_the_grey_zone_puts_the_maybe_line_and_its_windows_first(composer: Composer) -> None:
+    plain = composer.no_match("q", _town(composer), 0.2)
+    reply = composer.emergency_first(plain)
+    net = composer.safety.net_windows
+    assert reply == replace(
+        plain,
+        text=f"{_net(composer, maybe=True)}\n\n{plain.text}",
+        windows=(*net, *_general(composer)),
+        crisis_hint=True,
+    )

@@ -108,6 +108,22 @@ def test_an_assigned_town_or_chome_routes_to_its_centre_and_area(
     assert [w.name for w in reply.windows].count(centre) == 1
 
 
+def test_every_reply_that_is_not_an_answer_names_the_assigned_area(assigned: Assistant) -> None:
+    """The JSON's area for a resident of an assigned 丁目, on the safety paths too: an empty message, no
+    match, a list to choose from, a crisis."""
+    match = assigned.towns.find("小川西町3丁目")
+    assert match is not None
+    composer, card = assigned.composer, assigned.data.knowledge.cards["dv"]
+    expected = {"id": "area_chuo_nishi", "name": "中央西圏域", "town": "小川西町3丁目"}
+    for reply in (
+        composer.ask_for_text("", match),
+        composer.no_match("q", match),
+        composer.clarify("q", [(card, 0.3)], match),
+        composer.crisis("q", ("dv",), match),
+    ):
+        assert reply.area == expected, reply.status
+
+
 def test_an_unassigned_town_still_lists_every_centre(assigned: Assistant) -> None:
     match = assigned.towns.find("津田町")
     reply = assigned.composer.answer("津田町", assigned.data.knowledge.cards["town_centre"], 1.0, match)

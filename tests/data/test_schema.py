@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.config import PROJECT_ROOT
 from bot.data import schema
-from bot.data.schema import FILES, PHONE_PATTERN, Contact, json_schemas
+from bot.data.schema import FILES, PHONE_PATTERN, Contact, Numbered, Policy, Repeat, json_schemas
 
 GOOD_PHONES = [
     "042-346-9530", "042-345-0691", "03-3264-4343", "0120-279-338", "0120-0-78310", "0570-064-556",
@@ -71,3 +71,16 @@ def test_exported_json_schema_is_up_to_date() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     for name, text in json_schemas().items():
         assert (PROJECT_ROOT / "schema" / name).read_text(encoding="utf-8") == text
+
+
+def test_an_initiative_listed_again_is_told_from_a_card_whether_read_or_built() -> None:
+    """measures.yaml's （再掲） entries carry repeat_of instead of a text: read from YAML (a mapping) or built
+    in Python (a model), each initiative becomes the model its keys say."""
+    card = {"id": "init_a", "number": 1, "title": "見守り", "summary": "地域の見守り", "source": "計画"}
+    repeat = {"id": "init_b", "number": 2, "repeat_of": "init_a"}
+    head = {"id": "policy_a", "title": "施策", "summary": "施策の説明", "source": "計画"}
+    read = Policy.model_validate({**head, "initiatives": [card, repeat]})
+    built = Policy(**head, initiatives=[Numbered(**card), Repeat(**repeat)])
+    for policy in (read, built):
+        assert [type(i) for i in policy.initiatives] == [Numbered, Repeat]
+        assert policy.initiatives[1] == Repeat(id="init_b", number=2, repeat_of="init_a")

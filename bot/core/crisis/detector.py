@@ -116,6 +116,7 @@ class CrisisRules:
         groups = {f"{TERM}{k.kind}": k.terms for k in intents.crisis}
         groups.update({f"{SIGNAL}{name}": phrases for name, phrases in intents.crisis_signals.items()})
         self._phrases = PhraseMatcher(groups, intents.crisis_allow, analyzer)
+        # Every kind has its entry (an empty tuple when nothing cancels it), as every term group is a kind's.
         self._unless = {k.kind: tuple(analyzer.analyse(u).normalized for u in k.unless) for k in intents.crisis}
         self._patterns = intents.crisis_patterns
 
@@ -124,7 +125,7 @@ class CrisisRules:
         phrases = self._phrases.find(analysis)
         kinds = [group[len(TERM) :] for group in phrases if group.startswith(TERM)]
         # A kind's story context cancels it: 「ゲームで殺された」.
-        found = {k for k in kinds if not any(u in analysis.normalized for u in self._unless.get(k, ()))}
+        found = {k for k in kinds if not any(u in analysis.normalized for u in self._unless[k])}
         layer = "term" if found else ""
         signals = {group[len(SIGNAL) :] for group in phrases if group.startswith(SIGNAL)}
         for pattern in self._patterns:
