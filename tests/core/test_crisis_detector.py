@@ -20,10 +20,11 @@ from bot.core.crisis.detector import (
     load_model,
     training_samples,
 )
-from bot.core.crisis.model import CrisisModel, Score, features, training_key, views
+from bot.core.crisis.model import VIEWS, CrisisModel, Score, features, training_key, views
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.diskcache import KEEP, cache_dir
-from bot.language.text import MAX_ANALYSED_CHARS, analyzer
+from bot.language.romaji import to_kana
+from bot.language.text import MAX_ANALYSED_CHARS, analyzer, has_japanese
 
 
 def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
@@ -146,11 +147,18 @@ def test_the_model_learns_from_every_labelled_text(assistant: Assistant) -> None
     """The corpus with its labels and each kind's terms as crises; every topic example, out-of-scope
     question, allowed phrase and small-talk phrase as an ordinary message (the model's negatives)."""
     intents = assistant.data.intents
-    expected = [(m.q, m.crisis) for m in intents.crisis_corpus]
-    expected += [(term, k.kind) for k in intents.crisis for term in k.terms]
+
+    def as_read(text: str) -> str:  # romaji as the kana it spells (tests/core/test_crisis_other_scripts.py)
+        return to_kana(text) or text
+
+    # A corpus message with nothing Japanese to read (English) and the English terms are rules only.
+    readable = [m for m in intents.crisis_corpus if to_kana(m.q) is not None or has_japanese(m.q)]
+    assert 0 < len(intents.crisis_corpus) - len(readable) < 100
+    expected = [(as_read(m.q), m.crisis) for m in readable]
+    expected += [(term, k.kind) for k in intents.crisis for term in k.terms if not term.isascii()]
     ordinary = [*(e for phrases in intents.examples.values() for e in phrases), *intents.out_of_scope]
     ordinary += [*intents.crisis_allow, *(p for talk in intents.smalltalk for p in talk.phrases)]
-    expected += [(text, NOT_CRISIS) for text in ordinary]
+    expected += [(as_read(text), NOT_CRISIS) for text in ordinary]
     assert all(ordinary) and intents.examples and intents.out_of_scope and intents.crisis_allow
     assert sorted(training_samples(intents)) == sorted(expected)
 
@@ -179,7 +187,10 @@ def test_the_fast_scorer_gives_the_trained_models_probability_and_kind(assistant
     regression (and linear kind model) over the training vocabulary's prefixed features."""
     assert assistant.crisis is not None
     model = assistant.crisis.model
-    vocabulary, arrays = model._vocabulary, model._arrays
+    # The model keeps its vocabulary per view, by bare feature, with indexes counted from 1.
+    vocabulary = {f"{view}:{bare}": at - 1 for view, found in zip(VIEWS, model._by_view, strict=True)
+                  for bare, at in found.items()}
+    arrays = model._arrays
     for text in ("もう死にたい", "夫に毎日殴られている", "介護保険の申請はどこですか", "i want to die"):
         analysis = analyzer().analyse(text)
         known = features(analysis.normalized, analysis.tokens) & set(vocabulary)
