@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from typing import Any
 
 from sudachipy import Dictionary, SplitMode
@@ -216,6 +217,14 @@ class Analyzer:
         normalized = normalize(strip_emoji(text))
         tokens = self.tokens(normalized)
         return Analysis(normalized, tokens, "".join(t.reading for t in tokens))
+
+
+def dictionary_version() -> str:
+    """The Sudachi dictionary package's version: cached indexes and checks depend on its words."""
+    try:
+        return metadata.version("sudachidict-core")
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 @lru_cache(maxsize=1)

@@ -84,39 +84,54 @@ class TopicClassifier:
 
     def margins(self, feats: frozenset[str] | set[str]) -> dict[str, float]:
         """Each class's signed distance from its decision boundary for this message."""
-        scores = self.margin_array(feats)
-        if scores is None:
-            return {}
-        return dict(zip(self.classes, scores.tolist(), strict=True))
-
-    def margin_array(self, feats: frozenset[str] | set[str]) -> npt.NDArray[np.float64] | None:
-        """The margins as one array in the order of `classes`; None when no feature is known."""
         columns = self.columns
         rows = [columns[f] for f in feats if f in columns]
         if not rows:
-            return None
+            return {}
         values = [GROUP_WEIGHTS[f[0]] for f in feats if f in columns]
         norm = math.sqrt(sum(v * v for v in values))
-        return self.row_margins(np.array(rows, dtype=np.intp), np.array([v / norm for v in values], dtype=np.float32))
+        scores = self.row_margins(np.array(rows, dtype=np.intp), np.array([v / norm for v in values], dtype=np.float32))
+        return dict(zip(self.classes, scores.tolist(), strict=True))
 
     def row_margins(self, rows: npt.NDArray[np.intp], scale: FloatArray) -> npt.NDArray[np.float64]:
         """The margins of a message given as its features' rows and their length-normalised values."""
-        begin = self.starts[rows]
-        lengths = self.starts[rows + 1] - begin
-        ends = lengths.cumsum()
-        positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+        positions, lengths = gather(self.starts, rows)
         weights = self.weights[positions] * scale.repeat(lengths)  # float32, as the model is stored
         counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
         return np.asarray(counted + self.intercepts, dtype=np.float64)
 
 
+def gather(
+    starts: npt.NDArray[np.int32] | npt.NDArray[np.int64], rows: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Positions of rows' entries in flat arrays laid out by `starts` (row r at starts[r]:starts[r + 1]),
+    row after row, and each row's entry count."""
+    begin = starts[rows]
+    lengths = starts[rows + 1] - begin
+    ends = lengths.cumsum()
+    positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
+    return positions, lengths
+
+
+_exp = np.frompyfunc(math.exp, 1, 1)  # the standard library's exp, value by value
+
+
+def blend_scores(
+    nearest: npt.NDArray[np.float64], margins: npt.NDArray[np.float64], share: float
+) -> npt.NDArray[np.float64]:
+    """Each topic's score: its nearest-example score and its classifier margin squashed to [0, 1]
+    (with math.exp on each value: numpy's exp may differ in the last bit), the share of each."""
+    squashed = 1.0 / (1.0 + np.asarray(_exp(-STEEPNESS * margins), dtype=np.float64))
+    return np.minimum(1.0, (1 - share) * nearest + share * squashed)
+
+
 def blend(nearest: Mapping[str, float], margins: Mapping[str, float], share: float = BLEND) -> dict[str, float]:
-    """Each topic's score: the nearest-example score and the classifier's margin, squashed to [0, 1]."""
-    topics = set(nearest) | {t for t, m in margins.items() if m > CANDIDATE_MARGIN}
-    return {
-        t: min(1.0, (1 - share) * nearest.get(t, 0.0) + share * squash(margins.get(t, -1.0))) for t in topics
-    }
-
-
-def squash(margin: float) -> float:
-    return 1.0 / (1.0 + math.exp(-STEEPNESS * margin))
+    """`blend_scores` by topic name: the topics with a nearest-example score, and those the classifier
+    scores above CANDIDATE_MARGIN (a topic without a margin counts as -1)."""
+    topics = sorted(set(nearest) | {t for t, m in margins.items() if m > CANDIDATE_MARGIN})
+    scores = blend_scores(
+        np.array([nearest.get(t, 0.0) for t in topics], dtype=np.float64),
+        np.array([margins.get(t, -1.0) for t in topics], dtype=np.float64),
+        share,
+    )
+    return dict(zip(topics, scores.tolist(), strict=True))

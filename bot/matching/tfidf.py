@@ -18,7 +18,6 @@ import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +29,8 @@ from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import Analyzer
-from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, STEEPNESS, TopicClassifier
+from bot.language.text import Analyzer, dictionary_version
+from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, TopicClassifier, blend_scores, gather
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -61,7 +60,6 @@ def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, st
 
 
 IntArray = npt.NDArray[np.int32]
-IntArray64 = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -172,25 +170,18 @@ def _packed_index(
 
 def index_key(pairs: list[tuple[str, str]], rewriter: SynonymRewriter) -> str:
     """A digest of all the index depends on: examples, synonyms, feature weights, the dictionary."""
-    digest = hashlib.sha256(f"v{INDEX_VERSION} {sorted(GROUP_WEIGHTS.items())} {_dictionary_version()}".encode())
+    digest = hashlib.sha256(f"v{INDEX_VERSION} {sorted(GROUP_WEIGHTS.items())} {dictionary_version()}".encode())
     for topic, text in pairs:
         digest.update(f"\x1e{topic}\x1f{text}".encode("utf-8", "surrogatepass"))
     digest.update(repr(rewriter.fingerprint()).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
 
 
-def _dictionary_version() -> str:
-    try:
-        return metadata.version("sudachidict-core")
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
 def cached_index(pairs: list[tuple[str, str]], extractor: FeatureExtractor, rewriter: SynonymRewriter) -> Index:
     """The index from the disk cache when the data is unchanged; else built and cached."""
     path = cache_dir() / f"index-{index_key(pairs, rewriter)}.pickle"
     stored = _read(path)
-    if isinstance(stored, Index) and hasattr(stored, "post_doc"):
+    if isinstance(stored, Index):
         return stored
     index = build_index(pairs, extractor)
     _write(path, index)
@@ -214,9 +205,6 @@ def _write(path: Path, index: Index) -> None:
         logger.warning("matching index cache not written (%s); it will be built again next start", exc.strerror)
 
 
-_exp = np.frompyfunc(math.exp, 1, 1)  # the standard library's exp, value by value
-
-
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -229,15 +217,6 @@ def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
         for key in (known, *_deletions(known)):
             near[key].append(position)
     return dict(near)
-
-
-def _gather(starts: IntArray64, rows: npt.NDArray[np.intp]) -> tuple[IntArray64, IntArray64]:
-    """Positions of rows' entries in the flat arrays, row after row, and each row's entry count."""
-    begin = starts[rows]
-    lengths = starts[rows + 1] - begin
-    ends = lengths.cumsum()
-    positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
-    return positions, lengths
 
 
 class TfidfMatcher:
@@ -326,7 +305,7 @@ class TfidfMatcher:
         norm = math.sqrt(sum(w * w for w in weights.tolist()) + len(unknown) * unknown_weight**2)
         query = weights / norm
         # Each example's cosine, summed feature after feature (bincount adds in input order).
-        positions, lengths = _gather(index.post_start, rows)
+        positions, lengths = gather(index.post_start, rows)
         contributions = query.repeat(lengths) * index.post_weight[positions]
         scores = np.bincount(index.post_doc[positions], weights=contributions, minlength=len(index.doc_topic))
         # Per topic: its best example's score, and the next best (the same score again when two tie):
@@ -336,7 +315,7 @@ class TfidfMatcher:
         places = np.where(grouped == first[self._group_of], self._places, len(grouped))
         grouped[np.minimum.reduceat(places, self._group_start)] = 0.0
         second = np.maximum.reduceat(grouped, self._group_start)
-        positions, lengths = _gather(index.centroid_start, rows)
+        positions, lengths = gather(index.centroid_start, rows)
         centroid = np.bincount(
             index.centroid_topic[positions],
             weights=query.repeat(lengths) * index.centroid_weight[positions],
@@ -355,10 +334,7 @@ class TfidfMatcher:
             candidates = touched
             margins = np.full(len(self._topics), -1.0)
         numbers = np.flatnonzero(candidates)
-        share = self.blend_share
-        # squash(m) with math.exp on each value (numpy's exp may differ in the last bit), the rest in numpy.
-        squashed = 1.0 / (1.0 + np.asarray(_exp(-STEEPNESS * margins[numbers]), dtype=np.float64))
-        blended = np.minimum(1.0, (1 - share) * nearest[numbers] + share * squashed)
+        blended = blend_scores(nearest[numbers], margins[numbers], self.blend_share)
         # Best first; equal scores in the order of the topics' names (the topics are numbered so).
         order = np.lexsort((numbers, -blended))
         topics = self._topics

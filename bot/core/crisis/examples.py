@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from importlib import metadata
 from pathlib import Path
 
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
-from bot.language.text import Analyzer
+from bot.language.text import Analyzer, dictionary_version
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ def rules_digest(intents: Intents) -> str:
         intents.crisis_allow,
         sorted(intents.crisis_signals.items()),
         [(p.kind, p.signals) for p in intents.crisis_patterns],
-        _dictionary_version(),
+        dictionary_version(),
     )
     digest.update(repr(rules).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
@@ -79,10 +78,3 @@ def _read(path: Path) -> set[str]:
     except (OSError, ValueError):
         return set()
     return {k for k in keys if isinstance(k, str)} if isinstance(keys, list) else set()
-
-
-def _dictionary_version() -> str:
-    try:
-        return metadata.version("sudachidict-core")
-    except metadata.PackageNotFoundError:
-        return "none"
