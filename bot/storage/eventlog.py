@@ -81,6 +81,14 @@ class EventLogger:
         self._give_up = False  # aclose() ran out of time: the writer stops after the operation in hand
         self._queue_full_reported = False
 
+    @property
+    def places(self) -> Places:
+        return self._places
+
+    def use_places(self, places: Places) -> None:
+        """Mask with these place names from now on: a reload may bring a changed municipality.yaml."""
+        self._places = places
+
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock = utc_now, places: Places = NO_PLACES) -> EventLogger:
         store = SqliteLogStore(settings.db_path, retention_days=settings.retention_days, clock=clock)

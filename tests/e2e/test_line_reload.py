@@ -11,9 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.core.assistant import Assistant
+from bot.storage import Places
+from bot.storage.masking import NO_PLACES
 from tests.data_edits import QUESTION, TOPIC_FILE, TOPIC_TITLE, add_the_example, break_the_yaml
 from tests.e2e.line_double import LineApiDouble
-from tests.e2e.line_harness import ACCESS_TOKEN, SECRET, event, payload, sign, text_message, user_source
+from tests.e2e.line_harness import ACCESS_TOKEN, SECRET, LineHarness, event, payload, sign, text_message, user_source
 from tests.e2e.process import BotProcess, clean_env, command
 
 USER = "U0000111122223333444455556666a11d"
@@ -65,3 +68,14 @@ async def test_sighup_reloads_the_line_channel(line_double: LineApiDouble, data_
         code, _ = await bot.terminate(timeout=30)
     assert code == 0, bot.output
     assert QUESTION not in bot.output and SECRET not in bot.output
+
+
+async def test_a_reload_gives_the_log_masking_the_town_names_of_the_data_in_use(
+    line_bot: LineHarness, assistant: Assistant
+) -> None:
+    """Masking keeps town names (some read as surnames); after a reload it must use the new data's towns."""
+    assert line_bot.logger is not None and line_bot.logger.places == NO_PLACES
+    outcome = await line_bot.server.reloader.reload()
+    assert outcome.status == "reloaded"
+    places = Places.of(assistant.data.knowledge.municipality)
+    assert places.names and line_bot.logger.places == places

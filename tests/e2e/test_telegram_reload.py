@@ -13,6 +13,8 @@ import pytest
 from bot.core.assistant import Assistant, build_assistant
 from bot.core.dialogue import Dialogue, State
 from bot.core.reload import STARTED, counts
+from bot.storage import Places
+from bot.storage.masking import NO_PLACES
 from tests.data_edits import QUESTION, TOPIC_FILE, TOPIC_TITLE, add_the_example, break_the_yaml
 from tests.e2e.botapi_double import BotApiDouble
 from tests.e2e.harness import STAFF_ID, TOKEN, Harness, serving, settings_for
@@ -66,6 +68,17 @@ async def test_staff_reload_makes_the_new_example_answer(
     assert done == f"データを読み込み直しました（トピック {topics:,} 件、例文 {examples + 1:,} 件）。"
     answer = await ask(bot)
     assert TOPIC_TITLE in answer and answer != no_match.text
+
+
+async def test_a_reload_gives_the_log_masking_the_town_names_of_the_data_in_use(
+    bot_on_copy: Harness, copied: Assistant
+) -> None:
+    """Masking keeps town names (some read as surnames); after a reload it must use the new data's towns."""
+    assert bot_on_copy.logger.places == NO_PLACES
+    told = await reload_as_staff(bot_on_copy)
+    assert told[-1].startswith("データを読み込み直しました")
+    places = Places.of(copied.data.knowledge.municipality)
+    assert places.names and bot_on_copy.logger.places == places
 
 
 async def test_reload_is_for_staff_only(bot_on_copy: Harness, copied: Assistant, data_copy: Path) -> None:

@@ -117,6 +117,8 @@ async def serving(
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         _LOGGER.info("the LINE webhook is listening on port %d, path %s", bound, path)
         reloader = Reloader(runner, data_dir, _dialogue)
+        if logger is not None:  # masking keeps the town names of the data in use
+            reloader.listeners.append(lambda new: logger.use_places(Places.of(new.data.knowledge.municipality)))
         yield LineServer(f"http://{shown}:{bound}{path}", webhook, runner, logger, reloader)
     finally:
         await webhook.close(grace)

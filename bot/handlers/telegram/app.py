@@ -127,6 +127,7 @@ def build_application(
             deps.reports = StoreReports(store, _titles(new))
 
         reloader.listeners.append(retitle)
+        reloader.listeners.append(lambda new: logger.use_places(Places.of(new.data.knowledge.municipality)))
     register(application, deps)
     return application
 
