@@ -153,9 +153,14 @@ class Assistant:
     def _domains(self, text: str, ranked: list[Candidate], decision: Decision) -> tuple[str, ...]:
         """The life-problem domains the message names (for an answer or a guess)."""
         confident_choice = decision.status == "clarify" and not decision.unsure
-        if self.situations is None or decision.status == "no_match" or confident_choice:
+        if self.situations is None or confident_choice:
             return ()
-        return self.situations.domains(text, [c for c in ranked if c.topic in self.data.knowledge.cards])
+        cards = self.data.knowledge.cards
+        on_cards = [c for c in ranked if c.topic in cards]
+        if decision.status == "no_match":  # split only a story that reads as ours, not as out of scope
+            in_scope = bool(ranked) and ranked[0].topic in cards
+            return self.situations.domains_unmatched(text, on_cards) if in_scope else ()
+        return self.situations.domains(text, on_cards)
 
     def _several(
         self,
@@ -169,12 +174,15 @@ class Assistant:
         """Problems of two or more domains: the window for the whole situation first (複合的な課題)."""
         assert self.situations is not None
         cards = self.data.knowledge.cards
+        best_topics = self.situations.best_topics(ranked, domains)
         if decision.status == "answer" and decision.best is not None:
             base = composer.answer(text, cards[decision.best.topic], decision.best.score, town)
-        else:  # no card fits well: the guesses stay, under the window that takes the whole situation
-            choices = [(cards[c.topic], c.score) for c in decision.candidates]
-            base = composer.clarify(text, choices, town, unsure=True)
-        best_topics = self.situations.best_topics(ranked, domains)
+        else:
+            # No card fits well: the guesses (with none, each domain's best card) stay, under the window
+            # that takes the whole situation.
+            scores = {c.topic: c.score for c in ranked}
+            guesses = [c.topic for c in decision.candidates] or list(best_topics.values())
+            base = composer.clarify(text, [(cards[t], scores.get(t, 0.0)) for t in guesses], town, unsure=True)
         return several_problems(base, self.data.knowledge, self.data.domains, best_topics, composer.easy)
 
 

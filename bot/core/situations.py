@@ -24,6 +24,12 @@ PIECE_SCORE = 0.4  # a piece must be clearly about a topic to name its domain
 # the story is not about. Chosen on the dev sets: false several-problems 3.6%, 15 of 24 caught.
 SUPPORT_RANK = 8
 SUPPORT_SHARE = 0.6
+# A message no card fits as a whole (a long story of several troubles): its pieces may still name two
+# or more domains clearly enough for the whole-situation window. Only the message's first SUPPORT_RANK
+# topics count, and never a single domain (one clear phrase in a story the matcher declined is too
+# little to answer on: 「葬儀」 in a bereavement story, 「ゲーム」). Chosen on the dev sets: 5 of the 6
+# several-problem stories that got no reply found, none of the 64 long out-of-scope messages touched.
+UNMATCHED_PIECE_SCORE = 0.35
 MIN_PIECE_CHARS = 3
 MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
 # Cards whose subject is already a combination of domains.
@@ -64,6 +70,21 @@ class SituationReader:
             if domain is not None and domain.id not in seen:
                 seen.append(domain.id)
         return tuple(seen)
+
+    def domains_unmatched(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
+        """The domains of a message no card fits as a whole: two or more, or none."""
+        if len(text) < MIN_MESSAGE_CHARS:
+            return ()
+        near = {c.topic for c in ranked[:SUPPORT_RANK]}
+        seen: list[str] = []
+        for piece in _pieces(text):
+            top = next(iter(self._matcher.rank(piece)), None)
+            if top is None or top.score < UNMATCHED_PIECE_SCORE or top.topic not in near:
+                continue
+            domain = self._domains.of_topic(top.topic)
+            if domain is not None and domain.id not in seen:
+                seen.append(domain.id)
+        return tuple(seen) if len(seen) >= 2 else ()
 
     def best_topics(self, ranked: list[Candidate], domains: tuple[str, ...]) -> dict[str, str]:
         """For each domain, the best-ranked topic of the message within it (for its window)."""

@@ -18,6 +18,57 @@ def test_several_problems_put_the_whole_situation_window_first(assistant: Assist
     assert reply.to_json()["domains"] == list(reply.domains)
 
 
+# No card fits this story as a whole (the matcher alone declines it), yet its pieces name three domains.
+STORY_NO_CARD_FITS = (
+    "兄は精神の病気で通院していて、母は要介護2で家にいます。私はアルバイトを掛け持ちしていて、家賃も滞納しそうです。"
+    "全部まとめて相談できる場所はありますか"
+)
+
+
+def test_a_story_no_card_fits_still_gets_the_whole_situation_window(assistant: Assistant) -> None:
+    from bot.matching.decision import decide
+
+    assert decide(assistant.matcher.rank(STORY_NO_CARD_FITS), assistant.matcher.thresholds).status == "no_match"
+    reply = assistant.reply(STORY_NO_CARD_FITS)
+    whole = assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
+    assert reply.status == "clarify" and reply.windows[0] == whole
+    assert {"housing", "health"} <= set(reply.domains)
+    assert reply.alternatives  # each domain's best card offered
+    assert "110" in reply.text and "119" in reply.text
+
+
+def test_a_story_with_one_clear_piece_or_none_is_still_declined(assistant: Assistant) -> None:
+    for story in (
+        # out of scope as a whole (戸籍), though its pieces name custody, single parents and child poverty
+        "離婚して子どもの親権は私になりました。子どもの戸籍を私のほうに移す手続きを教えてください",
+        # one piece names a domain, and another piece's topic is not among the message's first ones
+        "離婚したあと、子どもの名字を私の旧姓に変えて、同じ戸籍に入れるための手続きを知りたいです",
+        # one domain only
+        "子どもの学校の運動会で使うお弁当箱を買いたいのですが、駅の近くで売っているお店はありますか",
+        "先月父が亡くなり、葬儀の手配や銀行の手続き、相続のことで毎日くたくたです。何から手をつければいいのか",
+        "最近引っ越してきたのですが、近くにおいしいパン屋さんとか、子どもを連れて行ける公園があれば知りたいです。",
+    ):
+        reply = assistant.reply(story)
+        assert reply.status == "no_match" and reply.domains == (), story
+
+
+def test_the_pieces_of_an_unmatched_story_name_two_domains_or_none(assistant: Assistant) -> None:
+    assert assistant.situations is not None
+    cards = assistant.data.knowledge.cards
+
+    def domains(text: str) -> tuple[str, ...]:
+        assert assistant.situations is not None
+        ranked = [c for c in assistant.matcher.rank(text) if c.topic in cards]
+        return assistant.situations.domains_unmatched(text, ranked)
+
+    assert len(domains(STORY_NO_CARD_FITS)) >= 2
+    # One piece names a domain (money: 子ども); one domain is no reason to leave the decline.
+    assert domains("子どもの学校の運動会で使うお弁当箱を買いたいのですが、駅の近くで売っているお店はありますか") == ()
+    # 「子ども」 alone ranks child poverty, which the whole message does not support: it names no domain.
+    assert domains("離婚したあと、子どもの名字を私の旧姓に変えて、同じ戸籍に入れるための手続きを知りたいです") == ()
+    assert domains("母が認知症で、借金もあります") == ()  # short: one question, however many words
+
+
 def test_one_problem_is_answered_as_before(assistant: Assistant) -> None:
     reply = assistant.reply("母が認知症かもしれない")
     assert reply.topic == "dementia_consult"
