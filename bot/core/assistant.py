@@ -20,6 +20,7 @@ from bot.core.towns import TownFinder, TownMatch, other_municipality
 from bot.data.bundle import AssistantData
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
+from bot.matching.cues import CueWords
 from bot.matching.decision import Candidate, Decision, Matcher, decide
 from bot.matching.tfidf import main_matcher, training_pairs
 
@@ -36,6 +37,7 @@ class Assistant:
     situations: SituationReader | None = None  # None for the plain baselines
     easy_composer: Composer | None = None  # やさしい日本語 texts; None: easy replies use the plain ones
     furigana: Furigana | None = None
+    cues: CueWords | None = None  # words that ask for one card (the figures cards); None for the baselines
 
     @property
     def engine_name(self) -> str:
@@ -132,6 +134,8 @@ class Assistant:
             if city is not None and named is None:
                 return composer.other_city(query, city)
         ranked = self.matcher.rank(text) if ranked is None else ranked
+        if self.cues is not None:
+            ranked = self.cues.prefer(text, ranked)
         decision = decide(ranked, self.matcher.thresholds)
         domains = self._domains(text, ranked, decision)
         if len(domains) >= 2:
@@ -208,10 +212,12 @@ def _build(engine: str, data: AssistantData) -> Assistant:
     matcher: Matcher
     crisis: CrisisDetector | None = None
     situations: SituationReader | None = None
+    cues: CueWords | None = None
     if engine == "main":
         matcher = main_matcher(data.knowledge, data.intents, shared)
         crisis = build_detector(data.intents, shared)
         situations = SituationReader(data.domains, matcher)
+        cues = CueWords(data.intents.cues)
     elif engine == "bm25":
         matcher = Bm25Matcher(pairs, shared)
     else:
@@ -229,6 +235,7 @@ def _build(engine: str, data: AssistantData) -> Assistant:
         situations,
         Composer(data.knowledge, towns, safety, easy=True),
         Furigana(shared, data.readings),
+        cues,
     )
     assistant.read_easy_replies_ahead()
     return assistant

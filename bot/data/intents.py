@@ -54,17 +54,19 @@ class Intents:
     # Where each example and out-of-scope example is written (empty when built by hand in a test).
     example_sites: Mapping[str, tuple[ExampleSite, ...]] = field(default_factory=dict)
     out_of_scope_sites: Mapping[str, ExampleSite] = field(default_factory=dict)
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # topic → words that ask for it
 
 
 def _topics(
     intents_dir: Path, log: ProblemLog
-) -> tuple[dict[str, tuple[str, ...]], dict[str, Path], dict[str, list[ExampleSite]]]:
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Path], dict[str, list[ExampleSite]], dict[str, tuple[str, ...]]]:
     from bot.data import schema as s  # the models and YAML reading only when files are read
     from bot.data.yamlio import load_file
 
     examples: dict[str, list[str]] = {}
     files: dict[str, Path] = {}
     sites: dict[str, list[ExampleSite]] = {}
+    cues: dict[str, tuple[str, ...]] = {}
     for path in sorted((intents_dir / "topics").glob("*.yaml")):
         data, doc = load_file(path, s.TopicExamplesFile, log)
         for index, item in enumerate(data.topics if data else []):
@@ -73,10 +75,12 @@ def _topics(
                         other=log.shown(files[item.topic]))
             files.setdefault(item.topic, path)
             examples.setdefault(item.topic, []).extend(item.examples)
+            if item.asked_with:
+                cues[item.topic] = tuple(dict.fromkeys((*cues.get(item.topic, ()), *item.asked_with)))
             for e_index, example in enumerate(item.examples):
                 site = ExampleSite(item.topic, path, doc.line(("topics", index, "examples", e_index)))
                 sites.setdefault(example, []).append(site)
-    return {t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files, sites
+    return {t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files, sites, cues
 
 
 def _sites(doc: Doc, key: str, items: list[str]) -> dict[str, ExampleSite]:
@@ -89,7 +93,7 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
 
     own_log = log is None
     log = log or ProblemLog(intents_dir.parent)
-    examples, files, sites = _topics(intents_dir, log)
+    examples, files, sites, cues = _topics(intents_dir, log)
     if not files and not any(p.file.startswith(log.shown(intents_dir / "topics")) for p in log.problems):
         log.add(intents_dir / "topics", "", "no_topic_files")
 
@@ -124,4 +128,5 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
         crisis.corpus,
         {text: tuple(found) for text, found in sites.items()},
         _sites(scope_doc, "examples", list(out_of_scope)),
+        cues,
     )

@@ -240,6 +240,9 @@ class MenuFile(Strict):
 class TopicExamples(Strict):
     topic: Id
     examples: list[Text] = Field(min_length=1)
+    # Words that ask for this card in particular (何件, 何人: the figures card): a question with one of
+    # them prefers this topic when it is already among the message's first few (bot/matching/cues.py).
+    asked_with: list[Text] = Field(default_factory=list)
 
 
 class TopicExamplesFile(Strict):

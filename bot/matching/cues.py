@@ -1,0 +1,42 @@
+"""Words that ask for one card in particular: 「何件」「何人」 want the figures card, not its neighbour.
+
+A question about how many consultations 権利擁護センター has matches the centre's own card a little
+better than the card with the plan's figures: the words of the subject outweigh the few words that
+make it a question of numbers. Staff name those words per topic (`asked_with:` in intents/topics/);
+when a message contains one and that topic is already among its first CUE_RANK candidates, with at
+least CUE_SHARE of the best score, the two swap places and scores. Nothing else moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.language.text import normalize
+from bot.matching.decision import Candidate
+
+# Chosen on the register dev sets: the figures questions that lost to a neighbouring card had the
+# figures card second or third, at 0.5-0.7 of the winner's score; no other dev answer changed.
+CUE_RANK = 3
+CUE_SHARE = 0.4
+
+
+class CueWords:
+    def __init__(self, cues: Mapping[str, tuple[str, ...]]) -> None:
+        self._cues = {topic: tuple(normalize(w) for w in words) for topic, words in cues.items()}
+
+    def prefer(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
+        """`ranked` with the first cued topic near the top moved to first place (scores swapped)."""
+        if len(ranked) < 2 or not self._cues:
+            return ranked
+        best = ranked[0]
+        if best.topic in self._cues:
+            return ranked
+        said = normalize(text)
+        for place in range(1, min(CUE_RANK, len(ranked))):
+            cued = ranked[place]
+            words = self._cues.get(cued.topic, ())
+            if cued.score >= CUE_SHARE * best.score and any(w in said for w in words):
+                moved = [replace(cued, score=best.score), *ranked[1:place], replace(best, score=cued.score)]
+                return [*moved, *ranked[place + 1 :]]
+        return ranked

@@ -1,0 +1,72 @@
+"""Words that ask for one card (bot/matching/cues.py): 「何件」 brings the figures card forward when it is
+already near the top, and changes nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.matching.cues import CUE_RANK, CUE_SHARE, CueWords
+from bot.matching.decision import Candidate
+
+CUES = CueWords({"figures": ("何件", "件数"), "csw_figures": ("何件",)})
+
+
+def ranked(*pairs: tuple[str, float]) -> list[Candidate]:
+    return [Candidate(t, s) for t, s in pairs]
+
+
+def test_a_cued_topic_second_takes_first_place_and_the_scores_swap() -> None:
+    got = CUES.prefer("相談は年に何件？", ranked(("centre", 0.6), ("figures", 0.4), ("other", 0.1)))
+    assert got == ranked(("figures", 0.6), ("centre", 0.4), ("other", 0.1))
+
+
+def test_a_cued_topic_third_moves_first_and_the_order_stays_by_score() -> None:
+    got = CUES.prefer("件数を知りたい", ranked(("centre", 0.6), ("petition", 0.5), ("figures", 0.3), ("x", 0.2)))
+    assert got == ranked(("figures", 0.6), ("petition", 0.5), ("centre", 0.3), ("x", 0.2))
+    assert [c.score for c in got] == sorted((c.score for c in got), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("相談の電話番号", [("centre", 0.6), ("figures", 0.5)]),  # no cue word
+        ("何件？", [("centre", 0.6), ("figures", 0.6 * CUE_SHARE - 0.01)]),  # too far behind
+        ("何件？", [("figures", 0.6), ("csw_figures", 0.5)]),  # a cued topic already first
+        ("何件？", [("a", 0.6), *[(f"b{i}", 0.55) for i in range(CUE_RANK - 1)], ("figures", 0.5)]),  # too far down
+        ("何件？", [("centre", 0.6)]),
+        ("何件？", []),
+    ],
+)
+def test_nothing_moves_without_a_cue_near_the_top(text: str, candidates: list[tuple[str, float]]) -> None:
+    assert CUES.prefer(text, ranked(*candidates)) == ranked(*candidates)
+
+
+def test_a_cue_at_exactly_the_share_counts_and_cues_are_read_normalised() -> None:
+    cues = CueWords({"figures": ("ＣＳＷの人数",)})  # full-width letters, as staff may type them
+    got = cues.prefer("Cswの人数は？", ranked(("csw", 0.5), ("figures", 0.5 * CUE_SHARE)))
+    assert got[0].topic == "figures"
+
+
+QUESTIONS = {
+    "権利擁護センターには毎年何件くらい相談がありますか": "kenri_yogo_center_card",
+    "市長申立てって小平では年に何件くらいあるんでしょうか": "guardianship_petition",
+    "後見人に弁護士がなる割合ってどのくらい？": "guardian_kinds",
+}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_question_of_numbers_gets_the_figures_card(assistant: Assistant, question: str) -> None:
+    reply = assistant.reply(question)
+    assert reply.status == "answer" and reply.topic == "guardianship_figures"
+    assert "件" in reply.text and "計画" in reply.text  # the figures, cited to the plan
+    without = replace(assistant, cues=None).reply(question)
+    assert without.topic == QUESTIONS[question]  # the neighbouring card, without the cue
+
+
+def test_the_cues_come_from_the_data(assistant: Assistant) -> None:
+    cues = assistant.data.intents.cues
+    assert "何件" in cues["guardianship_figures"] and "何人" in cues["csw_figures"]
+    assert set(cues) <= set(assistant.data.knowledge.cards)
