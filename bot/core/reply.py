@@ -7,6 +7,7 @@ and who to ask.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,10 +19,11 @@ from bot.core.safety import SafetyLines
 from bot.core.sentences import without_repeats
 from bot.core.towns import TownFinder, TownMatch
 from bot.data import Card, Knowledge, Window, iter_windows_of
+from bot.language.text import has_japanese
 
 Status = Literal["answer", "clarify", "no_match", "crisis"]
-
-
+# A word in Latin letters: with no kana or kanji in the message, the resident may not read Japanese.
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 @dataclass(frozen=True)
 class Reply:
@@ -231,6 +233,8 @@ class Composer:
     def no_match(self, query: str, match: TownMatch | None, score: float = 0.0) -> Reply:
         windows = self._general_windows()
         lines = [self.say.fallbacks.no_match.pick(self.easy)]
+        if _LATIN_WORDS.search(query) and not has_japanese(query):
+            lines[:0] = [self.say.fallbacks.not_japanese.pick(self.easy), ""]
         lines.extend(self._windows_block(windows, self.clock()))
         lines.extend(["", self.safety.net_line(easy=self.easy)])
         return Reply(

@@ -120,6 +120,9 @@ class PromptWording(Strict):
 
 class FallbackWording(Strict):
     no_match: Say
+    # Put before the no-match reply to a message with no Japanese in it (English, say): the reply is in
+    # Japanese, so it says so, and where the emergency numbers are, in the language the resident used.
+    not_japanese: Say
     clarify: Say
     maybe: Say
     none_fit: Say

@@ -169,6 +169,30 @@ def test_no_match_lists_the_general_windows_then_the_safety_net(composer: Compos
     assert composer.no_match("q", None).score == 0.0 and composer.no_match("q", None).area is None
 
 
+@pytest.mark.parametrize("query", ["What is the weather tomorrow?", "hello", "Thank you!! 😀", "ok"])
+def test_a_message_without_japanese_is_told_first_that_the_service_answers_in_japanese(
+    composer: Composer, query: str
+) -> None:
+    note = composer.say.fallbacks.not_japanese.pick(composer.easy)
+    assert note.startswith("This service answers in Japanese")
+    reply = composer.no_match(query, None)
+    assert reply.text == f"{note}\n\n{composer.no_match('x', None).text}"
+    assert reply.text.endswith(_net(composer))
+
+
+@pytest.mark.parametrize("query", ["rent 払えない help", "ｶｲｺﾞ", "123", "😀", "a", "CSWってなに"])
+def test_a_message_with_japanese_or_no_word_gets_no_english_note(composer: Composer, query: str) -> None:
+    assert composer.no_match(query, None).text == composer.no_match("x", None).text
+
+
+def test_an_english_question_gets_the_note_and_the_emergency_numbers(assistant: Assistant) -> None:
+    for question in ("What time does the library open on Sunday?", "How do I register my dog?"):
+        reply = assistant.reply(question)
+        assert reply.status == "no_match" and not reply.crisis_hint
+        assert reply.text.startswith("This service answers in Japanese")
+        assert "110" in reply.text and "119" in reply.text
+
+
 def test_another_city_is_named_and_the_general_windows_follow(composer: Composer) -> None:
     reply = composer.other_city("q", "国分寺市")
     wording = composer.say.fallbacks.other_city
