@@ -109,6 +109,7 @@ async def test_broken_yaml_keeps_answering_with_the_old_data(bot_on_copy: Harnes
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)
 async def test_sighup_reloads_a_running_process(double: BotApiDouble, data_copy: Path, tmp_path: Path) -> None:
     env = clean_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -129,7 +130,8 @@ async def test_sighup_reloads_a_running_process(double: BotApiDouble, data_copy:
         assert TOPIC_TITLE not in first
         add_the_example(data_copy)
         bot.process.send_signal(signal.SIGHUP)
-        await bot.wait_for_line("reload: new data in use", timeout=120)
+        # The edit trains the index and the crisis model again (10-20 s alone; minutes on a busy machine).
+        await bot.wait_for_line("reload: new data in use", timeout=300)
         assert TOPIC_TITLE in await ask_process(RESIDENT + 1)
 
         break_the_yaml(data_copy)
