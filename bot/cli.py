@@ -33,7 +33,10 @@ _LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029"
 
 
 def _print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
+    line = json.dumps(obj, ensure_ascii=False)
+    if "\u0085" in line or "\u2028" in line or "\u2029" in line:  # rare: translate reads every character
+        line = line.translate(_LINE_BREAKS)
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 

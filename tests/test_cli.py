@@ -91,6 +91,17 @@ def test_ask_jsonl_keeps_order_and_survives_bad_lines() -> None:
     assert all(set(r) == CONTRACT_KEYS for r in replies)
 
 
+def test_ask_jsonl_escapes_the_line_breaks_json_leaves_raw() -> None:
+    """U+0085, U+2028 and U+2029 are valid raw in JSON strings but break lines for str.splitlines and
+    JavaScript: each reply stays one line, and the query reads back as sent."""
+    lines = ["家賃が\u2028払えない", "保佐\u2029ってなに", "介護\x85保険", "母が認知症かもしれない"]
+    out = run("ask", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    assert not {"\u0085", "\u2028", "\u2029"} & set(out.stdout)
+    replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["query"] for r in replies] == lines
+
+
 @pytest.mark.parametrize("engine", ["main", "bm25", "fuzzy"])
 def test_ask_each_engine(engine: str) -> None:
     """Each engine answers an easy dev-set question with the window its label names, number included."""

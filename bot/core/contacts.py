@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from bot.core.opening import closed_mark, open_now
 from bot.data import Window, Wording
@@ -78,6 +79,7 @@ def crisis_line(w: Window, at: datetime) -> str:
     return f"・{w.name} {w.phone}" + (f"（{w.hours}）" if w.hours else "")
 
 
+@lru_cache(maxsize=1024)  # a card's source is the same in every reply that shows it
 def short_source(source: str, date: str | None) -> str:
     """The source in one short line: the document's name and date; the full citation is one tap away."""
     first = re.split(r"\s*[;；]\s*", source)[0]

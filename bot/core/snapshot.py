@@ -10,7 +10,10 @@ this key needs no second check. Written atomically; an unreadable file is built 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import importlib
 import logging
 import mmap
 import os
@@ -55,12 +58,13 @@ def snapshot_key(data_dir: Path, engine: str) -> str:
 
 def _dictionary_stamp() -> str:
     """The Sudachi dictionary in use, by its file's size and time (cheaper than package metadata)."""
-    try:
-        import sudachidict_core  # type: ignore[import-untyped]
+    from bot.language.text import DICTIONARY
 
-        system = Path(sudachidict_core.__file__).parent / "resources" / "system.dic"
+    try:
+        package = importlib.import_module(f"sudachidict_{DICTIONARY}")
+        system = Path(str(package.__file__)).parent / "resources" / "system.dic"
         stat = system.stat()
-        return f"{stat.st_size}:{stat.st_mtime_ns}"
+        return f"{DICTIONARY}:{stat.st_size}:{stat.st_mtime_ns}"
     except (ImportError, OSError):
         return "none"
 
@@ -145,7 +149,27 @@ def load(path: Path) -> object:
     at += 2 * _U64.size * count
     if at + size > len(view):
         raise ValueError("truncated assistant cache file")
-    return pickle.loads(view[at : at + size], buffers=buffers)
+    # Half a million objects arrive at once and none of them is garbage: the cyclic collector would
+    # scan them all several times over while they do.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = pickle.loads(view[at : at + size], buffers=buffers)
+    finally:
+        if collecting:
+            gc.enable()
+    _release(mapped, at + size)
+    return loaded
+
+
+def _release(mapped: mmap.mmap, end: int) -> None:
+    """Give back the pages of the pickle itself (about 7 MB), read once and now unpickled: they would
+    stay in the process's resident memory. Only the arrays after it are read again; a page released
+    here would only be read back from the page cache (the mapping is of a file, read-only)."""
+    whole_pages = end // mmap.PAGESIZE * mmap.PAGESIZE
+    if whole_pages and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        with contextlib.suppress(OSError):  # advice only: memory stays as it was
+            mapped.madvise(mmap.MADV_DONTNEED, 0, whole_pages)
 
 
 def _aligned(offset: int) -> int:

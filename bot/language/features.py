@@ -13,7 +13,7 @@ from itertools import accumulate
 
 from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import Analyzer, to_hiragana
+from bot.language.text import Analysis, Analyzer, to_hiragana
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
@@ -50,6 +50,14 @@ def _has_halfwidth_kana(text: str) -> bool:
     return any("\uff66" <= c <= "\uff9d" for c in text)
 
 
+def _distinct(views: list[Analysis]) -> list[Analysis]:
+    out: list[Analysis] = []
+    for analysis in views:
+        if not any(analysis is seen for seen in out):
+            out.append(analysis)
+    return out
+
+
 class FeatureExtractor:
     def __init__(self, analyzer: Analyzer, rewriter: SynonymRewriter) -> None:
         self._analyzer = analyzer
@@ -69,7 +77,9 @@ class FeatureExtractor:
             # kaigo hoken ryou takai: the romaji read as the hiragana it spells (かいご ほけん …).
             views.append(self._analyzer.analyse(kana))
         feats: set[str] = set()
-        for analysis in views:
+        # A view that is the same analysis as an earlier one (no synonym rewrote the text: analyses are
+        # shared by text) would add the same features again: each is read once.
+        for analysis in _distinct(views):
             for tok in analysis.tokens:
                 if not tok.is_content:
                     # Question words (どこ, 相談, 窓口) say little next to a topic word, but they are all a

@@ -13,9 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from typing import Any
+from typing import Any, NamedTuple
 
 from sudachipy import Dictionary, SplitMode
+
+# The Sudachi dictionary package (sudachidict_<name>, pinned in pyproject.toml). Every cache of analysed
+# text is keyed by it (dictionary_version; bot/core/snapshot.py). "small" was measured in round 6: a third
+# less memory, but it moved answers on the dev sets (README, "Speed (issue 10, round 6)").
+DICTIONARY = "core"
 
 # Characters that carry no meaning for matching: controls, zero-width and bidi marks, variation
 # selectors. They are removed before anything else looks at the text.
@@ -56,8 +61,10 @@ STOP_LEMMAS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word of an analysed text. A named tuple: every message makes a few dozen, and a tuple is
+    built several times faster than a frozen dataclass."""
+
     surface: str
     lemma: str  # Sudachi's normalized form: 申立て→申し立て, ﾎﾞｹ→惚ける
     reading: str  # katakana, folded (see fold_reading)
@@ -129,12 +136,17 @@ def strip_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 
 
+# Hiragana ぁ…ゖ and katakana ァ…ヶ lie 0x60 apart; str.translate maps them without a Python loop.
+_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
 def to_katakana(text: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+    return text.translate(_TO_KATAKANA)
 
 
 def to_hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return text.translate(_TO_HIRAGANA)
 
 
 def fold_reading(reading: str) -> str:
@@ -157,7 +169,7 @@ class Analyzer:
     gets its own tokenizer over the one dictionary (a tokenizer is cheap; the dictionary is not)."""
 
     def __init__(self) -> None:
-        self._dictionary: Any = Dictionary(dict="core")
+        self._dictionary: Any = Dictionary(dict=DICTIONARY)
         self._local = threading.local()
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
@@ -222,7 +234,7 @@ class Analyzer:
 def dictionary_version() -> str:
     """The Sudachi dictionary package's version: cached indexes and checks depend on its words."""
     try:
-        return metadata.version("sudachidict-core")
+        return DICTIONARY + " " + metadata.version(f"sudachidict-{DICTIONARY}")
     except metadata.PackageNotFoundError:
         return "none"
 

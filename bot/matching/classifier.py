@@ -113,15 +113,13 @@ def gather(
     return positions, lengths
 
 
-_exp = np.frompyfunc(math.exp, 1, 1)  # the standard library's exp, value by value
-
-
 def blend_scores(
     nearest: npt.NDArray[np.float64], margins: npt.NDArray[np.float64], share: float
 ) -> npt.NDArray[np.float64]:
     """Each topic's score: its nearest-example score and its classifier margin squashed to [0, 1]
     (with math.exp on each value: numpy's exp may differ in the last bit), the share of each."""
-    squashed = 1.0 / (1.0 + np.asarray(_exp(-STEEPNESS * margins), dtype=np.float64))
+    exp = math.exp
+    squashed = 1.0 / (1.0 + np.array([exp(v) for v in (-STEEPNESS * margins).tolist()], dtype=np.float64))
     return np.minimum(1.0, (1 - share) * nearest + share * squashed)
 
 

@@ -10,7 +10,6 @@ least CUE_SHARE of the best score, the two swap places and scores. Nothing else 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from bot.language.text import normalize
 from bot.matching.decision import Candidate
@@ -37,6 +36,6 @@ class CueWords:
             cued = ranked[place]
             words = self._cues.get(cued.topic, ())
             if cued.score >= CUE_SHARE * best.score and any(w in said for w in words):
-                moved = [replace(cued, score=best.score), *ranked[1:place], replace(best, score=cued.score)]
+                moved = [cued._replace(score=best.score), *ranked[1:place], best._replace(score=cued.score)]
                 return [*moved, *ranked[place + 1 :]]
         return ranked

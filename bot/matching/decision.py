@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 OUT_OF_SCOPE = "__out_of_scope__"  # pseudo-topic of intents/out_of_scope.yaml examples
 
 MatchStatus = Literal["answer", "clarify", "no_match"]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A topic and its score. A named tuple: a ranking makes about a hundred per message, and a tuple is
+    built several times faster than a frozen dataclass (`Candidate._make` over zipped lists)."""
+
     topic: str
     score: float
 

@@ -18,6 +18,8 @@ import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 import numpy as np
@@ -293,16 +295,20 @@ class TfidfMatcher:
         corrections = self._corrections(feats)
         feats = feats | set(corrections.values())
         features = self._features
-        rows = np.fromiter((features[f] for f in feats if f in features), dtype=np.intp)
+        numbered = list(map(features.get, feats))
+        rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
         if not len(rows):
             return []
         index = self._index
         weights = index.weight[rows]
         # Words no example has ever used still count in the message's length: a question mostly
         # about something else (駐輪場, 天気) matches less, however well its one known word fits.
-        unknown = [f for f in feats if f.startswith("w:") and f not in features and f not in corrections]
+        unknown = [
+            f for f, n in zip(feats, numbered, strict=True) if n is None and f[:2] == "w:" and f not in corrections
+        ]
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
-        norm = math.sqrt(sum(w * w for w in weights.tolist()) + len(unknown) * unknown_weight**2)
+        listed = weights.tolist()
+        norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
         query = weights / norm
         # Each example's cosine, summed feature after feature (bincount adds in input order).
         positions, lengths = gather(index.post_start, rows)
@@ -338,7 +344,9 @@ class TfidfMatcher:
         # Best first; equal scores in the order of the topics' names (the topics are numbered so).
         order = np.lexsort((numbers, -blended))
         topics = self._topics
-        return list(map(Candidate, [topics[n] for n in numbers[order].tolist()], blended[order].tolist()))
+        # tuple.__new__ builds each named tuple without a Python-level call (Candidate._make is one).
+        named = [topics[n] for n in numbers[order].tolist()]
+        return list(map(tuple.__new__, repeat(Candidate), zip(named, blended[order].tolist(), strict=True)))
 
     def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
         """The classifier's margin per topic, or None when it knows none of the message's features."""
@@ -347,7 +355,8 @@ class TfidfMatcher:
         if not known.any():
             return None
         values = self._group[rows][known]
-        norm = math.sqrt(sum(v * v for v in values.tolist()))
+        listed = values.tolist()
+        norm = math.sqrt(sum(map(mul, listed, listed)))  # added in order, as a loop would
         margins = self._classifier.row_margins(class_rows[known], (values / norm).astype(np.float32))
         if self._class_of_topic is None:
             return margins

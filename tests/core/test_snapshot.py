@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,6 +101,32 @@ def test_the_key_follows_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert snapshot.snapshot_key(DATA_DIR, "main") == key
     (package / "core" / "reply.py").write_text((package / "core" / "reply.py").read_text() + "\n# changed\n")
     assert snapshot.snapshot_key(DATA_DIR, "main") != key
+
+
+def _resident_kib(path: Path) -> int:
+    """This process's resident memory in mappings of `path` (Linux /proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+            inside = line.endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.slow  # builds the main engine into an empty cache
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux /proc")
+def test_the_pickle_is_not_kept_resident_once_read(cache: Path) -> None:
+    """The file's pickle part (about 7 MB) is read once at start; its pages are given back, and the
+    arrays after it, memory-mapped from the same file, still read right."""
+    build_assistant(DATA_DIR)
+    path = next(cache.glob("assistant-*.pickle"))
+    pickle_bytes = int.from_bytes(path.read_bytes()[len(snapshot.MAGIC) : len(snapshot.MAGIC) + 8], "little")
+    assert pickle_bytes > 1 << 20
+    loaded = snapshot.load(path)
+    assert isinstance(loaded, Assistant)
+    assert _resident_kib(path) * 1024 < pickle_bytes / 4
+    assert loaded.reply("母が認知症かもしれない").topic == "dementia_consult"
 
 
 def test_an_edit_that_breaks_the_data_is_reported_not_hidden_by_the_cache(cache: Path, data_copy: Path) -> None:

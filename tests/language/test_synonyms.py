@@ -23,3 +23,18 @@ def test_variant_inside_its_own_canonical_word_is_left_alone() -> None:
     rw = SynonymRewriter([Synonym("認知症", ("認知", "ボケ"))])
     assert rw.rewrite("認知症が心配") == "認知症が心配"
     assert rw.rewrite("認知が心配") == "認知症が心配"
+
+
+def test_features_hold_the_words_as_written_and_as_rewritten() -> None:
+    """The matcher reads both the message and its rewritten copy; a message no synonym changes is read
+    once, with the same features as before."""
+    from bot.language.features import FeatureExtractor
+    from bot.language.text import analyzer
+
+    extractor = FeatureExtractor(analyzer(), SynonymRewriter([Synonym("認知症", ("ボケ",))]))
+    rewritten = extractor.extract("母がボケてきた")
+    assert {"w:認知症", "c:認知"} <= rewritten  # from the rewritten copy
+    assert "c:ボケ" in rewritten  # from the message as written
+    unchanged = extractor.extract("母の介護について")
+    plain = FeatureExtractor(analyzer(), SynonymRewriter([])).extract("母の介護について")
+    assert unchanged == plain and "w:介護" in unchanged

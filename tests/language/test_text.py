@@ -70,3 +70,13 @@ def test_the_shared_analyzer_serves_several_threads_at_once() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_kana_conversion_moves_exactly_the_kana_between_the_scripts() -> None:
+    """ぁ…ゖ and ァ…ヶ swap one for one (0x60 apart); every other code point stays as it is."""
+    every = "".join(chr(c) for c in range(0x3000, 0x3100)) + "ヷヸヹヺー・ｱｶﾞ漢字abc😀"
+    expected_kata = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in every)
+    expected_hira = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in every)
+    assert to_katakana(every) == expected_kata
+    assert to_hiragana(every) == expected_hira
+    assert to_hiragana("ヴァイオリン") == "ゔぁいおりん" and to_katakana("ゖ") == "ヶ"
