@@ -11,6 +11,8 @@ is one of those is not split again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from bot.data.domains import Domains
 from bot.matching.clauses import clauses
@@ -36,6 +38,12 @@ MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touc
 COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien", "where_to_ask"})
 
 
+class PieceMatcher(Matcher, Protocol):
+    def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+        """`rank(text)[0]` (or None) for each text, scored together."""
+        ...
+
+
 def _pieces(text: str) -> list[str]:
     out: list[str] = []
     for clause in clauses(text) or [text]:
@@ -45,7 +53,7 @@ def _pieces(text: str) -> list[str]:
 
 
 class SituationReader:
-    def __init__(self, domains: Domains, matcher: Matcher) -> None:
+    def __init__(self, domains: Domains, matcher: PieceMatcher) -> None:
         self._domains = domains
         self._matcher = matcher
 
@@ -60,10 +68,11 @@ class SituationReader:
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
         # remaining pieces are not ranked at all (most stories are about one domain).
         possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
-        for piece in _pieces(text):
+        if possible.issubset(seen):
+            return tuple(seen)
+        for top in self._matcher.best_of_each(_pieces(text)):
             if possible.issubset(seen):
                 break
-            top = next(iter(self._matcher.rank(piece)), None)
             if top is None or top.score < PIECE_SCORE or top.topic not in support:
                 continue
             domain = self._domains.of_topic(top.topic)
@@ -77,8 +86,7 @@ class SituationReader:
             return ()
         near = {c.topic for c in ranked[:SUPPORT_RANK]}
         seen: list[str] = []
-        for piece in _pieces(text):
-            top = next(iter(self._matcher.rank(piece)), None)
+        for top in self._matcher.best_of_each(_pieces(text)):
             if top is None or top.score < UNMATCHED_PIECE_SCORE or top.topic not in near:
                 continue
             domain = self._domains.of_topic(top.topic)

@@ -16,11 +16,12 @@ import logging
 import math
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import mul
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -291,6 +292,32 @@ class TfidfMatcher:
         return self._vocabulary[best[1]] if best is not None else None
 
     def rank(self, text: str) -> list[Candidate]:
+        scored = self._scored([text])[0]
+        if scored is None:
+            return []
+        numbers, blended = scored
+        # Best first; equal scores in the order of the topics' names (the topics are numbered so).
+        order = np.lexsort((numbers, -blended))
+        topics = self._topics
+        # tuple.__new__ builds each named tuple without a Python-level call (Candidate._make is one).
+        named = [topics[n] for n in numbers[order].tolist()]
+        return list(map(tuple.__new__, repeat(Candidate), zip(named, blended[order].tolist(), strict=True)))
+
+    def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+        """For each text, the first candidate `rank` gives it (None: no known feature), with the array
+        work of all the texts done at once: the pieces of a story cost little more than one message."""
+        out: list[Candidate | None] = []
+        for scored in self._scored(texts):
+            if scored is None:
+                out.append(None)
+                continue
+            numbers, blended = scored
+            best = int(np.argmax(blended))  # the first of equal scores: the lowest topic number, as in rank
+            out.append(Candidate(self._topics[int(numbers[best])], float(blended[best])))
+        return out
+
+    def _query(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None:
+        """The message's known features (their rows) and their length-normalised weights."""
         feats = self._extractor.extract(text)
         corrections = self._corrections(feats)
         feats = feats | set(corrections.values())
@@ -298,7 +325,7 @@ class TfidfMatcher:
         numbered = list(map(features.get, feats))
         rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
         if not len(rows):
-            return []
+            return None
         index = self._index
         weights = index.weight[rows]
         # Words no example has ever used still count in the message's length: a question mostly
@@ -309,44 +336,69 @@ class TfidfMatcher:
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
-        query = weights / norm
-        # Each example's cosine, summed feature after feature (bincount adds in input order).
-        positions, lengths = gather(index.post_start, rows)
-        contributions = query.repeat(lengths) * index.post_weight[positions]
-        scores = np.bincount(index.post_doc[positions], weights=contributions, minlength=len(index.doc_topic))
+        return rows, weights / norm
+
+    def _scored(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None]:
+        """Per text, its candidate topics (by number, ascending) and their scores; None without a known
+        feature. The texts are scored as the rows of one array: each row's sums run in the same order as
+        for a text alone, so every score is the same to the bit."""
+        queries = [self._query(t) for t in texts]
+        live = [q for q in queries if q is not None]
+        if not live:
+            return [None] * len(queries)
+        index = self._index
+        n_docs, n_topics, k = len(index.doc_topic), len(self._topics), len(live)
+        docs, contributions, centroid_topics, centroid_weights = [], [], [], []
+        for slot, (rows, query) in enumerate(live):
+            # Each example's cosine, summed feature after feature (bincount adds in input order).
+            positions, lengths = gather(index.post_start, rows)
+            docs.append(index.post_doc[positions] + slot * n_docs)
+            contributions.append(query.repeat(lengths) * index.post_weight[positions])
+            positions, lengths = gather(index.centroid_start, rows)
+            centroid_topics.append(index.centroid_topic[positions] + slot * n_topics)
+            centroid_weights.append(query.repeat(lengths) * index.centroid_weight[positions])
+        scores = np.bincount(_joined(docs), weights=_joined(contributions), minlength=k * n_docs)
+        # The texts' scores lie one after the other: each text's groups are shifted by its place (the
+        # index's own arrays for one text, so a single message pays for no shifting).
+        if k == 1:
+            by_topic, starts, group_of, places = self._by_topic, self._group_start, self._group_of, self._places
+        else:
+            shift = np.arange(k)[:, None]
+            by_topic = (self._by_topic + shift * n_docs).ravel()
+            starts = (self._group_start + shift * n_docs).ravel()
+            group_of = (self._group_of + shift * n_topics).ravel()
+            places = np.arange(k * n_docs)
         # Per topic: its best example's score, and the next best (the same score again when two tie):
         # the best is taken out once (at its first place in the group), the next best is what remains.
-        grouped = scores[self._by_topic]
-        first = np.maximum.reduceat(grouped, self._group_start)
-        places = np.where(grouped == first[self._group_of], self._places, len(grouped))
-        grouped[np.minimum.reduceat(places, self._group_start)] = 0.0
-        second = np.maximum.reduceat(grouped, self._group_start)
-        positions, lengths = gather(index.centroid_start, rows)
-        centroid = np.bincount(
-            index.centroid_topic[positions],
-            weights=query.repeat(lengths) * index.centroid_weight[positions],
-            minlength=len(self._topics),
-        )
+        grouped = scores[by_topic]
+        first = np.maximum.reduceat(grouped, starts)
+        taken = np.where(grouped == first[group_of], places, len(grouped))
+        grouped[np.minimum.reduceat(taken, starts)] = 0.0
+        second = np.maximum.reduceat(grouped, starts)
+        centroid = np.bincount(_joined(centroid_topics), weights=_joined(centroid_weights), minlength=k * n_topics)
+        first, second, centroid = first.reshape(k, n_topics), second.reshape(k, n_topics), centroid.reshape(k, n_topics)
         touched = first > 0.0  # topics with an example sharing a feature with the message
         nearest = np.where(
             touched,
             np.minimum(1.0, EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second) + (1 - EXAMPLE_WEIGHT) * centroid),
             0.0,
         )
-        margins = self._margins(rows)
-        if margins is not None:
-            candidates = touched | (margins > CANDIDATE_MARGIN)
-        else:
-            candidates = touched
-            margins = np.full(len(self._topics), -1.0)
-        numbers = np.flatnonzero(candidates)
-        blended = blend_scores(nearest[numbers], margins[numbers], self.blend_share)
-        # Best first; equal scores in the order of the topics' names (the topics are numbered so).
-        order = np.lexsort((numbers, -blended))
-        topics = self._topics
-        # tuple.__new__ builds each named tuple without a Python-level call (Candidate._make is one).
-        named = [topics[n] for n in numbers[order].tolist()]
-        return list(map(tuple.__new__, repeat(Candidate), zip(named, blended[order].tolist(), strict=True)))
+        out: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None] = []
+        slot = 0
+        for q in queries:
+            if q is None:
+                out.append(None)
+                continue
+            margins = self._margins(q[0])
+            if margins is not None:
+                candidates = touched[slot] | (margins > CANDIDATE_MARGIN)
+            else:
+                candidates = touched[slot]
+                margins = np.full(n_topics, -1.0)
+            numbers = np.flatnonzero(candidates)
+            out.append((numbers, blend_scores(nearest[slot][numbers], margins[numbers], self.blend_share)))
+            slot += 1
+        return out
 
     def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
         """The classifier's margin per topic, or None when it knows none of the message's features."""
@@ -364,6 +416,10 @@ class TfidfMatcher:
         known = self._class_of_topic >= 0
         mapped[known] = margins[self._class_of_topic[known]]
         return mapped
+
+
+def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def main_matcher(knowledge: Knowledge, intents: Intents, analyzer: Analyzer) -> TfidfMatcher:

@@ -116,11 +116,15 @@ def test_abuse_of_an_elder_is_one_problem_not_two(assistant: Assistant) -> None:
 def test_a_story_of_one_domain_ranks_no_piece_and_finds_what_ranking_every_piece_finds(assistant: Assistant) -> None:
     """Pieces are ranked only while one could still add a domain: the domains are those found by ranking
     every piece, and a story whose supported topics are all of one domain ranks none of its pieces."""
+    from collections.abc import Sequence
+
     from bot.core.situations import SituationReader
     from bot.matching.decision import Candidate
+    from bot.matching.tfidf import TfidfMatcher
 
     assert assistant.situations is not None
     matcher = assistant.matcher
+    assert isinstance(matcher, TfidfMatcher)
     calls: list[str] = []
 
     class Counting:
@@ -129,6 +133,10 @@ def test_a_story_of_one_domain_ranks_no_piece_and_finds_what_ranking_every_piece
         def rank(self, text: str) -> list[Candidate]:
             calls.append(text)
             return matcher.rank(text)
+
+        def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+            calls.extend(texts)
+            return matcher.best_of_each(texts)
 
     reader = SituationReader(assistant.data.domains, Counting())
     one = ("最近母の物忘れがひどくなってきて、同じことを何度も聞くし、約束も忘れるようになりました。"
