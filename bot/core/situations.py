@@ -68,11 +68,10 @@ class SituationReader:
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
         # remaining pieces are not ranked at all (most stories are about one domain).
         possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
-        if possible.issubset(seen):
-            return tuple(seen)
-        for top in self._matcher.best_of_each(_pieces(text)):
+        for piece in _pieces(text):
             if possible.issubset(seen):
                 break
+            top = next(iter(self._matcher.rank(piece)), None)
             if top is None or top.score < PIECE_SCORE or top.topic not in support:
                 continue
             domain = self._domains.of_topic(top.topic)
@@ -86,6 +85,7 @@ class SituationReader:
             return ()
         near = {c.topic for c in ranked[:SUPPORT_RANK]}
         seen: list[str] = []
+        # Every piece counts here (two domains are needed, and which ones): they are scored together.
         for top in self._matcher.best_of_each(_pieces(text)):
             if top is None or top.score < UNMATCHED_PIECE_SCORE or top.topic not in near:
                 continue
