@@ -21,6 +21,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         build_assistant(DATA_DIR)
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its tests
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (in their usual order): both workers start on the long ones and finish on
+    short ones, instead of one waiting for the other's last fuzz chunk at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def project_data() -> AssistantData:
     return load_data(DATA_DIR)
