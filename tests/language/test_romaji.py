@@ -25,6 +25,13 @@ from bot.language.romaji import to_kana, word_to_kana
         ("shinpai", "しんぱい"),  # n before a consonant
         ("hon'ya", "ほんや"),  # the apostrophe keeps ん apart from the vowel
         ("KAIGO", "かいご"),
+        ("jouhou", "じょうほう"),  # ja, ju, jo: j needs no y before the small kana (nor sh, ch)
+        ("juusho", "じゅうしょ"),
+        ("shakai", "しゃかい"),
+        ("chotto", "ちょっと"),
+        ("jyagaimo", "じゃがいも"),  # and with the y some write
+        ("jyuusho", "じゅうしょ"),
+        ("jyouhou", "じょうほう"),
     ],
 )
 def test_romaji_words(word: str, kana: str) -> None:
