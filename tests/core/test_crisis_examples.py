@@ -69,3 +69,15 @@ def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> N
         path.write_bytes(damage)
         assert crisis_examples(intents, analyzer()) == {}
     assert len(path.read_text()) > 1000  # rewritten in full
+
+
+def test_each_mutant_under_mutation_testing_has_its_own_cache(
+    project_data: AssistantData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mutmut runs one copy of the code with a different mutant switched on per run: a mutant that lets an
+    example through must not leave it remembered as safe for the next mutant (nor for the real code)."""
+    intents = project_data.intents
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "bot.core.crisis.terms.x_example__mutmut_1")
+    first = rules_digest(intents)
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "bot.core.crisis.terms.x_example__mutmut_2")
+    assert rules_digest(intents) != first
