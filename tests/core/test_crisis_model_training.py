@@ -128,6 +128,8 @@ def test_the_training_key_changes_with_every_setting_the_model_depends_on(monkey
     ):
         assert training_key(changed) != key, changed
     assert training_key([("x", "suicide")]) != training_key([("ex", "suicid")])  # label and text kept apart
+    # YAML's "\ud800" escape gives a lone surrogate, which plain UTF-8 cannot encode: keyed all the same.
+    assert training_key([("\ud800死にたい", "suicide")]) != training_key([("\ud801死にたい", "suicide")])
     for name, value in (("FEATURE_VERSION", 99), ("REGULARISATION_C", 1.0), ("KIND_C", 2.0),
                         ("MIN_FREQUENCY", 3), ("TRAINING_SEED", 1)):
         with monkeypatch.context() as patch:
