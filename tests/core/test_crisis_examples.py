@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,6 +60,15 @@ def test_a_new_term_catches_an_example_remembered_as_safe(data_copy: Path) -> No
     problems = check_data(data_copy)
     assert problems and all(p.code == "example_is_crisis" for p in problems)
     assert any(SAFE_EXAMPLE in p.message for p in problems)
+
+
+def test_a_check_with_nothing_new_to_remember_writes_nothing(project_data: AssistantData) -> None:
+    intents = project_data.intents
+    assert crisis_examples(intents, analyzer()) == {}
+    [remembered] = cache_dir().glob("crisis-examples-*.json")
+    os.utime(remembered, ns=(1_000_000_000, 1_000_000_000))
+    assert crisis_examples(intents, analyzer()) == {}
+    assert remembered.stat().st_mtime_ns == 1_000_000_000  # every example known: the file is left alone
 
 
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
