@@ -11,7 +11,7 @@ import pytest
 from bot.core.crisis.examples import crisis_examples, rules_digest
 from bot.data.check import AssistantData, check_data
 from bot.data.crisis_intents import CrisisPattern
-from bot.diskcache import cache_dir
+from bot.diskcache import KEEP, cache_dir
 from bot.language.text import analyzer
 
 SAFE_EXAMPLE = "最近父の物忘れがひどくて心配です"  # an example of dementia_consult
@@ -69,6 +69,19 @@ def test_a_check_with_nothing_new_to_remember_writes_nothing(project_data: Assis
     os.utime(remembered, ns=(1_000_000_000, 1_000_000_000))
     assert crisis_examples(intents, analyzer()) == {}
     assert remembered.stat().st_mtime_ns == 1_000_000_000  # every example known: the file is left alone
+
+
+def test_only_the_newest_example_caches_are_kept(project_data: AssistantData) -> None:
+    cache_dir().mkdir(parents=True)
+    stale = [cache_dir() / f"crisis-examples-stale{i}.json" for i in range(KEEP + 1)]
+    other = cache_dir() / "crisis-stale.npz"
+    for age, file in enumerate([*stale, other], start=1):
+        file.write_bytes(b"[]")
+        os.utime(file, (1_000_000 - age, 1_000_000 - age))  # stale0 is the newest
+    assert crisis_examples(project_data.intents, analyzer()) == {}
+    new = cache_dir() / f"crisis-examples-{rules_digest(project_data.intents)}.json"
+    assert sorted(cache_dir().glob("crisis-examples-*.json")) == sorted([new, *stale[: KEEP - 1]])
+    assert other.exists()  # the crisis model's files are not this cache's to prune
 
 
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
