@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -82,6 +83,24 @@ def test_only_the_newest_example_caches_are_kept(project_data: AssistantData) ->
     new = cache_dir() / f"crisis-examples-{rules_digest(project_data.intents)}.json"
     assert sorted(cache_dir().glob("crisis-examples-*.json")) == sorted([new, *stale[: KEEP - 1]])
     assert other.exists()  # the crisis model's files are not this cache's to prune
+
+
+def test_an_unwritable_cache_costs_a_warning_not_the_check(
+    project_data: AssistantData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A home where the cache cannot be written (a file stands where its folder would be): every example is
+    read and a crisis example still caught; the log says why nothing was kept, with no example's text."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    caplog.set_level(logging.WARNING, logger="bot.core.crisis.examples")
+    intents = project_data.intents
+    topic = next(iter(intents.examples))
+    examples = {**intents.examples, topic: (*intents.examples[topic], "もう死にたい")}
+    sites = {**intents.example_sites, "もう死にたい": intents.example_sites[intents.examples[topic][0]]}
+    with_crisis = replace(intents, examples=examples, example_sites=sites)
+    assert crisis_examples(with_crisis, analyzer()) == {"もう死にたい": {"suicide"}}
+    assert [r.getMessage() for r in caplog.records] == ["crisis example cache not written (Not a directory)"]
 
 
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
