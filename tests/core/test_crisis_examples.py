@@ -103,6 +103,18 @@ def test_an_unwritable_cache_costs_a_warning_not_the_check(
     assert [r.getMessage() for r in caplog.records] == ["crisis example cache not written (Not a directory)"]
 
 
+def test_an_example_with_a_lone_surrogate_is_read_and_remembered(project_data: AssistantData) -> None:
+    """YAML's "\ud800" escape gives a lone surrogate, which plain UTF-8 cannot encode."""
+    intents = project_data.intents
+    topic = next(iter(intents.examples))
+    odd = ("\ud800もう死にたい", "\ud800" + SAFE_EXAMPLE)
+    examples = {**intents.examples, topic: (*intents.examples[topic], *odd)}
+    site = intents.example_sites[intents.examples[topic][0]]
+    with_odd = replace(intents, examples=examples, example_sites={**intents.example_sites, **dict.fromkeys(odd, site)})
+    assert crisis_examples(with_odd, analyzer()) == {odd[0]: {"suicide"}}
+    assert crisis_examples(with_odd, analyzer()) == {odd[0]: {"suicide"}}  # read from the file the first wrote
+
+
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
     intents = project_data.intents
     path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"

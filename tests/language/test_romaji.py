@@ -19,6 +19,8 @@ from bot.language.romaji import to_kana, word_to_kana
         ("kyuukyuusha", "きゅうきゅうしゃ"),  # palatal syllables, long vowels as written
         ("ryōshin", "りょうしん"),  # a macron is the long vowel
         ("kitte", "きって"),  # a doubled consonant is っ
+        ("ookii", "おおきい"),  # a doubled vowel is not
+        ("iie", "いいえ"),
         ("matcha", "まっちゃ"),  # tch is っち
         ("konnichiwa", "こんにちわ"),  # nn before a vowel: ん then a syllable
         ("hoken", "ほけん"),  # n at the end
