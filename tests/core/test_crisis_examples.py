@@ -115,11 +115,26 @@ def test_an_example_with_a_lone_surrogate_is_read_and_remembered(project_data: A
     assert crisis_examples(with_odd, analyzer()) == {odd[0]: {"suicide"}}  # read from the file the first wrote
 
 
+def test_a_second_check_reads_no_example_the_first_found_safe(
+    project_data: AssistantData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intents = project_data.intents
+    assert crisis_examples(intents, analyzer()) == {}
+
+    def no_rules(*_: object) -> None:
+        raise AssertionError("every example is remembered: the rules are not needed")
+
+    monkeypatch.setattr("bot.core.crisis.detector.CrisisRules", no_rules)
+    assert crisis_examples(intents, analyzer()) == {}
+    odd_rules = replace(intents, crisis_allow=(*intents.crisis_allow, "\ud800"))  # YAML can give a lone surrogate
+    assert rules_digest(odd_rules) != rules_digest(intents)
+
+
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
     intents = project_data.intents
     path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"
     path.parent.mkdir(parents=True)
-    for damage in (b"\x00\xff not json", b'{"a": 1}', b"[1, 2]"):
+    for damage in (b"\x00\xff not json", b'{"a": 1}', b"[1, 2]", b"1"):
         path.write_bytes(damage)
         assert crisis_examples(intents, analyzer()) == {}
     assert len(path.read_text()) > 1000  # rewritten in full
