@@ -152,3 +152,17 @@ def test_the_library_version_is_scikit_learns_or_none(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(crisis_model.metadata, "version", missing)
     assert crisis_model._library_version() == "none"
+
+
+def test_a_last_sample_with_no_kept_feature_still_trains() -> None:
+    """A sample whose features are all too rare has an empty row: the count matrix still has a row for it."""
+    samples = [*noisy_samples(seed=11, count=100), ({"c:seen-once"}, NOT_CRISIS)]
+    model = CrisisModel.train(samples)
+    assert "seen-once" not in model._by_view[0]
+
+
+def test_the_kind_model_uses_its_own_regularisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = noisy_samples(seed=5, count=150)
+    default = CrisisModel.train(samples)
+    monkeypatch.setattr(crisis_model, "KIND_C", KIND_C / 100)
+    assert not np.array_equal(CrisisModel.train(samples)._arrays["kind_weights"], default._arrays["kind_weights"])
