@@ -71,3 +71,11 @@ def test_english_and_japanese_are_not_romaji(text: str) -> None:
 def test_one_telling_word_is_enough_when_it_is_the_whole_message() -> None:
     assert to_kana("shinitai") == "しにたい"
     assert to_kana("tasukete!") == "たすけて!"
+
+
+def test_the_share_of_romaji_words_and_the_two_telling_words_are_thresholds_reached_at_their_value() -> None:
+    # 2 of 5 Latin words read as romaji: exactly MIN_SHARE (0.4), enough; 2 of 6 is not.
+    assert to_kana("shinitai tasukete help please now") == "しにたい たすけて help please now"
+    assert to_kana("shinitai tasukete help please now thanks") is None
+    # Two words that are not also short English words are enough, whatever the length of the message.
+    assert to_kana("haha ga taoreta") == "はは が たおれた"
