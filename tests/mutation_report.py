@@ -2,9 +2,11 @@
 
 Score = killed / (killed + survived), where a timeout or a kill by the type check counts as killed.
 Survivors listed in tests/mutation_equivalent.txt (name, then the reason) are equivalent mutants:
-they are shown as explained and left out of the score's denominator; every other survivor is listed
-so it can be killed by a new test. Of bot/core/reply.py only the crisis and safety-net functions
-count; its answer composition is not safety-critical.
+they are shown as explained and left out of the score's denominator. Survivors listed in
+tests/mutation_by_hand.txt were killed by hand: mutmut cannot switch them on (their function runs once,
+at import, before the mutant is chosen), so each was applied to the source and the named tests failed.
+Every other survivor is listed so it can be killed by a new test. Of bot/core/reply.py only the crisis
+and safety-net functions count; its answer composition is not safety-critical.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT_FILE = ROOT / "tests" / "mutation_equivalent.txt"
+BY_HAND_FILE = ROOT / "tests" / "mutation_by_hand.txt"
 MODULES = {
     "bot.core.crisis.detector": None,
+    "bot.core.crisis.examples": None,  # the kb check's cache of the examples the crisis rules let through
     "bot.core.crisis.model": None,
     "bot.core.crisis.terms": None,
     "bot.core.safety": None,
@@ -25,19 +29,22 @@ MODULES = {
     "bot.core.reply": ("Composerǁcrisis", "Composerǁclarify", "Composerǁno_match", "Composerǁask_for_text",
                        "Composerǁother_city", "Composerǁemergency_first"),
     "bot.storage.masking": None,
-    # Only the guard: promote_example decides whether anything is written.
-    "bot.review.promote": ("x_promote_example",),
+    # Only the guard: promote_example decides whether anything is written, judge (with the pass rates it
+    # compares) whether the evaluation allows it.
+    "bot.review.promote": ("x_promote_example", "x_judge", "x_pass_rates"),
     "bot.data.schema": None,  # issue 11
+    "bot.language.romaji": None,  # romaji is read as kana before the crisis check
 }
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}
 SURVIVED = {0}
 
 
-def equivalent() -> dict[str, str]:
-    if not EQUIVALENT_FILE.exists():
+def equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
+    """Mutant name → the note after it, from one of the explanation files."""
+    if not path.exists():
         return {}
     out = {}
-    for line in EQUIVALENT_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, reason = line.partition(" ")
             out[name] = reason.strip()
@@ -56,6 +63,7 @@ def main() -> int:
         print("no results in mutants/: run `make mutate` first")
         return 1
     explained = equivalent()
+    by_hand = equivalent(BY_HAND_FILE)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
     for key, code in sorted(results.items()):
@@ -65,10 +73,12 @@ def main() -> int:
         only = MODULES[module]
         if only and not any(part in key for part in only):
             continue
-        if code is None:
-            counts[module]["not checked"] += 1
-        elif code in KILLED:
+        if code in KILLED:
             counts[module]["killed"] += 1
+        elif (code is None or code in SURVIVED) and key in by_hand:
+            counts[module]["killed by hand"] += 1
+        elif code is None:
+            counts[module]["not checked"] += 1
         elif code in SURVIVED and key in explained:
             counts[module]["equivalent"] += 1
         elif code in SURVIVED:
@@ -79,17 +89,18 @@ def main() -> int:
             survivors[module].append(key + " (no test runs it)")
         else:
             counts[module]["other"] += 1
-    print("| module | mutants | killed | equivalent | survived | no tests | not checked | score |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| module | mutants | killed | killed by hand | equivalent | survived | no tests | not checked | score |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for module in MODULES:
         c = counts.get(module)
         if not c:
             continue
-        judged = c["killed"] + c["survived"] + c["no tests"]
-        score = f"{100 * c['killed'] / judged:.1f}%" if judged else "–"
+        killed = c["killed"] + c["killed by hand"]
+        judged = killed + c["survived"] + c["no tests"]
+        score = f"{100 * killed / judged:.1f}%" if judged else "–"
         total = sum(c.values())
-        print(f"| {module} | {total} | {c['killed']} | {c['equivalent']} | {c['survived']} | {c['no tests']} "
-              f"| {c['not checked']} | {score} |")
+        print(f"| {module} | {total} | {c['killed']} | {c['killed by hand']} | {c['equivalent']} | {c['survived']} "
+              f"| {c['no tests']} | {c['not checked']} | {score} |")
     for module, keys in survivors.items():
         print(f"\nsurvivors in {module} (kill with a test, or explain in {EQUIVALENT_FILE.name}):")
         for key in keys:

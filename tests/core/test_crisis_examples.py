@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from bot.core.crisis.examples import crisis_examples, rules_digest
 from bot.data.check import AssistantData, check_data
 from bot.data.crisis_intents import CrisisPattern
-from bot.diskcache import cache_dir
+from bot.diskcache import KEEP, cache_dir
 from bot.language.text import analyzer
 
 SAFE_EXAMPLE = "最近父の物忘れがひどくて心配です"  # an example of dementia_consult
@@ -61,11 +63,90 @@ def test_a_new_term_catches_an_example_remembered_as_safe(data_copy: Path) -> No
     assert any(SAFE_EXAMPLE in p.message for p in problems)
 
 
+def test_a_check_with_nothing_new_to_remember_writes_nothing(project_data: AssistantData) -> None:
+    intents = project_data.intents
+    assert crisis_examples(intents, analyzer()) == {}
+    [remembered] = cache_dir().glob("crisis-examples-*.json")
+    os.utime(remembered, ns=(1_000_000_000, 1_000_000_000))
+    assert crisis_examples(intents, analyzer()) == {}
+    assert remembered.stat().st_mtime_ns == 1_000_000_000  # every example known: the file is left alone
+
+
+def test_only_the_newest_example_caches_are_kept(project_data: AssistantData) -> None:
+    cache_dir().mkdir(parents=True)
+    stale = [cache_dir() / f"crisis-examples-stale{i}.json" for i in range(KEEP + 1)]
+    other = cache_dir() / "crisis-stale.npz"
+    for age, file in enumerate([*stale, other], start=1):
+        file.write_bytes(b"[]")
+        os.utime(file, (1_000_000 - age, 1_000_000 - age))  # stale0 is the newest
+    assert crisis_examples(project_data.intents, analyzer()) == {}
+    new = cache_dir() / f"crisis-examples-{rules_digest(project_data.intents)}.json"
+    assert sorted(cache_dir().glob("crisis-examples-*.json")) == sorted([new, *stale[: KEEP - 1]])
+    assert other.exists()  # the crisis model's files are not this cache's to prune
+
+
+def test_an_unwritable_cache_costs_a_warning_not_the_check(
+    project_data: AssistantData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A home where the cache cannot be written (a file stands where its folder would be): every example is
+    read and a crisis example still caught; the log says why nothing was kept, with no example's text."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    caplog.set_level(logging.WARNING, logger="bot.core.crisis.examples")
+    intents = project_data.intents
+    topic = next(iter(intents.examples))
+    examples = {**intents.examples, topic: (*intents.examples[topic], "もう死にたい")}
+    sites = {**intents.example_sites, "もう死にたい": intents.example_sites[intents.examples[topic][0]]}
+    with_crisis = replace(intents, examples=examples, example_sites=sites)
+    assert crisis_examples(with_crisis, analyzer()) == {"もう死にたい": {"suicide"}}
+    assert [r.getMessage() for r in caplog.records] == ["crisis example cache not written (Not a directory)"]
+
+
+def test_an_example_with_a_lone_surrogate_is_read_and_remembered(project_data: AssistantData) -> None:
+    """YAML's "\ud800" escape gives a lone surrogate, which plain UTF-8 cannot encode."""
+    intents = project_data.intents
+    topic = next(iter(intents.examples))
+    odd = ("\ud800もう死にたい", "\ud800" + SAFE_EXAMPLE)
+    examples = {**intents.examples, topic: (*intents.examples[topic], *odd)}
+    site = intents.example_sites[intents.examples[topic][0]]
+    with_odd = replace(intents, examples=examples, example_sites={**intents.example_sites, **dict.fromkeys(odd, site)})
+    assert crisis_examples(with_odd, analyzer()) == {odd[0]: {"suicide"}}
+    assert crisis_examples(with_odd, analyzer()) == {odd[0]: {"suicide"}}  # read from the file the first wrote
+
+
+def test_a_second_check_reads_no_example_the_first_found_safe(
+    project_data: AssistantData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intents = project_data.intents
+    assert crisis_examples(intents, analyzer()) == {}
+
+    def no_rules(*_: object) -> None:
+        raise AssertionError("every example is remembered: the rules are not needed")
+
+    monkeypatch.setattr("bot.core.crisis.detector.CrisisRules", no_rules)
+    assert crisis_examples(intents, analyzer()) == {}
+    odd_rules = replace(intents, crisis_allow=(*intents.crisis_allow, "\ud800"))  # YAML can give a lone surrogate
+    assert rules_digest(odd_rules) != rules_digest(intents)
+
+
 def test_a_damaged_cache_file_is_read_as_empty(project_data: AssistantData) -> None:
     intents = project_data.intents
     path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"
     path.parent.mkdir(parents=True)
-    for damage in (b"\x00\xff not json", b'{"a": 1}', b"[1, 2]"):
+    for damage in (b"\x00\xff not json", b'{"a": 1}', b"[1, 2]", b"1"):
         path.write_bytes(damage)
         assert crisis_examples(intents, analyzer()) == {}
     assert len(path.read_text()) > 1000  # rewritten in full
+
+
+def test_each_mutant_under_mutation_testing_has_its_own_cache(
+    project_data: AssistantData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mutmut runs one copy of the code with a different mutant switched on per run: a mutant that lets an
+    example through must not leave it remembered as safe for the next mutant (nor for the real code)."""
+    intents = project_data.intents
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "bot.core.crisis.terms.x_example__mutmut_1")
+    first = rules_digest(intents)
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "bot.core.crisis.terms.x_example__mutmut_2")
+    assert rules_digest(intents) != first

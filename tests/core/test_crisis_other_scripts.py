@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.crisis.detector import Evidence, Thresholds, training_samples
+from bot.core.crisis.detector import CrisisAssessment, Evidence, Thresholds, training_samples
 from bot.core.crisis.model import Score
 from bot.data.check import AssistantData
 from bot.language.romaji import to_kana
@@ -70,6 +70,13 @@ def test_the_more_urgent_reading_decides_and_kinds_are_joined() -> None:
     assert (both.level, both.kinds, both.score) == ("crisis", ("suicide", "dv"), 0.9)
     hint = Evidence(frozenset(), "", Score(0.2, "dv"), spelled=calm).decide(t)
     assert (hint.level, hint.kinds) == ("hint", ("dv",))
+
+
+def test_two_calm_readings_keep_the_written_texts_assessment() -> None:
+    t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
+    calm_spelling = Evidence(frozenset(), "", Score(0.08, "dv"))
+    said = Evidence(frozenset(), "", Score(0.05, "suicide"), spelled=calm_spelling).decide(t)
+    assert said == CrisisAssessment("none", (), 0.05)
 
 
 def test_a_term_in_text_the_model_cannot_read_is_not_vetoed() -> None:

@@ -19,12 +19,21 @@ from bot.language.romaji import to_kana, word_to_kana
         ("kyuukyuusha", "きゅうきゅうしゃ"),  # palatal syllables, long vowels as written
         ("ryōshin", "りょうしん"),  # a macron is the long vowel
         ("kitte", "きって"),  # a doubled consonant is っ
+        ("ookii", "おおきい"),  # a doubled vowel is not
+        ("iie", "いいえ"),
         ("matcha", "まっちゃ"),  # tch is っち
         ("konnichiwa", "こんにちわ"),  # nn before a vowel: ん then a syllable
         ("hoken", "ほけん"),  # n at the end
         ("shinpai", "しんぱい"),  # n before a consonant
         ("hon'ya", "ほんや"),  # the apostrophe keeps ん apart from the vowel
         ("KAIGO", "かいご"),
+        ("jouhou", "じょうほう"),  # ja, ju, jo: j needs no y before the small kana (nor sh, ch)
+        ("juusho", "じゅうしょ"),
+        ("shakai", "しゃかい"),
+        ("chotto", "ちょっと"),
+        ("jyagaimo", "じゃがいも"),  # and with the y some write
+        ("jyuusho", "じゅうしょ"),
+        ("jyouhou", "じょうほう"),
     ],
 )
 def test_romaji_words(word: str, kana: str) -> None:
@@ -62,3 +71,11 @@ def test_english_and_japanese_are_not_romaji(text: str) -> None:
 def test_one_telling_word_is_enough_when_it_is_the_whole_message() -> None:
     assert to_kana("shinitai") == "しにたい"
     assert to_kana("tasukete!") == "たすけて!"
+
+
+def test_the_share_of_romaji_words_and_the_two_telling_words_are_thresholds_reached_at_their_value() -> None:
+    # 2 of 5 Latin words read as romaji: exactly MIN_SHARE (0.4), enough; 2 of 6 is not.
+    assert to_kana("shinitai tasukete help please now") == "しにたい たすけて help please now"
+    assert to_kana("shinitai tasukete help please now thanks") is None
+    # Two words that are not also short English words are enough, whatever the length of the message.
+    assert to_kana("haha ga taoreta") == "はは が たおれた"

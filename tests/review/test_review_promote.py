@@ -223,6 +223,66 @@ def test_judge_refuses_a_newly_answered_out_of_scope_case_even_when_rates_hold()
     assert judge(before, before).refusal is None and judge(before, before).changed == ()
 
 
+def test_judge_lists_each_changed_case_and_the_rates_and_lets_an_improvement_through() -> None:
+    """A case answered better, and an out-of-scope case already answered before, are no reason to refuse."""
+    before = {
+        "dev:a1": Outcome("answer", True, "answer", "dementia_consult", "父の物忘れ"),
+        "dev:a2": Outcome("answer", False, "no_match", None, "介護の相談"),
+        "dev:n1": Outcome("no_match", True, "no_match", None, "天気"),
+        "dev:n2": Outcome("no_match", False, "answer", "isolation", "雨？"),
+        "crisis_ab:c1": Outcome("crisis", True, "crisis", None, "死にたい"),
+    }
+    after = {
+        **before,
+        "dev:a2": Outcome("answer", True, "answer", "elder_care", "介護の相談"),
+        "dev:n2": Outcome("no_match", False, "answer", "living_costs", "雨？"),
+    }
+    verdict = judge(before, after)
+    assert verdict.refusal is None
+    assert verdict.changed == (
+        "  dev:a2「介護の相談」: 不正解・no_match → 正解・answer（elder_care）",
+        "  dev:n2「雨？」: 不正解・answer（isolation） → 不正解・answer（living_costs）",
+    )
+    assert verdict.rates == "answer 50.0% → 100.0%, no_match 50.0% → 50.0%, crisis 100.0% → 100.0%"
+
+
+def test_judge_refuses_a_drop_naming_each_kind_and_reads_a_missing_case_as_none() -> None:
+    before = {
+        "dev:n1": Outcome("no_match", True, "no_match", None, "天気"),
+        "dev:n2": Outcome("no_match", True, "no_match", None, "雨？"),
+        "dev:a1": Outcome("answer", True, "answer", "dementia_consult", "父の物忘れ"),
+        "crisis_ab:c1": Outcome("crisis", True, "crisis", None, "死にたい"),
+    }
+    after = {"dev:n1": before["dev:n1"], "dev:a1": Outcome("answer", False, "no_match", None, "父の物忘れ")}
+    verdict = judge(before, after)
+    # A case missing afterwards is not a case that started getting an answer, but its kind's rate is 0.
+    assert verdict.refusal == "評価用データの正答率が下がるため追加しませんでした（answer, crisis）"
+    assert verdict.changed == (
+        "  dev:n2「雨？」: 正解・no_match → （なし）",
+        "  dev:a1「父の物忘れ」: 正解・answer（dementia_consult） → 不正解・no_match",
+        "  crisis_ab:c1「死にたい」: 正解・crisis → （なし）",
+    )
+    assert verdict.rates == "no_match 100.0% → 100.0%, answer 100.0% → 0.0%, crisis 100.0% → 0.0%"
+
+
+def test_judge_names_how_many_out_of_scope_cases_get_an_answer_before_any_drop() -> None:
+    before = {
+        "dev:n1": Outcome("no_match", True, "no_match", None, "天気"),
+        "dev:n2": Outcome("no_match", True, "no_match", None, "雨？"),
+        "dev:a1": Outcome("answer", True, "answer", "dementia_consult", "父の物忘れ"),
+    }
+    after = {
+        "dev:n1": Outcome("no_match", False, "answer", "isolation", "天気"),
+        "dev:n2": Outcome("no_match", False, "clarify", None, "雨？"),
+        "dev:a1": Outcome("answer", False, "no_match", None, "父の物忘れ"),
+    }
+    verdict = judge(before, after)
+    assert verdict.refusal == (
+        "答えないはずの質問（評価用データの no_match）2 件に答えるようになるため追加しませんでした"
+    )
+    assert len(verdict.changed) == 3
+
+
 def test_promote_refuses_an_unknown_topic(data_dir: Path) -> None:
     before = snapshot(data_dir)
     result = promote_example(data_dir, "no_such_topic", EXAMPLE, check=accept, outcomes=same_outcomes)
