@@ -1,3 +1,4 @@
+import copy
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -178,6 +179,17 @@ def test_a_message_without_japanese_is_told_first_that_the_service_answers_in_ja
     reply = composer.no_match(query, None)
     assert reply.text == f"{note}\n\n{composer.no_match('x', None).text}"
     assert reply.text.endswith(_net(composer))
+
+
+def test_the_english_note_follows_the_reply_mode(composer: Composer) -> None:
+    # The data write the note in English only; were an easy version written, easy replies would use it.
+    fallbacks = composer.say.fallbacks
+    note = fallbacks.not_japanese.model_copy(update={"easy": "Easy note."})
+    said = composer.say.model_copy(update={"fallbacks": fallbacks.model_copy(update={"not_japanese": note})})
+    with_easy = copy.copy(composer)
+    with_easy.say = said
+    text = with_easy.no_match("How do I register my dog?", None).text
+    assert text.startswith("Easy note.\n\n" if composer.easy else note.text)
 
 
 @pytest.mark.parametrize("query", ["rent 払えない help", "ｶｲｺﾞ", "123", "😀", "a", "CSWってなに"])
