@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+KODAIRA_BOT = str(Path(sys.executable).parent / "kodaira-bot")  # the installed command
 sys.path.insert(0, str(ROOT))
 
 from bot.core.assistant import ENGINES, build_assistant  # noqa: E402
@@ -299,7 +300,7 @@ def cold_start(tmp: Path) -> dict[str, Any]:
     questions.write_text("\n".join(c.q for c in cases_of("dev")), encoding="utf-8")
     # A first process writes the disk cache when the data or the code changed since the last start;
     # the figures are of starts with a warm cache.
-    subprocess.run([str(Path(sys.executable).parent / "kodaira-bot"), "ask", "認知症"], capture_output=True,
+    subprocess.run([KODAIRA_BOT, "ask", "認知症"], capture_output=True,
                    check=True, cwd=ROOT)
     runs = []
     for _ in range(PROCESS_RUNS):
@@ -325,7 +326,7 @@ def ask_jsonl_process(questions: list[str]) -> dict[str, Any]:
     """A real `kodaira-bot ask --jsonl` process fed `questions` on stdin, one per line: its start to the
     first reply, then the rate of the other replies (first reply to last line out), its peak RSS, and
     its CPU (user + system) for the questions after the first, net of a process that answers only one."""
-    command = [str(Path(sys.executable).parent / "kodaira-bot"), "ask", "--jsonl"]
+    command = [KODAIRA_BOT, "ask", "--jsonl"]
 
     def one(lines: list[str]) -> dict[str, float]:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)

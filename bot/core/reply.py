@@ -25,6 +25,7 @@ Status = Literal["answer", "clarify", "no_match", "crisis"]
 # A word in Latin letters: with no kana or kanji in the message, the resident may not read Japanese.
 _LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
+
 @dataclass(frozen=True)
 class Reply:
     query: str

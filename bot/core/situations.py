@@ -71,12 +71,7 @@ class SituationReader:
         for piece in _pieces(text):
             if possible.issubset(seen):
                 break
-            top = next(iter(self._matcher.rank(piece)), None)
-            if top is None or top.score < PIECE_SCORE or top.topic not in support:
-                continue
-            domain = self._domains.of_topic(top.topic)
-            if domain is not None and domain.id not in seen:
-                seen.append(domain.id)
+            self._note(seen, next(iter(self._matcher.rank(piece)), None), PIECE_SCORE, support)
         return tuple(seen)
 
     def domains_unmatched(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
@@ -87,12 +82,16 @@ class SituationReader:
         seen: list[str] = []
         # Every piece counts here (two domains are needed, and which ones): they are scored together.
         for top in self._matcher.best_of_each(_pieces(text)):
-            if top is None or top.score < UNMATCHED_PIECE_SCORE or top.topic not in near:
-                continue
-            domain = self._domains.of_topic(top.topic)
-            if domain is not None and domain.id not in seen:
-                seen.append(domain.id)
+            self._note(seen, top, UNMATCHED_PIECE_SCORE, near)
         return tuple(seen) if len(seen) >= 2 else ()
+
+    def _note(self, seen: list[str], top: Candidate | None, floor: float, allowed: set[str]) -> None:
+        """Add the domain of a piece's best topic to `seen`: when it is clear enough and one of `allowed`."""
+        if top is None or top.score < floor or top.topic not in allowed:
+            return
+        domain = self._domains.of_topic(top.topic)
+        if domain is not None and domain.id not in seen:
+            seen.append(domain.id)
 
     def best_topics(self, ranked: list[Candidate], domains: tuple[str, ...]) -> dict[str, str]:
         """For each domain, the best-ranked topic of the message within it (for its window)."""

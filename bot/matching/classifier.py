@@ -13,8 +13,9 @@ feature, so it adds a few hundred array look-ups to a message.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 
 import numpy as np
 import numpy.typing as npt
@@ -82,19 +83,12 @@ class TopicClassifier:
             intercepts,
         )
 
-    def margins(self, feats: frozenset[str] | set[str]) -> dict[str, float]:
-        """Each class's signed distance from its decision boundary for this message."""
-        columns = self.columns
-        rows = [columns[f] for f in feats if f in columns]
-        if not rows:
-            return {}
-        values = [GROUP_WEIGHTS[f[0]] for f in feats if f in columns]
-        norm = math.sqrt(sum(v * v for v in values))
-        scores = self.row_margins(np.array(rows, dtype=np.intp), np.array([v / norm for v in values], dtype=np.float32))
-        return dict(zip(self.classes, scores.tolist(), strict=True))
-
-    def row_margins(self, rows: npt.NDArray[np.intp], scale: FloatArray) -> npt.NDArray[np.float64]:
-        """The margins of a message given as its features' rows and their length-normalised values."""
+    def row_margins(self, rows: npt.NDArray[np.intp], values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The margins of a message given as its known features' rows and their group weights (scaled
+        here to unit length, as the training rows were)."""
+        listed = values.tolist()
+        norm = math.sqrt(sum(map(mul, listed, listed)))  # added in order, as a loop would
+        scale = (values / norm).astype(np.float32)
         positions, lengths = gather(self.starts, rows)
         weights = self.weights[positions] * scale.repeat(lengths)  # float32, as the model is stored
         counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
@@ -123,13 +117,7 @@ def blend_scores(
     return np.minimum(1.0, (1 - share) * nearest + share * squashed)
 
 
-def blend(nearest: Mapping[str, float], margins: Mapping[str, float], share: float = BLEND) -> dict[str, float]:
-    """`blend_scores` by topic name: the topics with a nearest-example score, and those the classifier
-    scores above CANDIDATE_MARGIN (a topic without a margin counts as -1)."""
-    topics = sorted(set(nearest) | {t for t, m in margins.items() if m > CANDIDATE_MARGIN})
-    scores = blend_scores(
-        np.array([nearest.get(t, 0.0) for t in topics], dtype=np.float64),
-        np.array([margins.get(t, -1.0) for t in topics], dtype=np.float64),
-        share,
-    )
-    return dict(zip(topics, scores.tolist(), strict=True))
+def candidates(touched: npt.NDArray[np.bool_], margins: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """The topics that join a ranking: those with an example sharing a feature with the message, and
+    those the classifier scores above CANDIDATE_MARGIN (a topic it knows nothing of has a margin of -1)."""
+    return touched | (margins > CANDIDATE_MARGIN)

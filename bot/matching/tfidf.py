@@ -33,7 +33,7 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
-from bot.matching.classifier import BLEND, CANDIDATE_MARGIN, TopicClassifier, blend_scores, gather
+from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, gather
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -390,26 +390,18 @@ class TfidfMatcher:
                 out.append(None)
                 continue
             margins = self._margins(q[0])
-            if margins is not None:
-                candidates = touched[slot] | (margins > CANDIDATE_MARGIN)
-            else:
-                candidates = touched[slot]
-                margins = np.full(n_topics, -1.0)
-            numbers = np.flatnonzero(candidates)
+            numbers = np.flatnonzero(candidates(touched[slot], margins))
             out.append((numbers, blend_scores(nearest[slot][numbers], margins[numbers], self.blend_share)))
             slot += 1
         return out
 
-    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray | None:
-        """The classifier's margin per topic, or None when it knows none of the message's features."""
+    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray:
+        """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
         class_rows = self._class_row[rows]
         known = class_rows >= 0
         if not known.any():
-            return None
-        values = self._group[rows][known]
-        listed = values.tolist()
-        norm = math.sqrt(sum(map(mul, listed, listed)))  # added in order, as a loop would
-        margins = self._classifier.row_margins(class_rows[known], (values / norm).astype(np.float32))
+            return np.full(len(self._topics), -1.0)
+        margins = self._classifier.row_margins(class_rows[known], self._group[rows][known])
         if self._class_of_topic is None:
             return margins
         mapped = np.full(len(self._topics), -1.0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from bot.data.intents import Intents
 from bot.diskcache import KEEP, cache_dir
 from bot.language.romaji import to_kana
 from bot.language.text import MAX_ANALYSED_CHARS, analyzer, has_japanese
+from tests.aged_files import write_aged
 
 
 def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
@@ -229,9 +229,7 @@ def test_model_is_cached_and_a_broken_cache_is_retrained(
     cache_dir().mkdir(parents=True)
     stale = [cache_dir() / f"crisis-stale{i}.npz" for i in range(KEEP + 1)]
     other = cache_dir() / "index-stale.npz"
-    for age, file in enumerate([*stale, other], start=1):
-        file.write_bytes(b"old")
-        os.utime(file, (1_000_000 - age, 1_000_000 - age))  # stale0 is the newest
+    write_aged([*stale, other], b"old")  # stale0 is the newest
     first = build_detector(intents, analyzer()).model  # a first start: nothing cached, the model is trained
     assert path.exists()
     assert sorted(cache_dir().glob("crisis-*.npz")) == sorted([path, *stale[: KEEP - 1]])

@@ -14,6 +14,7 @@ from bot.data.check import AssistantData, check_data
 from bot.data.crisis_intents import CrisisPattern
 from bot.diskcache import KEEP, cache_dir
 from bot.language.text import analyzer
+from tests.aged_files import write_aged
 
 SAFE_EXAMPLE = "最近父の物忘れがひどくて心配です"  # an example of dementia_consult
 
@@ -76,9 +77,7 @@ def test_only_the_newest_example_caches_are_kept(project_data: AssistantData) ->
     cache_dir().mkdir(parents=True)
     stale = [cache_dir() / f"crisis-examples-stale{i}.json" for i in range(KEEP + 1)]
     other = cache_dir() / "crisis-stale.npz"
-    for age, file in enumerate([*stale, other], start=1):
-        file.write_bytes(b"[]")
-        os.utime(file, (1_000_000 - age, 1_000_000 - age))  # stale0 is the newest
+    write_aged([*stale, other], b"[]")  # stale0 is the newest
     assert crisis_examples(project_data.intents, analyzer()) == {}
     new = cache_dir() / f"crisis-examples-{rules_digest(project_data.intents)}.json"
     assert sorted(cache_dir().glob("crisis-examples-*.json")) == sorted([new, *stale[: KEEP - 1]])

@@ -11,7 +11,7 @@ from bot.core.assistant import Assistant
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import analyzer
 from bot.matching import classifier
-from bot.matching.classifier import TopicClassifier, blend
+from bot.matching.classifier import TopicClassifier, blend_scores, candidates
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import load_cases, run_cases
 from tests.conftest import DATA_DIR
@@ -35,22 +35,24 @@ def matcher(share: float) -> TfidfMatcher:
 def test_margins_point_to_the_topic_of_the_words() -> None:
     docs = [frozenset({"w:家賃", "w:大家"}), frozenset({"w:介護", "w:ヘルパー"})]
     clf = TopicClassifier.train(docs, ["rent", "care"])
-    margins = clf.margins({"w:家賃", "w:知らない語"})
+    assert "w:知らない語" not in clf.columns  # nothing known of it: it adds no row
+    rows = np.array([clf.columns["w:家賃"]], dtype=np.intp)
+    margins = dict(zip(clf.classes, clf.row_margins(rows, np.array([1.0])).tolist(), strict=True))
     assert margins["rent"] > 0 > margins["care"]
-    assert clf.margins({"w:知らない語"}) == {}  # nothing known: no opinion
 
 
 def test_one_class_trains_an_empty_classifier() -> None:
     clf = TopicClassifier.train([frozenset({"w:家賃"})], ["rent"])
-    assert clf.margins({"w:家賃"}) == {}
+    assert clf.classes == () and clf.columns == {}
 
 
 def test_the_blend_is_the_share_of_the_squashed_margin() -> None:
-    scores = blend({"rent": 0.5}, {"rent": 1.0, "care": -2.0, "other": -0.2}, share=0.4)
+    scores = blend_scores(np.array([0.5]), np.array([1.0]), share=0.4)
     squash = 1 / (1 + math.exp(-classifier.STEEPNESS * 1.0))
-    assert scores["rent"] == pytest.approx(0.6 * 0.5 + 0.4 * squash)
-    assert "care" not in scores  # far below the boundary and not among the nearest: left out
-    assert "other" in scores  # near the boundary: joins the ranking
+    assert scores[0] == pytest.approx(0.6 * 0.5 + 0.4 * squash)
+    # rent (a nearest example), care and hint (below CANDIDATE_MARGIN, no example), other (near the boundary)
+    joined = candidates(np.array([True, False, False, False]), np.array([1.0, -2.0, -0.2, -0.7]))
+    assert joined.tolist() == [True, False, True, False]  # care and hint are left out; other joins
 
 
 def test_the_classifier_changes_the_ranking_of_a_message_like_no_one_example() -> None:
