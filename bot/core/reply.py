@@ -26,6 +26,11 @@ Status = Literal["answer", "clarify", "no_match", "crisis"]
 _LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
+def _not_japanese(query: str) -> bool:
+    """Words in Latin letters and no Japanese (an English question): the reply says it is in Japanese."""
+    return bool(_LATIN_WORDS.search(query)) and not has_japanese(query)
+
+
 @dataclass(frozen=True)
 class Reply:
     query: str
@@ -165,6 +170,8 @@ class Composer:
         windows = lead_first(windows, at)
         first = first_contact(windows, at)
         lines = [f"【{card.title}】", *(lead_block(first, at, self.say, self.easy) if first else [])]
+        if _not_japanese(query):
+            lines[:0] = [self.say.fallbacks.answered_not_japanese.pick(self.easy), ""]
         if intro:
             lines.append(intro)
         else:
@@ -202,6 +209,8 @@ class Composer:
         """
         say = self.say.fallbacks
         lines = [(say.maybe if unsure else say.clarify).pick(self.easy)]
+        if _not_japanese(query):
+            lines[:0] = [say.answered_not_japanese.pick(self.easy), ""]
         windows: list[Window] = []
         for card, _ in cards:
             main = next(iter_windows_of(self.knowledge, card), None)
@@ -234,7 +243,7 @@ class Composer:
     def no_match(self, query: str, match: TownMatch | None, score: float = 0.0) -> Reply:
         windows = self._general_windows()
         lines = [self.say.fallbacks.no_match.pick(self.easy)]
-        if _LATIN_WORDS.search(query) and not has_japanese(query):
+        if _not_japanese(query):
             lines[:0] = [self.say.fallbacks.not_japanese.pick(self.easy), ""]
         lines.extend(self._windows_block(windows, self.clock()))
         lines.extend(["", self.safety.net_line(easy=self.easy)])

@@ -123,6 +123,9 @@ class FallbackWording(Strict):
     # Put before the no-match reply to a message with no Japanese in it (English, say): the reply is in
     # Japanese, so it says so, and where the emergency numbers are, in the language the resident used.
     not_japanese: Say
+    # Put before an answer or a list of choices given to such a message (English words the synonyms
+    # know: mother, dementia, rent): the windows follow in Japanese, so it says what they are.
+    answered_not_japanese: Say
     clarify: Say
     maybe: Say
     none_fit: Say

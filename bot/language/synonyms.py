@@ -8,6 +8,15 @@ from collections.abc import Iterable
 from bot.data.intents import Synonym
 from bot.language.text import normalize
 
+# A variant written in Latin letters (mother, help, adhd) replaces whole words only: "care" must not
+# rewrite "careful", nor "mom" the start of "moment".
+_LATIN_WORD = re.compile(r"[a-z][a-z' -]*[a-z]|[a-z]")
+
+
+def _alternative(variant: str) -> str:
+    escaped = re.escape(variant)
+    return rf"(?<![a-z]){escaped}(?![a-z])" if _LATIN_WORD.fullmatch(variant) else escaped
+
 
 class SynonymRewriter:
     """Rewrites variants to their canonical word, longest variant first, in one regex pass."""
@@ -28,7 +37,7 @@ class SynonymRewriter:
         self._keep = canonicals - table.keys()
         if table:
             alternatives = sorted(table.keys() | self._keep, key=len, reverse=True)
-            self._pattern: re.Pattern[str] | None = re.compile("|".join(map(re.escape, alternatives)))
+            self._pattern: re.Pattern[str] | None = re.compile("|".join(map(_alternative, alternatives)))
         else:
             self._pattern = None
 

@@ -197,6 +197,39 @@ def test_a_message_with_japanese_or_no_word_gets_no_english_note(composer: Compo
     assert composer.no_match(query, None).text == composer.no_match("x", None).text
 
 
+@pytest.mark.parametrize("query", ["My mother has dementia", "kaigo soudan"])
+def test_an_answer_or_choices_for_a_message_without_japanese_say_first_that_they_are_in_japanese(
+    assistant: Assistant, composer: Composer, query: str
+) -> None:
+    note = composer.say.fallbacks.answered_not_japanese.pick(composer.easy)
+    assert note.startswith("This service answers in Japanese")
+    card, _ = _card(assistant, "dementia_consult")
+    other, _ = _card(assistant, "elder_care")
+    assert composer.answer(query, card, 0.6, None).text == f"{note}\n\n{composer.answer('x', card, 0.6, None).text}"
+    choices = [(card, 0.4), (other, 0.3)]
+    for unsure in (False, True):
+        plain = composer.clarify("x", choices, None, unsure=unsure).text
+        assert composer.clarify(query, choices, None, unsure=unsure).text == f"{note}\n\n{plain}"
+
+
+@pytest.mark.parametrize("query", ["母の care どこ", "ｶｲｺﾞ", "123", "a"])
+def test_an_answer_to_a_message_with_japanese_or_no_word_has_no_english_note(
+    assistant: Assistant, composer: Composer, query: str
+) -> None:
+    card, _ = _card(assistant, "dementia_consult")
+    assert composer.answer(query, card, 0.6, None).text == composer.answer("x", card, 0.6, None).text
+    choices = [(card, 0.4)]
+    assert composer.clarify(query, choices, None).text == composer.clarify("x", choices, None).text
+
+
+def test_an_english_question_with_known_words_is_answered_with_the_note(assistant: Assistant) -> None:
+    """English words the synonyms know (mother, dementia, rent) reach the cards; the reply says it is in
+    Japanese, in English, before the window."""
+    reply = assistant.reply("My mother has dementia. Where can I consult?")
+    assert reply.status == "answer" and reply.topic == "dementia_consult"
+    assert reply.text.startswith("This service answers in Japanese only. Below are the consultation windows")
+
+
 def test_an_english_question_gets_the_note_and_the_emergency_numbers(assistant: Assistant) -> None:
     for question in ("What time does the library open on Sunday?", "How do I register my dog?"):
         reply = assistant.reply(question)

@@ -38,3 +38,12 @@ def test_features_hold_the_words_as_written_and_as_rewritten() -> None:
     unchanged = extractor.extract("母の介護について")
     plain = FeatureExtractor(analyzer(), SynonymRewriter([])).extract("母の介護について")
     assert unchanged == plain and "w:介護" in unchanged
+
+
+def test_latin_variants_replace_whole_words_only() -> None:
+    """English words among Japanese ones (介護 の help) are rewritten, but never inside a longer word."""
+    rw = SynonymRewriter([Synonym("介護", ("care", "day care")), Synonym("親", ("mom",)), Synonym("支援", ("help",))])
+    assert rw.rewrite("mom の care の help どこ") == "親 の 介護 の 支援 どこ"
+    assert rw.rewrite("day care に行きたい") == "介護 に行きたい"
+    assert rw.rewrite("careful に moment helpful") == "careful に moment helpful"
+    assert rw.rewrite("momの介護") == "親の介護"  # a Japanese letter next to it is a word's end
