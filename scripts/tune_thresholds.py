@@ -86,8 +86,11 @@ def main() -> None:
 
     results.sort(key=lambda r: r[0], reverse=True)
     print(f"engine {args.engine}, {sum(len(c) for c in sets.values())} cases in {len(sets)} files; current {original}")
-    for objective, answer, declined, clarified, share, t in results[:10]:
-        print(f"  {objective:.4f}  answer {answer:.3f}  no_match {declined:.3f}  clarify {clarified:3d}", share, t)
+    current = [r for r in results if r[5] == original]
+    for label, rows in (("best", results[:10]), ("current", current)):
+        print(label)
+        for objective, answer, declined, clarified, share, t in rows:
+            print(f"  {objective:.4f}  answer {answer:.3f}  no_match {declined:.3f}  clarify {clarified:3d}", share, t)
 
 
 if __name__ == "__main__":

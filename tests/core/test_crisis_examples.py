@@ -38,6 +38,19 @@ def test_safe_examples_are_remembered_and_a_crisis_example_is_always_read(projec
     assert crisis_examples(with_crisis, analyzer()) == {"もう死にたい": {"suicide"}}  # never remembered as safe
 
 
+def test_an_example_in_romaji_is_read_as_the_kana_it_spells(project_data: AssistantData) -> None:
+    """The detector reads 「mou shinitai」 as もう しにたい: so does the check of the examples."""
+    intents = project_data.intents
+    examples = dict(intents.examples)
+    topic = next(iter(examples))
+    site = intents.example_sites[examples[topic][0]]
+    romaji = ("mou shinitai desu", "kaigo hoken ryou takai")
+    examples[topic] = (*examples[topic], *romaji)
+    sites = {**intents.example_sites, **dict.fromkeys(romaji, site)}
+    with_romaji = replace(intents, examples=examples, example_sites=sites)
+    assert crisis_examples(with_romaji, analyzer()) == {"mou shinitai desu": {"suicide"}}
+
+
 @pytest.mark.parametrize(
     "change",
     [

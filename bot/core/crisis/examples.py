@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
+from bot.language.romaji import to_kana
 from bot.language.text import Analyzer, dictionary_version
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ def crisis_examples(intents: Intents, analyzer: Analyzer) -> dict[str, set[str]]
             continue
         rules = rules or CrisisRules(intents, analyzer)
         kinds, _ = rules.kinds(analyzer.analyse(text))
+        kana = to_kana(text)
+        if kana is not None:  # the detector reads romaji as the kana it spells too (mou shinitai)
+            kinds = kinds | rules.kinds(analyzer.analyse(kana))[0]
         if kinds:
             caught[text] = kinds
         else:
