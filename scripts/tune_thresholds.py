@@ -21,7 +21,7 @@ from bot.matching.decision import Thresholds, decide
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import Case, load_cases, passes
 
-DEV_SETS = ("dev.yaml", "registers_dev_p.yaml", "registers_dev_q.yaml", "faq_dev.yaml")
+DEV_SETS = ("dev.yaml", "faq_dev.yaml")  # and every registers_dev_*.yaml
 
 
 def frange(start: float, stop: float, step: float) -> list[float]:
@@ -32,7 +32,8 @@ def frange(start: float, stop: float, step: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", default="main")
-    parser.add_argument("--cases", nargs="+", default=[str(PROJECT_ROOT / "eval" / n) for n in DEV_SETS])
+    dev = [PROJECT_ROOT / "eval" / n for n in DEV_SETS] + sorted((PROJECT_ROOT / "eval").glob("registers_dev_*.yaml"))
+    parser.add_argument("--cases", nargs="+", default=[str(p) for p in dev])
     parser.add_argument("--share", nargs="+", type=float, default=None, help="main: classifier shares to try")
     args = parser.parse_args()
 
@@ -55,7 +56,7 @@ def main() -> None:
         # A reply depends on the case and the decision only; many grid points share decisions.
         cache: dict[tuple[str, int, str, tuple[str, ...]], tuple[bool, bool]] = {}
         floors, gaps, margins = frange(0.2, 0.44, 0.02), frange(0.0, 0.24, 0.04), frange(0.0, 0.06, 0.02)
-        grid = itertools.product(floors, gaps, margins, (0.2, 0.22, 0.24, 0.26))
+        grid = itertools.product(floors, gaps, margins, (0.2, 0.22, 0.24, 0.26, 0.28, 0.3))
         for floor, gap, margin, maybe in grid:
             if maybe > floor:
                 continue

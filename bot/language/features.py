@@ -63,6 +63,13 @@ class FeatureExtractor:
         self._analyzer = analyzer
         self._rewriter = rewriter
 
+    def _read_again(self, text: str) -> list[Analysis]:
+        """A copy of the message in other letters, read as written and with its synonyms rewritten
+        (にんちしょう → 認知症: the copy is as likely as the message to use a resident's word)."""
+        analysis = self._analyzer.analyse(text)
+        rewritten = self._rewriter.rewrite(analysis.normalized)
+        return [analysis] if rewritten == analysis.normalized else [analysis, self._analyzer.analyse(rewritten)]
+
     def extract(self, text: str) -> frozenset[str]:
         original = self._analyzer.analyse(text)
         rewritten_text = self._rewriter.rewrite(original.normalized)
@@ -71,11 +78,11 @@ class FeatureExtractor:
         if _katakana_only(original.normalized) or _has_halfwidth_kana(text):
             # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ, ﾊﾊﾉ ｶｲｺﾞﾃﾞ: Sudachi reads a run of katakana as one unknown word, but the same
             # sounds in hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
-            views.append(self._analyzer.analyse(to_hiragana(original.normalized)))
+            views.extend(self._read_again(to_hiragana(original.normalized)))
         kana = to_kana(text)
         if kana is not None:
             # kaigo hoken ryou takai: the romaji read as the hiragana it spells (かいご ほけん …).
-            views.append(self._analyzer.analyse(kana))
+            views.extend(self._read_again(kana))
         feats: set[str] = set()
         # A view that is the same analysis as an earlier one (no synonym rewrote the text: analyses are
         # shared by text) would add the same features again: each is read once.

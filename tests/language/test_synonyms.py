@@ -47,3 +47,16 @@ def test_latin_variants_replace_whole_words_only() -> None:
     assert rw.rewrite("day care に行きたい") == "介護 に行きたい"
     assert rw.rewrite("careful に moment helpful") == "careful に moment helpful"
     assert rw.rewrite("momの介護") == "親の介護"  # a Japanese letter next to it is a word's end
+
+
+def test_the_copies_in_other_letters_are_rewritten_too() -> None:
+    """Romaji and half-width katakana are read again as hiragana; the synonyms apply to that copy as to
+    the message (にんちしょう → 認知症), so a resident's word is found whatever letters spelt it."""
+    from bot.language.features import FeatureExtractor
+    from bot.language.text import analyzer
+
+    extractor = FeatureExtractor(analyzer(), SynonymRewriter([Synonym("認知症", ("にんちしょう",))]))
+    assert "w:認知症" in extractor.extract("haha ga ninchishou kamo shiremasen")
+    assert "w:認知症" in extractor.extract("ﾊﾊｶﾞ ﾆﾝﾁｼｮｳ ｶﾓ")
+    plain = FeatureExtractor(analyzer(), SynonymRewriter([]))
+    assert "w:認知症" not in plain.extract("haha ga ninchishou kamo shiremasen")
