@@ -137,6 +137,8 @@ class Assistant:
         if self.cues is not None:
             ranked = self.cues.prefer(text, ranked)
         decision = decide(ranked, self.matcher.thresholds)
+        if self.situations is not None and (decision.status == "no_match" or decision.unsure):
+            decision = self.situations.asked(text, ranked, self.matcher.thresholds) or decision
         domains = self._domains(text, ranked, decision)
         if len(domains) >= 2:
             return self._several(text, ranked, decision, town, domains, composer)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.data.domains import Domains
-from bot.matching.clauses import clauses
-from bot.matching.decision import Candidate, Matcher
+from bot.matching.clauses import clauses, last_sentence
+from bot.matching.decision import Candidate, Decision, Matcher, Thresholds, decide
 
 # Pieces of a clause: listed items (介護も借金も…, 〜し、〜し), words set apart by spaces.
 _ITEM = re.compile(r"[、,・]|(?<=も)|(?<=し)|\s+")
@@ -75,6 +75,19 @@ class SituationReader:
                 break
             self._note(seen, next(iter(self._matcher.rank(piece)), None), PIECE_SCORE, support)
         return tuple(seen)
+
+    def asked(self, text: str, ranked: list[Candidate], thresholds: Thresholds) -> Decision | None:
+        """A story no card fits as a whole, whose last sentence asks clearly for the card the whole
+        message ranks first (「…ママがつかれてる。障害のこと相談できるとこ教えて」): that card answers,
+        the rest of the story being its support. None when the sentence asks for another card, or for
+        none clearly, or when the message reads as out of scope."""
+        sentence = last_sentence(text)
+        if sentence is None or not ranked:  # (a message read as out of scope first has no card first)
+            return None
+        asked = decide(self._matcher.rank(sentence), thresholds)
+        if asked.status != "answer" or asked.best is None or asked.best.topic != ranked[0].topic:
+            return None
+        return asked
 
     def domains_unmatched(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
         """The domains of a message no card fits as a whole: two or more, or none."""

@@ -30,3 +30,10 @@ def clauses(text: str) -> list[str]:
     if len(kept) > MAX_CLAUSES:
         kept = kept[: MAX_CLAUSES // 2] + kept[-MAX_CLAUSES // 2 :]
     return kept
+
+
+def last_sentence(text: str) -> str | None:
+    """The last sentence with content of a message of two or more: where a story usually asks."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text)]
+    kept = [s for s in sentences if len(s) >= MIN_CLAUSE_CHARS]
+    return kept[-1] if len(kept) >= 2 else None

@@ -167,3 +167,56 @@ def _domains_ranking_every_piece(assistant: Assistant, text: str, ranked: list) 
         if domain is not None and domain.id not in seen:
             seen.append(domain.id)
     return tuple(seen)
+
+
+# The whole story is declined (its first sentence dilutes it), its last sentence asks clearly.
+ASKED_AT_THE_END = "きのう友だちとカラオケに行って、とても楽しかった。障害のことを相談できるところを教えて"
+
+
+def test_a_story_whose_last_sentence_asks_for_its_best_card_gets_that_card(assistant: Assistant) -> None:
+    from bot.matching.decision import decide
+
+    thresholds = assistant.matcher.thresholds
+    ranked = assistant.matcher.rank(ASKED_AT_THE_END)
+    assert decide(ranked, thresholds).status == "no_match"
+    assert ranked[0].topic == "disability_consult"
+    reply = assistant.reply(ASKED_AT_THE_END)
+    assert (reply.status, reply.topic) == ("answer", "disability_consult")
+    assert reply.score == assistant.matcher.rank("障害のことを相談できるところを教えて")[0].score
+
+
+def test_the_last_sentence_decides_only_for_the_card_the_whole_story_ranks_first(assistant: Assistant) -> None:
+    from bot.matching.decision import OUT_OF_SCOPE, Candidate
+
+    reader = assistant.situations
+    assert reader is not None
+    thresholds = assistant.matcher.thresholds
+    ranked = assistant.matcher.rank(ASKED_AT_THE_END)
+    assert reader.asked(ASKED_AT_THE_END, ranked, thresholds) is not None
+    # The story ranks another card first: the sentence does not overrule it.
+    other = [c for c in ranked if c.topic != "disability_consult"]
+    assert reader.asked(ASKED_AT_THE_END, other, thresholds) is None
+    # The story reads as out of scope first.
+    assert reader.asked(ASKED_AT_THE_END, [Candidate(OUT_OF_SCOPE, 0.3), *ranked], thresholds) is None
+    # One sentence only: nothing to split.
+    assert reader.asked("障害のことを相談できるところを教えて", ranked, thresholds) is None
+    # The last sentence's best card is the story's, but not clearly enough to answer on.
+    vague = "障害のことを相談できるところを教えて。とても楽しかった"
+    weak = next(c for c in assistant.matcher.rank("とても楽しかった") if c.topic != OUT_OF_SCOPE)
+    assert weak.score < thresholds.floor
+    assert reader.asked(vague, [weak, *assistant.matcher.rank(vague)], thresholds) is None
+
+
+def test_a_guess_becomes_an_answer_when_the_last_sentence_asks_clearly(assistant: Assistant) -> None:
+    from bot.matching.decision import Candidate, decide
+
+    thresholds = assistant.matcher.thresholds
+    guess = [Candidate("disability_consult", thresholds.maybe), Candidate("kinou_kunren", thresholds.maybe / 2)]
+    assert decide(guess, thresholds).unsure
+    reply = assistant.reply(ASKED_AT_THE_END, ranked=guess)
+    assert (reply.status, reply.topic) == ("answer", "disability_consult")
+
+
+def test_an_out_of_scope_question_at_the_end_of_a_story_is_still_declined(assistant: Assistant) -> None:
+    story = "息子が中学生で、毎日部活で帰りが遅いです。駅前の駐輪場の定期はどこで買えますか"
+    assert assistant.reply(story).status == "no_match"

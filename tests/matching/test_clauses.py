@@ -36,3 +36,12 @@ def test_below_maybe_or_out_of_scope_first_is_no_match() -> None:
 def test_above_the_floor_nothing_changes() -> None:
     decision = decide([Candidate("a", 0.45), Candidate("b", 0.2)], T)
     assert decision.status == "answer" and not decision.unsure
+
+
+def test_the_last_sentence_with_content_of_a_message_of_two_or_more() -> None:
+    from bot.matching.clauses import last_sentence
+
+    assert last_sentence("母が認知症です。どこに相談すればいいですか") == "どこに相談すればいいですか"
+    assert last_sentence("母が認知症です。どこに相談すればいいですか？\nよろ") == "どこに相談すればいいですか？"
+    assert last_sentence("どこに相談すればいいですか") is None
+    assert last_sentence("母です。どこに相談すればいいですか") is None  # the first is too short to count
