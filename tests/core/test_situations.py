@@ -32,7 +32,7 @@ def test_a_story_no_card_fits_still_gets_the_whole_situation_window(assistant: A
     reply = assistant.reply(STORY_NO_CARD_FITS)
     whole = assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
     assert reply.status == "clarify" and reply.windows[0] == whole
-    # rent arrears; a brother's psychiatric outpatient care (health, or disability: 自立支援医療 is a disability service)
+    # rent arrears; a brother's psychiatric care (health, or disability: 自立支援医療 is a disability service)
     assert "housing" in reply.domains and {"health", "disability"} & set(reply.domains)
     assert reply.alternatives  # each domain's best card offered
     assert "110" in reply.text and "119" in reply.text
