@@ -112,8 +112,7 @@ def blend_scores(
 ) -> npt.NDArray[np.float64]:
     """Each topic's score: its nearest-example score and its classifier margin squashed to [0, 1]
     (with math.exp on each value: numpy's exp may differ in the last bit), the share of each."""
-    exp = math.exp
-    squashed = 1.0 / (1.0 + np.array([exp(v) for v in (-STEEPNESS * margins).tolist()], dtype=np.float64))
+    squashed = 1.0 / (1.0 + np.fromiter(map(math.exp, (-STEEPNESS * margins).tolist()), np.float64, len(margins)))
     return np.minimum(1.0, (1 - share) * nearest + share * squashed)
 
 

@@ -247,15 +247,22 @@ class TfidfMatcher:
         self._classifier = index.classifier
         if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
             self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
-        # Examples grouped by topic (a topic's best and second-best example are read per group).
-        self._by_topic = np.argsort(index.doc_topic, kind="stable")
-        grouped = index.doc_topic[self._by_topic]
+        # Examples grouped by topic (a topic's best and second-best example are read per group): each
+        # example is given its place in topic order, so the scores come out grouped.
+        by_topic = np.argsort(index.doc_topic, kind="stable")
+        place = np.empty(len(by_topic), dtype=np.int32)
+        place[by_topic] = np.arange(len(by_topic), dtype=np.int32)
+        grouped = index.doc_topic[by_topic]
         self._group_of = grouped  # every topic has an example, so a topic's group is its number
         self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
         self._places = np.arange(len(grouped))
+        self._targets = len(grouped) + len(self._topics)  # per text: its examples, then its topic centroids
+        self._post_start, self._post_target, self._post_weight = _merged_postings(index, place)
         # Per feature: its row in the classifier (-1: none) and its group's weight.
         columns = self._classifier.columns
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
+        # Usually every feature is the classifier's row of the same number: then no row is looked up.
+        self._same_rows = bool(np.array_equal(self._class_row, np.arange(len(self._class_row))))
         self._group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
@@ -346,36 +353,35 @@ class TfidfMatcher:
         live = [q for q in queries if q is not None]
         if not live:
             return [None] * len(queries)
-        index = self._index
-        n_docs, n_topics, k = len(index.doc_topic), len(self._topics), len(live)
-        docs, contributions, centroid_topics, centroid_weights = [], [], [], []
+        n_docs, n_topics, k = len(self._group_of), len(self._topics), len(live)
+        stride = self._targets
+        targets, contributions = [], []
         for slot, (rows, query) in enumerate(live):
-            # Each example's cosine, summed feature after feature (bincount adds in input order).
-            positions, lengths = gather(index.post_start, rows)
-            docs.append(index.post_doc[positions] + slot * n_docs)
-            contributions.append(query.repeat(lengths) * index.post_weight[positions])
-            positions, lengths = gather(index.centroid_start, rows)
-            centroid_topics.append(index.centroid_topic[positions] + slot * n_topics)
-            centroid_weights.append(query.repeat(lengths) * index.centroid_weight[positions])
-        scores = np.bincount(_joined(docs), weights=_joined(contributions), minlength=k * n_docs)
+            # Each example's cosine and each topic centroid's, summed feature after feature (bincount adds
+            # in input order; a feature's examples and its centroid entries lie next to each other).
+            positions, lengths = gather(self._post_start, rows)
+            found = self._post_target[positions]
+            targets.append(found + slot * stride if slot else found)
+            contributions.append(query.repeat(lengths) * self._post_weight[positions])
+        summed = np.bincount(_joined(targets), weights=_joined(contributions), minlength=k * stride)
         # The texts' scores lie one after the other: each text's groups are shifted by its place (the
         # index's own arrays for one text, so a single message pays for no shifting).
         if k == 1:
-            by_topic, starts, group_of, places = self._by_topic, self._group_start, self._group_of, self._places
+            grouped, centroid = summed[:n_docs], summed[n_docs:]
+            starts, group_of, places = self._group_start, self._group_of, self._places
         else:
+            table = summed.reshape(k, stride)
+            grouped, centroid = table[:, :n_docs].ravel(), table[:, n_docs:].ravel()
             shift = np.arange(k)[:, None]
-            by_topic = (self._by_topic + shift * n_docs).ravel()
             starts = (self._group_start + shift * n_docs).ravel()
             group_of = (self._group_of + shift * n_topics).ravel()
             places = np.arange(k * n_docs)
         # Per topic: its best example's score, and the next best (the same score again when two tie):
         # the best is taken out once (at its first place in the group), the next best is what remains.
-        grouped = scores[by_topic]
         first = np.maximum.reduceat(grouped, starts)
         taken = np.where(grouped == first[group_of], places, len(grouped))
         grouped[np.minimum.reduceat(taken, starts)] = 0.0
         second = np.maximum.reduceat(grouped, starts)
-        centroid = np.bincount(_joined(centroid_topics), weights=_joined(centroid_weights), minlength=k * n_topics)
         first, second, centroid = first.reshape(k, n_topics), second.reshape(k, n_topics), centroid.reshape(k, n_topics)
         touched = first > 0.0  # topics with an example sharing a feature with the message
         nearest = np.where(
@@ -397,17 +403,39 @@ class TfidfMatcher:
 
     def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray:
         """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
-        class_rows = self._class_row[rows]
-        known = class_rows >= 0
-        if not known.any():
-            return np.full(len(self._topics), -1.0)
-        margins = self._classifier.row_margins(class_rows[known], self._group[rows][known])
+        if self._same_rows:
+            margins = self._classifier.row_margins(rows, self._group[rows])
+        else:
+            class_rows = self._class_row[rows]
+            known = class_rows >= 0
+            if not known.any():
+                return np.full(len(self._topics), -1.0)
+            margins = self._classifier.row_margins(class_rows[known], self._group[rows][known])
         if self._class_of_topic is None:
             return margins
         mapped = np.full(len(self._topics), -1.0)
         known = self._class_of_topic >= 0
         mapped[known] = margins[self._class_of_topic[known]]
         return mapped
+
+
+def _merged_postings(index: Index, place: IntArray) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray]:
+    """Per feature, its examples (numbered by `place`) followed by its topic centroids (numbered after
+    every example): one gather and one sum score both. Order within each kind of entry is kept."""
+    example_lengths = np.diff(index.post_start)
+    centroid_lengths = np.diff(index.centroid_start)
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(example_lengths + centroid_lengths)])
+    targets = np.empty(int(starts[-1]), dtype=np.int32)
+    weights = np.empty(int(starts[-1]), dtype=np.float64)
+    at = np.arange(len(index.post_doc)) + (starts[:-1] - index.post_start[:-1]).repeat(example_lengths)
+    targets[at] = place[index.post_doc]
+    weights[at] = index.post_weight
+    at = np.arange(len(index.centroid_topic)) + (starts[:-1] + example_lengths - index.centroid_start[:-1]).repeat(
+        centroid_lengths
+    )
+    targets[at] = len(place) + index.centroid_topic
+    weights[at] = index.centroid_weight
+    return starts, targets, weights
 
 
 def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
