@@ -271,11 +271,12 @@ class TfidfMatcher:
             position = {c: i for i, c in enumerate(classes)}
             self._class_of_topic = np.array([position.get(t, -1) for t in self._topics], dtype=np.intp)
 
-    def _corrections(self, feats: frozenset[str]) -> dict[str, str]:
-        """Unknown word features → the known word one edit away (介語 → 介護)."""
+    def _corrections(self, feats: frozenset[str], numbered: list[int | None]) -> dict[str, str]:
+        """Unknown word features (`numbered`: each feature's number, None if unknown) → the known word one
+        edit away (介語 → 介護)."""
         extra: dict[str, str] = {}
-        for f in feats:
-            if f.startswith("w:") and f not in self._features and len(f) >= 4:
+        for f, number in zip(feats, numbered, strict=True):
+            if number is None and f.startswith("w:") and len(f) >= 4:
                 match = self._one_edit_away(f[2:])
                 if match is not None:
                     extra[f] = "w:" + match
@@ -326,10 +327,12 @@ class TfidfMatcher:
     def _query(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None:
         """The message's known features (their rows) and their length-normalised weights."""
         feats = self._extractor.extract(text)
-        corrections = self._corrections(feats)
-        feats = feats | set(corrections.values())
         features = self._features
         numbered = list(map(features.get, feats))
+        corrections = self._corrections(feats, numbered)
+        if corrections:  # (few messages: most are looked up once)
+            feats = feats | set(corrections.values())
+            numbered = list(map(features.get, feats))
         rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
         if not len(rows):
             return None
