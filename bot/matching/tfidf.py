@@ -212,14 +212,13 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
-    """Each word and each of its one-character deletions → the positions of the words it comes from.
-    Two words one edit apart always share a key (the shorter word, or one deletion of both)."""
-    near: dict[str, list[int]] = defaultdict(list)
-    for position, known in enumerate(vocabulary):
-        for key in (known, *_deletions(known)):
-            near[key].append(position)
-    return dict(near)
+def _deletion_table(vocabulary: list[str]) -> tuple[npt.NDArray[np.str_], IntArray]:
+    """Each word and each of its one-character deletions, sorted (one array, read by binary search), with
+    the position of the word each comes from. Two words one edit apart always share a key (the shorter
+    word, or one deletion of both). Arrays, so the disk cache maps them instead of rebuilding a dict."""
+    pairs = sorted((key, position) for position, known in enumerate(vocabulary) for key in (known, *_deletions(known)))
+    keys = np.array([key for key, _ in pairs], dtype=np.str_) if pairs else np.array([], dtype="<U1")
+    return keys, np.array([position for _, position in pairs], dtype=np.int32)
 
 
 class TfidfMatcher:
@@ -243,7 +242,7 @@ class TfidfMatcher:
         self._topics = index.topics
         self._features = index.features
         self._vocabulary = index.vocabulary
-        self._near: dict[str, list[int]] | None = None  # built on the first misspelt word
+        self._near_keys, self._near_positions = _deletion_table(self._vocabulary)  # for misspelt words
         self._classifier = index.classifier
         if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
             self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
@@ -286,12 +285,16 @@ class TfidfMatcher:
         """The first known word (in vocabulary order) at the smallest edit distance of at most one: what
         rapidfuzz's extractOne over the whole vocabulary returns, looked up through the words that share
         a one-character deletion with `word` instead of comparing it with every known word."""
-        near = self._near
-        if near is None:
-            near = self._near = _deletion_neighbours(self._vocabulary)
+        keys = self._near_keys
+        if not len(keys):
+            return None
+        wanted = [word, *_deletions(word)]  # (compared whole: numpy widens them, never cuts them to fit)
         found: set[int] = set()
-        for key in (word, *_deletions(word)):
-            found.update(near.get(key, ()))
+        starts = np.searchsorted(keys, wanted, side="left").tolist()
+        ends = np.searchsorted(keys, wanted, side="right").tolist()
+        for start, end in zip(starts, ends, strict=True):
+            if start < end:
+                found.update(self._near_positions[start:end].tolist())
         best: tuple[int, int] | None = None
         for position in found:
             distance = Levenshtein.distance(word, self._vocabulary[position], score_cutoff=1)
