@@ -71,7 +71,8 @@ def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(a
     for feature in [0, 1, len(index.features) // 2, len(index.features) - 1, *range(0, len(index.features), 997)]:
         docs = slice(index.post_start[feature], index.post_start[feature + 1])
         centroids = slice(index.centroid_start[feature], index.centroid_start[feature + 1])
-        expected = [(place[int(d)], float(w)) for d, w in zip(index.post_doc[docs], index.post_weight[docs], strict=True)]
+        examples = zip(index.post_doc[docs], index.post_weight[docs], strict=True)
+        expected = [(place[int(d)], float(w)) for d, w in examples]
         expected += [
             (n_docs + int(t), float(w))
             for t, w in zip(index.centroid_topic[centroids], index.centroid_weight[centroids], strict=True)
