@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +33,7 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
-from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, gather
+from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, spread
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -221,6 +221,16 @@ def _deletion_table(vocabulary: list[str]) -> tuple[npt.NDArray[np.str_], IntArr
     return keys, np.array([position for _, position in pairs], dtype=np.int32)
 
 
+class Query(NamedTuple):
+    """A message as the index reads it: its known features' rows, their length-normalised weights, their
+    group weights, and per row where its postings and its classifier weights lie (`_row_spans`)."""
+
+    rows: npt.NDArray[np.intp]
+    weights: npt.NDArray[np.float64]
+    group: npt.NDArray[np.float64]
+    spans: npt.NDArray[np.int64]
+
+
 class TfidfMatcher:
     name = "main"
 
@@ -262,7 +272,16 @@ class TfidfMatcher:
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
         # Usually every feature is the classifier's row of the same number: then no row is looked up.
         self._same_rows = bool(np.array_equal(self._class_row, np.arange(len(self._class_row))))
-        self._group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
+        group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
+        # What a query reads per feature, side by side (one memory look-up per feature, not six): its weight
+        # and group weight; where its merged postings begin and how many, the same for its classifier row.
+        self._row_floats = np.stack([index.weight, group], axis=1)
+        class_starts = self._classifier.starts.astype(np.int64)
+        class_spans = np.zeros((len(group), 2), dtype=np.int64)
+        if self._same_rows:
+            class_spans = np.stack([class_starts[:-1], np.diff(class_starts)], axis=1)
+        post_spans = np.stack([self._post_start[:-1], np.diff(self._post_start)], axis=1)
+        self._row_spans = np.concatenate([post_spans, class_spans], axis=1)
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
         self._class_of_topic: npt.NDArray[np.intp] | None = None
@@ -327,8 +346,9 @@ class TfidfMatcher:
             out.append(Candidate(self._topics[int(numbers[best])], float(blended[best])))
         return out
 
-    def _query(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None:
-        """The message's known features (their rows) and their length-normalised weights."""
+    def _query(self, text: str) -> Query | None:
+        """The message's known features (their rows), their length-normalised weights, and what else is
+        read per feature (see `_row_floats`, `_row_spans`)."""
         feats = self._extractor.extract(text)
         features = self._features
         numbered = list(map(features.get, feats))
@@ -340,7 +360,8 @@ class TfidfMatcher:
         if not len(rows):
             return None
         index = self._index
-        weights = index.weight[rows]
+        floats = self._row_floats[rows]
+        weights = floats[:, 0]
         # Words no example has ever used still count in the message's length: a question mostly
         # about something else (駐輪場, 天気) matches less, however well its one known word fits.
         unknown = [
@@ -349,7 +370,7 @@ class TfidfMatcher:
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
-        return rows, weights / norm
+        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows])
 
     def _scored(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None]:
         """Per text, its candidate topics (by number, ascending) and their scores; None without a known
@@ -362,10 +383,10 @@ class TfidfMatcher:
         n_docs, n_topics, k = len(self._group_of), len(self._topics), len(live)
         stride = self._targets
         targets, contributions = [], []
-        for slot, (rows, query) in enumerate(live):
+        for slot, (_, query, _, spans) in enumerate(live):
             # Each example's cosine and each topic centroid's, summed feature after feature (bincount adds
             # in input order; a feature's examples and its centroid entries lie next to each other).
-            positions, lengths = gather(self._post_start, rows)
+            positions, lengths = spread(spans[:, 0], spans[:, 1])
             found = self._post_target[positions]
             targets.append(found + slot * stride if slot else found)
             contributions.append(query.repeat(lengths) * self._post_weight[positions])
@@ -401,22 +422,23 @@ class TfidfMatcher:
             if q is None:
                 out.append(None)
                 continue
-            margins = self._margins(q[0])
+            margins = self._margins(q)
             numbers = np.flatnonzero(candidates(touched[slot], margins))
             out.append((numbers, blend_scores(nearest[slot][numbers], margins[numbers], self.blend_share)))
             slot += 1
         return out
 
-    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray:
+    def _margins(self, query: Query) -> FloatArray:
         """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
         if self._same_rows:
-            margins = self._classifier.row_margins(rows, self._group[rows])
+            spans = query.spans
+            margins = self._classifier.margins_at(*spread(spans[:, 2], spans[:, 3]), query.group)
         else:
-            class_rows = self._class_row[rows]
+            class_rows = self._class_row[query.rows]
             known = class_rows >= 0
             if not known.any():
                 return np.full(len(self._topics), -1.0)
-            margins = self._classifier.row_margins(class_rows[known], self._group[rows][known])
+            margins = self._classifier.row_margins(class_rows[known], query.group[known])
         if self._class_of_topic is None:
             return margins
         mapped = np.full(len(self._topics), -1.0)
