@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from bot.core.crisis import NO_CRISIS, CrisisAssessment, CrisisDetector, build_detector
@@ -14,7 +15,7 @@ from bot.core.easy import Furigana
 from bot.core.reply import Composer, Reply
 from bot.core.safety import SafetyLines
 from bot.core.several import several_problems
-from bot.core.situations import SituationReader
+from bot.core.situations import SUPPORT_RANK, SituationReader
 from bot.core.snapshot import cached
 from bot.core.towns import TownFinder, TownMatch, other_municipality
 from bot.data.bundle import AssistantData
@@ -162,7 +163,8 @@ class Assistant:
         if self.situations is None or confident_choice:
             return ()
         cards = self.data.knowledge.cards
-        on_cards = [c for c in ranked if c.topic in cards]
+        # The situations read the first SUPPORT_RANK topics on cards (and never more).
+        on_cards = list(islice((c for c in ranked if c.topic in cards), SUPPORT_RANK))
         if decision.status == "no_match":  # split only a story that reads as ours, not as out of scope
             in_scope = bool(ranked) and ranked[0].topic in cards
             return self.situations.domains_unmatched(text, on_cards) if in_scope else ()

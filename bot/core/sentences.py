@@ -7,6 +7,7 @@ the same sentence, the reply keeps the first. Sentences end at 。！？ or a li
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _MARKUP = re.compile(r"^[\s・※　]+")
@@ -40,6 +41,12 @@ def repeated_sentences(text: str) -> list[str]:
 
 def without_repeats(lines: list[str]) -> list[str]:
     """The lines with every sentence already said earlier removed; a line left empty is dropped."""
+    return list(_without_repeats(tuple(lines)))
+
+
+@lru_cache(maxsize=512)
+def _without_repeats(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """Remembered: a card's reply is mostly the same lines each time it is given."""
     seen: set[str] = set()
     out = []
     for line in lines:
@@ -59,4 +66,4 @@ def without_repeats(lines: list[str]) -> list[str]:
         if "".join(kept).strip():
             out.append(head + "".join(kept))
     # Blank lines left next to each other by a dropped line collapse into one.
-    return [line for i, line in enumerate(out) if line.strip() or (i and out[i - 1].strip())]
+    return tuple(line for i, line in enumerate(out) if line.strip() or (i and out[i - 1].strip()))

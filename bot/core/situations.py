@@ -35,6 +35,7 @@ SUPPORT_SHARE = 0.6
 # three more of the dev sets' several-problem stories than 0.35 would, and no dev out-of-scope message moved.
 UNMATCHED_PIECE_SCORE = 0.33
 MIN_PIECE_CHARS = 3
+PIECE_BATCH = 4  # pieces of an answered message scored together
 MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
 # Cards whose subject is already a combination of domains.
 COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien", "where_to_ask"})
@@ -70,10 +71,16 @@ class SituationReader:
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
         # remaining pieces are not ranked at all (most stories are about one domain).
         possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
-        for piece in _pieces(text):
+        pieces = _pieces(text)
+        # The pieces count in order until every possible domain is seen; they are scored a few at a time
+        # (one array pass per batch, and few pieces read beyond the one that completes the domains).
+        for start in range(0, len(pieces), PIECE_BATCH):
             if possible.issubset(seen):
                 break
-            self._note(seen, next(iter(self._matcher.rank(piece)), None), PIECE_SCORE, support)
+            for top in self._matcher.best_of_each(pieces[start : start + PIECE_BATCH]):
+                if possible.issubset(seen):
+                    break
+                self._note(seen, top, PIECE_SCORE, support)
         return tuple(seen)
 
     def asked(self, text: str, ranked: list[Candidate], thresholds: Thresholds) -> Decision | None:

@@ -46,6 +46,7 @@ _E_ROW = "エケセテネヘメレゲゼデベペ"
 _LONG_OU = re.compile(rf"(?<=[{_O_ROW}])[ウオ]")
 _LONG_EI = re.compile(rf"(?<=[{_E_ROW}])イ")
 
+MAX_KNOWN_WORDS = 20000  # dictionary words remembered as built tokens (a few MB at most)
 MAX_ANALYSED_CHARS = 2000  # a longer message is matched on its first part; nobody writes a question longer
 
 CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "代名詞", "接頭辞", "副詞"})
@@ -107,6 +108,7 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", clean(text))
 
 
+@lru_cache(maxsize=256)  # one message is normalized by the analysis, the town finder and the matcher
 def normalize(text: str) -> str:
     """NFKC, lower case, no invisible characters, one space at most, no spaces inside Japanese."""
     text = unicodedata.normalize("NFKC", clean(text))
@@ -174,6 +176,9 @@ class Analyzer:
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
         self._cached = lru_cache(maxsize=1024)(self._analyse)
+        # A dictionary word's token depends only on its entry and surface: each is built once (its
+        # compound split, part of speech and reading read from Sudachi once), keyed by the word's id.
+        self._words: dict[int, Token] = {}
 
     def __reduce__(self) -> tuple[Callable[[], Analyzer], tuple[()]]:
         """Pickled as "the process-wide analyzer": an assistant read from the disk cache
@@ -191,16 +196,27 @@ class Analyzer:
         if not normalized:
             return ()
         out: list[Token] = []
+        known = self._words
         for m in self._tokenizer.tokenize(clean(normalized[:MAX_ANALYSED_CHARS])):
-            pos = tuple(m.part_of_speech())
             surface = m.surface()
+            word = m.word_id()
+            token = known.get(word)
+            if token is not None and token.surface == surface:  # a dictionary word read before
+                out.append(token)
+                continue
+            pos = tuple(m.part_of_speech())
             # Symbols have no reading; Sudachi reads an unknown word as itself (a kana word: its kana).
             reading = "" if pos[0] in ("補助記号", "空白") else _folded(m.reading_form() or surface)
             parts: tuple[str, ...] = ()
             if len(surface) > 1:  # one character splits into nothing smaller
                 sub = m.split(SplitMode.A)
                 parts = tuple(s.normalized_form() for s in sub) if len(sub) > 1 else ()
-            out.append(Token(surface, m.normalized_form(), reading, pos[0], pos, parts))
+            token = Token(surface, m.normalized_form(), reading, pos[0], pos, parts)
+            if not m.is_oov():  # an unknown word's id is made up for the moment
+                if len(known) >= MAX_KNOWN_WORDS:
+                    known.clear()
+                known[word] = token
+            out.append(token)
         return tuple(out)
 
     def surface_readings(self, text: str) -> tuple[tuple[str, str], ...]:

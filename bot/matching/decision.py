@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Literal, NamedTuple, Protocol
 
 OUT_OF_SCOPE = "__out_of_scope__"  # pseudo-topic of intents/out_of_scope.yaml examples
@@ -50,7 +51,8 @@ class Matcher(Protocol):
 
 def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) -> Decision:
     """Turn a ranking into answer / clarify / no_match."""
-    in_scope = [c for c in ranked if c.topic != OUT_OF_SCOPE]
+    # Only the first few in-scope topics are ever read (the best, its close rivals, the alternatives).
+    in_scope = list(islice((c for c in ranked if c.topic != OUT_OF_SCOPE), max(max_alternatives, 2)))
     oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
     if not in_scope or oos >= in_scope[0].score:
         return Decision("no_match", tuple(in_scope[:max_alternatives]))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +33,7 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
-from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, gather
+from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, spread
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -213,14 +213,23 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _deletion_neighbours(vocabulary: list[str]) -> dict[str, list[int]]:
-    """Each word and each of its one-character deletions → the positions of the words it comes from.
-    Two words one edit apart always share a key (the shorter word, or one deletion of both)."""
-    near: dict[str, list[int]] = defaultdict(list)
-    for position, known in enumerate(vocabulary):
-        for key in (known, *_deletions(known)):
-            near[key].append(position)
-    return dict(near)
+def _deletion_table(vocabulary: list[str]) -> tuple[npt.NDArray[np.str_], IntArray]:
+    """Each word and each of its one-character deletions, sorted (one array, read by binary search), with
+    the position of the word each comes from. Two words one edit apart always share a key (the shorter
+    word, or one deletion of both). Arrays, so the disk cache maps them instead of rebuilding a dict."""
+    pairs = sorted((key, position) for position, known in enumerate(vocabulary) for key in (known, *_deletions(known)))
+    keys = np.array([key for key, _ in pairs], dtype=np.str_) if pairs else np.array([], dtype="<U1")
+    return keys, np.array([position for _, position in pairs], dtype=np.int32)
+
+
+class Query(NamedTuple):
+    """A message as the index reads it: its known features' rows, their length-normalised weights, their
+    group weights, and per row where its postings and its classifier weights lie (`_row_spans`)."""
+
+    rows: npt.NDArray[np.intp]
+    weights: npt.NDArray[np.float64]
+    group: npt.NDArray[np.float64]
+    spans: npt.NDArray[np.int64]
 
 
 class TfidfMatcher:
@@ -244,20 +253,36 @@ class TfidfMatcher:
         self._topics = index.topics
         self._features = index.features
         self._vocabulary = index.vocabulary
-        self._near: dict[str, list[int]] | None = None  # built on the first misspelt word
+        self._near_keys, self._near_positions = _deletion_table(self._vocabulary)  # for misspelt words
         self._classifier = index.classifier
         if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
             self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
-        # Examples grouped by topic (a topic's best and second-best example are read per group).
-        self._by_topic = np.argsort(index.doc_topic, kind="stable")
-        grouped = index.doc_topic[self._by_topic]
+        # Examples grouped by topic (a topic's best and second-best example are read per group): each
+        # example is given its place in topic order, so the scores come out grouped.
+        by_topic = np.argsort(index.doc_topic, kind="stable")
+        place = np.empty(len(by_topic), dtype=np.int32)
+        place[by_topic] = np.arange(len(by_topic), dtype=np.int32)
+        grouped = index.doc_topic[by_topic]
         self._group_of = grouped  # every topic has an example, so a topic's group is its number
         self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
         self._places = np.arange(len(grouped))
+        self._targets = len(grouped) + len(self._topics)  # per text: its examples, then its topic centroids
+        self._post_start, self._post_target, self._post_weight = _merged_postings(index, place)
         # Per feature: its row in the classifier (-1: none) and its group's weight.
         columns = self._classifier.columns
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
-        self._group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
+        # Usually every feature is the classifier's row of the same number: then no row is looked up.
+        self._same_rows = bool(np.array_equal(self._class_row, np.arange(len(self._class_row))))
+        group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
+        # What a query reads per feature, side by side (one memory look-up per feature, not six): its weight
+        # and group weight; where its merged postings begin and how many, the same for its classifier row.
+        self._row_floats = np.stack([index.weight, group], axis=1)
+        class_starts = self._classifier.starts.astype(np.int64)
+        class_spans = np.zeros((len(group), 2), dtype=np.int64)
+        if self._same_rows:
+            class_spans = np.stack([class_starts[:-1], np.diff(class_starts)], axis=1)
+        post_spans = np.stack([self._post_start[:-1], np.diff(self._post_start)], axis=1)
+        self._row_spans = np.concatenate([post_spans, class_spans], axis=1)
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
         self._class_of_topic: npt.NDArray[np.intp] | None = None
@@ -265,11 +290,12 @@ class TfidfMatcher:
             position = {c: i for i, c in enumerate(classes)}
             self._class_of_topic = np.array([position.get(t, -1) for t in self._topics], dtype=np.intp)
 
-    def _corrections(self, feats: frozenset[str]) -> dict[str, str]:
-        """Unknown word features → the known word one edit away (介語 → 介護)."""
+    def _corrections(self, feats: frozenset[str], numbered: list[int | None]) -> dict[str, str]:
+        """Unknown word features (`numbered`: each feature's number, None if unknown) → the known word one
+        edit away (介語 → 介護)."""
         extra: dict[str, str] = {}
-        for f in feats:
-            if f.startswith("w:") and f not in self._features and len(f) >= 4:
+        for f, number in zip(feats, numbered, strict=True):
+            if number is None and f.startswith("w:") and len(f) >= 4:
                 match = self._one_edit_away(f[2:])
                 if match is not None:
                     extra[f] = "w:" + match
@@ -279,12 +305,16 @@ class TfidfMatcher:
         """The first known word (in vocabulary order) at the smallest edit distance of at most one: what
         rapidfuzz's extractOne over the whole vocabulary returns, looked up through the words that share
         a one-character deletion with `word` instead of comparing it with every known word."""
-        near = self._near
-        if near is None:
-            near = self._near = _deletion_neighbours(self._vocabulary)
+        keys = self._near_keys
+        if not len(keys):
+            return None
+        wanted = [word, *_deletions(word)]  # (compared whole: numpy widens them, never cuts them to fit)
         found: set[int] = set()
-        for key in (word, *_deletions(word)):
-            found.update(near.get(key, ()))
+        starts = np.searchsorted(keys, wanted, side="left").tolist()
+        ends = np.searchsorted(keys, wanted, side="right").tolist()
+        for start, end in zip(starts, ends, strict=True):
+            if start < end:
+                found.update(self._near_positions[start:end].tolist())
         best: tuple[int, int] | None = None
         for position in found:
             distance = Levenshtein.distance(word, self._vocabulary[position], score_cutoff=1)
@@ -317,18 +347,22 @@ class TfidfMatcher:
             out.append(Candidate(self._topics[int(numbers[best])], float(blended[best])))
         return out
 
-    def _query(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None:
-        """The message's known features (their rows) and their length-normalised weights."""
+    def _query(self, text: str) -> Query | None:
+        """The message's known features (their rows), their length-normalised weights, and what else is
+        read per feature (see `_row_floats`, `_row_spans`)."""
         feats = self._extractor.extract(text)
-        corrections = self._corrections(feats)
-        feats = feats | set(corrections.values())
         features = self._features
         numbered = list(map(features.get, feats))
+        corrections = self._corrections(feats, numbered)
+        if corrections:  # (few messages: most are looked up once)
+            feats = feats | set(corrections.values())
+            numbered = list(map(features.get, feats))
         rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
         if not len(rows):
             return None
         index = self._index
-        weights = index.weight[rows]
+        floats = self._row_floats[rows]
+        weights = floats[:, 0]
         # Words no example has ever used still count in the message's length: a question mostly
         # about something else (駐輪場, 天気) matches less, however well its one known word fits.
         unknown = [
@@ -337,7 +371,7 @@ class TfidfMatcher:
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
-        return rows, weights / norm
+        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows])
 
     def _scored(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None]:
         """Per text, its candidate topics (by number, ascending) and their scores; None without a known
@@ -347,36 +381,35 @@ class TfidfMatcher:
         live = [q for q in queries if q is not None]
         if not live:
             return [None] * len(queries)
-        index = self._index
-        n_docs, n_topics, k = len(index.doc_topic), len(self._topics), len(live)
-        docs, contributions, centroid_topics, centroid_weights = [], [], [], []
-        for slot, (rows, query) in enumerate(live):
-            # Each example's cosine, summed feature after feature (bincount adds in input order).
-            positions, lengths = gather(index.post_start, rows)
-            docs.append(index.post_doc[positions] + slot * n_docs)
-            contributions.append(query.repeat(lengths) * index.post_weight[positions])
-            positions, lengths = gather(index.centroid_start, rows)
-            centroid_topics.append(index.centroid_topic[positions] + slot * n_topics)
-            centroid_weights.append(query.repeat(lengths) * index.centroid_weight[positions])
-        scores = np.bincount(_joined(docs), weights=_joined(contributions), minlength=k * n_docs)
+        n_docs, n_topics, k = len(self._group_of), len(self._topics), len(live)
+        stride = self._targets
+        targets, contributions = [], []
+        for slot, (_, query, _, spans) in enumerate(live):
+            # Each example's cosine and each topic centroid's, summed feature after feature (bincount adds
+            # in input order; a feature's examples and its centroid entries lie next to each other).
+            positions, lengths = spread(spans[:, 0], spans[:, 1])
+            found = self._post_target[positions]
+            targets.append(found + slot * stride if slot else found)
+            contributions.append(query.repeat(lengths) * self._post_weight[positions])
+        summed = np.bincount(_joined(targets), weights=_joined(contributions), minlength=k * stride)
         # The texts' scores lie one after the other: each text's groups are shifted by its place (the
         # index's own arrays for one text, so a single message pays for no shifting).
         if k == 1:
-            by_topic, starts, group_of, places = self._by_topic, self._group_start, self._group_of, self._places
+            grouped, centroid = summed[:n_docs], summed[n_docs:]
+            starts, group_of, places = self._group_start, self._group_of, self._places
         else:
+            table = summed.reshape(k, stride)
+            grouped, centroid = table[:, :n_docs].ravel(), table[:, n_docs:].ravel()
             shift = np.arange(k)[:, None]
-            by_topic = (self._by_topic + shift * n_docs).ravel()
             starts = (self._group_start + shift * n_docs).ravel()
             group_of = (self._group_of + shift * n_topics).ravel()
             places = np.arange(k * n_docs)
         # Per topic: its best example's score, and the next best (the same score again when two tie):
         # the best is taken out once (at its first place in the group), the next best is what remains.
-        grouped = scores[by_topic]
         first = np.maximum.reduceat(grouped, starts)
         taken = np.where(grouped == first[group_of], places, len(grouped))
         grouped[np.minimum.reduceat(taken, starts)] = 0.0
         second = np.maximum.reduceat(grouped, starts)
-        centroid = np.bincount(_joined(centroid_topics), weights=_joined(centroid_weights), minlength=k * n_topics)
         first, second, centroid = first.reshape(k, n_topics), second.reshape(k, n_topics), centroid.reshape(k, n_topics)
         touched = first > 0.0  # topics with an example sharing a feature with the message
         nearest = np.where(
@@ -390,25 +423,48 @@ class TfidfMatcher:
             if q is None:
                 out.append(None)
                 continue
-            margins = self._margins(q[0])
+            margins = self._margins(q)
             numbers = np.flatnonzero(candidates(touched[slot], margins))
             out.append((numbers, blend_scores(nearest[slot][numbers], margins[numbers], self.blend_share)))
             slot += 1
         return out
 
-    def _margins(self, rows: npt.NDArray[np.intp]) -> FloatArray:
+    def _margins(self, query: Query) -> FloatArray:
         """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
-        class_rows = self._class_row[rows]
-        known = class_rows >= 0
-        if not known.any():
-            return np.full(len(self._topics), -1.0)
-        margins = self._classifier.row_margins(class_rows[known], self._group[rows][known])
+        if self._same_rows:
+            spans = query.spans
+            margins = self._classifier.margins_at(*spread(spans[:, 2], spans[:, 3]), query.group)
+        else:
+            class_rows = self._class_row[query.rows]
+            known = class_rows >= 0
+            if not known.any():
+                return np.full(len(self._topics), -1.0)
+            margins = self._classifier.row_margins(class_rows[known], query.group[known])
         if self._class_of_topic is None:
             return margins
         mapped = np.full(len(self._topics), -1.0)
         known = self._class_of_topic >= 0
         mapped[known] = margins[self._class_of_topic[known]]
         return mapped
+
+
+def _merged_postings(index: Index, place: IntArray) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray]:
+    """Per feature, its examples (numbered by `place`) followed by its topic centroids (numbered after
+    every example): one gather and one sum score both. Order within each kind of entry is kept."""
+    example_lengths = np.diff(index.post_start)
+    centroid_lengths = np.diff(index.centroid_start)
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(example_lengths + centroid_lengths)])
+    targets = np.empty(int(starts[-1]), dtype=np.int32)
+    weights = np.empty(int(starts[-1]), dtype=np.float64)
+    at = np.arange(len(index.post_doc)) + (starts[:-1] - index.post_start[:-1]).repeat(example_lengths)
+    targets[at] = place[index.post_doc]
+    weights[at] = index.post_weight
+    at = np.arange(len(index.centroid_topic)) + (starts[:-1] + example_lengths - index.centroid_start[:-1]).repeat(
+        centroid_lengths
+    )
+    targets[at] = len(place) + index.centroid_topic
+    weights[at] = index.centroid_weight
+    return starts, targets, weights
 
 
 def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:

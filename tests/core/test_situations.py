@@ -221,3 +221,36 @@ def test_a_guess_becomes_an_answer_when_the_last_sentence_asks_clearly(assistant
 def test_an_out_of_scope_question_at_the_end_of_a_story_is_still_declined(assistant: Assistant) -> None:
     story = "息子が中学生で、毎日部活で帰りが遅いです。駅前の駐輪場の定期はどこで買えますか"
     assert assistant.reply(story).status == "no_match"
+
+
+def test_an_answered_storys_pieces_are_scored_a_few_at_a_time_in_order(assistant: Assistant) -> None:
+    """Pieces are scored in batches of PIECE_BATCH (one array pass each), in the message's order, and no
+    batch starts once every possible domain is seen."""
+    from collections.abc import Sequence
+
+    from bot.core.situations import PIECE_BATCH, SituationReader, _pieces
+    from bot.matching.decision import Candidate
+    from bot.matching.tfidf import TfidfMatcher
+
+    matcher = assistant.matcher
+    assert isinstance(matcher, TfidfMatcher)
+    batches: list[list[str]] = []
+
+    class Counting:
+        name, thresholds = matcher.name, matcher.thresholds
+
+        def rank(self, text: str) -> list[Candidate]:
+            raise AssertionError("pieces are scored together")
+
+        def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+            batches.append(list(texts))
+            return matcher.best_of_each(texts)
+
+    reader = SituationReader(assistant.data.domains, Counting())
+    story = SEVERAL + "。毎日とても疲れています。夜もあまり眠れません。どうしたらいいのか分かりません。"
+    found = reader.domains(story, matcher.rank(story))
+    assert found == _domains_ranking_every_piece(assistant, story, matcher.rank(story))
+    pieces = _pieces(story)
+    assert len(pieces) > 2 * PIECE_BATCH and len(batches) >= 2
+    assert all(1 <= len(batch) <= PIECE_BATCH for batch in batches)
+    assert [p for batch in batches for p in batch] == pieces[: sum(map(len, batches))]

@@ -80,3 +80,17 @@ def test_kana_conversion_moves_exactly_the_kana_between_the_scripts() -> None:
     assert to_katakana(every) == expected_kata
     assert to_hiragana(every) == expected_hira
     assert to_hiragana("ヴァイオリン") == "ゔぁいおりん" and to_katakana("ゖ") == "ヶ"
+
+
+def test_a_remembered_word_gives_the_token_a_fresh_read_gives() -> None:
+    """Tokens are remembered by dictionary word id: the same as read afresh, each keeping its own surface
+    (ＡＢＣ, abc and ABC are one entry), and unknown words (all one made-up id) are never remembered."""
+    shared = analyzer()
+    texts = ["ＡＢＣ", "abc", "ABC", "ｱｲｳ", "カイゴ", "母の介護保険の申請をしたい", "成年後見制度の申立て"]
+    shared._words.clear()
+    fresh = [shared.tokens(t) for t in texts]
+    again = [shared.tokens(t) for t in texts]  # every dictionary word now remembered
+    assert again == fresh
+    assert [t[0].surface for t in again[:5]] == ["ＡＢＣ", "abc", "ABC", "ｱｲｳ", "カイゴ"]
+    assert again[3][0].lemma != again[4][0].lemma
+    assert not {"ｱｲｳ", "カイゴ"} & {token.surface for token in shared._words.values()}

@@ -57,3 +57,25 @@ def test_equal_scores_go_to_the_topic_rank_puts_first() -> None:
     ranked = matcher.rank("介護の相談")
     assert ranked[0].score == ranked[1].score and ranked[0].topic == "a_topic"
     assert matcher.best_of_each(["介護の相談"]) == [ranked[0]]
+
+
+def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(assistant: Assistant) -> None:
+    """The scoring reads one merged list per feature: its examples (numbered in topic order) in the
+    index's order, then its topic centroids (numbered after every example) in the index's order, so
+    every sum adds up in the order of the index."""
+    matcher = _matcher(assistant)
+    index = matcher._index
+    n_docs = len(index.doc_topic)
+    place = {int(doc): at for at, doc in enumerate(sorted(range(n_docs), key=lambda d: int(index.doc_topic[d])))}
+    starts, targets, weights = matcher._post_start, matcher._post_target, matcher._post_weight
+    for feature in [0, 1, len(index.features) // 2, len(index.features) - 1, *range(0, len(index.features), 997)]:
+        docs = slice(index.post_start[feature], index.post_start[feature + 1])
+        centroids = slice(index.centroid_start[feature], index.centroid_start[feature + 1])
+        examples = zip(index.post_doc[docs], index.post_weight[docs], strict=True)
+        expected = [(place[int(d)], float(w)) for d, w in examples]
+        expected += [
+            (n_docs + int(t), float(w))
+            for t, w in zip(index.centroid_topic[centroids], index.centroid_weight[centroids], strict=True)
+        ]
+        got = slice(starts[feature], starts[feature + 1])
+        assert list(zip(targets[got].tolist(), weights[got].tolist(), strict=True)) == expected, feature
