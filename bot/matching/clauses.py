@@ -3,7 +3,9 @@
 Used to see which problems a story names, one piece at a time (bot/core/situations.py). Ranking a
 story by its best clause instead of as a whole was measured and not kept: on the register dev sets
 it put the expected topic first less often (114 against 129 of 179) and answered more out-of-scope
-stories, since a clause loses the context that tells a welfare need from an everyday remark.
+stories, since a clause loses the context that tells a welfare need from an everyday remark. The last
+sentence is used more narrowly: only when it asks clearly for the card the whole story ranks first
+(`SituationReader.asked`).
 """
 
 from __future__ import annotations
