@@ -64,17 +64,16 @@ class FeatureExtractor:
         self._rewriter = rewriter
 
     def _read_again(self, text: str) -> list[Analysis]:
-        """A copy of the message in other letters, read as written and with its synonyms rewritten
-        (にんちしょう → 認知症: the copy is as likely as the message to use a resident's word)."""
+        """The text read as written and, when a synonym changes it, with its synonyms rewritten: the
+        message itself, and each copy of it in other letters (にんちしょう → 認知症: a copy is as likely as
+        the message to use a resident's word)."""
         analysis = self._analyzer.analyse(text)
         rewritten = self._rewriter.rewrite(analysis.normalized)
         return [analysis] if rewritten == analysis.normalized else [analysis, self._analyzer.analyse(rewritten)]
 
     def extract(self, text: str) -> frozenset[str]:
-        original = self._analyzer.analyse(text)
-        rewritten_text = self._rewriter.rewrite(original.normalized)
-        rewritten = original if rewritten_text == original.normalized else self._analyzer.analyse(rewritten_text)
-        views = [original, rewritten]
+        views = self._read_again(text)  # the message as written, and with its synonyms rewritten
+        original = views[0]
         if _katakana_only(original.normalized) or _has_halfwidth_kana(text):
             # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ, ﾊﾊﾉ ｶｲｺﾞﾃﾞ: Sudachi reads a run of katakana as one unknown word, but the same
             # sounds in hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
@@ -84,8 +83,8 @@ class FeatureExtractor:
             # kaigo hoken ryou takai: the romaji read as the hiragana it spells (かいご ほけん …).
             views.extend(self._read_again(kana))
         feats: set[str] = set()
-        # A view that is the same analysis as an earlier one (no synonym rewrote the text: analyses are
-        # shared by text) would add the same features again: each is read once.
+        # A view that is the same analysis as an earlier one (a copy in other letters that reads the same:
+        # analyses are shared by text) would add the same features again: each is read once.
         for analysis in _distinct(views):
             for tok in analysis.tokens:
                 if not tok.is_content:

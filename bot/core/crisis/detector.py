@@ -104,6 +104,13 @@ def _ordered(kinds: set[str]) -> tuple[str, ...]:
     return tuple(k for k in CRISIS_KINDS if k in kinds)
 
 
+def spelled(text: str, analyzer: Analyzer) -> Analysis | None:
+    """The text as the kana its romaji spells (mou shinitai → もう しにたい), which the crisis check reads
+    as well as the text; None when the text is not romaji."""
+    kana = to_kana(text)
+    return analyzer.analyse(kana) if kana is not None else None
+
+
 class CrisisRules:
     """The rule layers: terms (with the allow-list and each kind's story contexts) and patterns of signals.
 
@@ -149,9 +156,8 @@ class CrisisDetector:
         analysis = self._analyzer.analyse(text)
         if not analysis.normalized:
             return None
-        kana = to_kana(text)
-        spelled = self._evidence_of(self._analyzer.analyse(kana), None) if kana is not None else None
-        return self._evidence_of(analysis, spelled)
+        romaji = spelled(text, self._analyzer)
+        return self._evidence_of(analysis, self._evidence_of(romaji, None) if romaji is not None else None)
 
     def _evidence_of(self, analysis: Analysis, spelled: Evidence | None) -> Evidence:
         found, layer = self.rules.kinds(analysis)

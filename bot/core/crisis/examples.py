@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
-from bot.language.romaji import to_kana
 from bot.language.text import Analyzer, dictionary_version
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def rules_digest(intents: Intents) -> str:
 
 def crisis_examples(intents: Intents, analyzer: Analyzer) -> dict[str, set[str]]:
     """Example → the crisis kinds the rules find in it, for every example they catch."""
-    from bot.core.crisis.detector import CrisisRules  # the detector imports the model: only when needed
+    from bot.core.crisis.detector import CrisisRules, spelled  # the detector imports the model: only when needed
 
     path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"
     safe = _read(path)
@@ -60,9 +59,9 @@ def crisis_examples(intents: Intents, analyzer: Analyzer) -> dict[str, set[str]]
             continue
         rules = rules or CrisisRules(intents, analyzer)
         kinds, _ = rules.kinds(analyzer.analyse(text))
-        kana = to_kana(text)
-        if kana is not None:  # the detector reads romaji as the kana it spells too (mou shinitai)
-            kinds = kinds | rules.kinds(analyzer.analyse(kana))[0]
+        romaji = spelled(text, analyzer)  # read as the detector reads it: as written and as spelt
+        if romaji is not None:
+            kinds = kinds | rules.kinds(romaji)[0]
         if kinds:
             caught[text] = kinds
         else:
