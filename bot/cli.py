@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.core.assistant import ENGINES, Assistant, build_assistant
 from bot.data.problems import DataError
+from bot.jsonl import answer_lines, json_line, write_line
 from bot.language.text import clean
 from bot.logsafety import LEVELS, setup_logging
 from bot.stdio import LineReader, silence_closed_stdout, stdin_lines, use_utf8_output
@@ -28,16 +28,8 @@ CHANNELS = {
 EXIT_CLOSED_PIPE = 141
 
 
-# Valid in JSON strings, but line breaks to str.splitlines and JavaScript: escaped, so one reply is one line.
-_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
 def _print_json(obj: object) -> None:
-    line = json.dumps(obj, ensure_ascii=False)
-    if "\u0085" in line or "\u2028" in line or "\u2029" in line:  # rare: translate reads every character
-        line = line.translate(_LINE_BREAKS)
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    write_line(json_line(obj))
 
 
 def _assistant(settings: Settings, engine: str, at: datetime | None = None) -> Assistant:
@@ -62,12 +54,6 @@ def _argument_text(value: str) -> str:
         return clean(reader.decode(value.encode("utf-8", "surrogateescape")))
     except UnicodeEncodeError:  # a surrogate no byte stands for
         return clean(value)
-
-
-def answer_lines(assistant: Assistant, lines: LineReader, easy: bool = False) -> None:
-    """`ask --jsonl`: one JSON reply per input line, in order, each flushed as soon as it is ready."""
-    for line in lines:
-        _print_json(assistant.reply(clean(line), easy=easy).to_json())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 SHIFT_JIS_NOTE = (
@@ -22,6 +23,7 @@ INVALID_NOTE = (
     "お知らせ: 入力に UTF-8 として読めないバイトがありました。その部分は「\ufffd」に置きかえて読みました。"
 )
 _KANA = re.compile(r"[\u3041-\u30ff]")
+CHUNK_BYTES = 1 << 16
 
 
 def decode_line(raw: bytes) -> tuple[str, str | None]:
@@ -62,6 +64,29 @@ class LineReader:
         if not raw:
             return None
         return self.decode(raw.rstrip(b"\n").removesuffix(b"\r"))
+
+    def batches(self, size: int) -> Iterator[list[str]]:
+        """The same lines in groups of those that arrived together (at most `size` a group): a read
+        returns what is there, so no line waits for the next one."""
+        read = getattr(self._stream, "read1", None)
+        if read is None:  # a stream without partial reads: one line at a time
+            yield from ([line] for line in self)
+            return
+        parts: list[bytes] = []  # the unfinished line, in pieces: a huge line is joined once, not per read
+        while chunk := read(CHUNK_BYTES):
+            complete: list[str] = []
+            start = 0
+            while (end := chunk.find(b"\n", start)) != -1:
+                parts.append(chunk[start:end])
+                complete.append(self.decode(b"".join(parts).removesuffix(b"\r")))
+                parts = []
+                start = end + 1
+            if start < len(chunk):
+                parts.append(chunk[start:])
+            for at in range(0, len(complete), size):
+                yield complete[at : at + size]
+        if parts:
+            yield [self.decode(b"".join(parts).removesuffix(b"\r"))]
 
     def __iter__(self) -> LineReader:
         return self

@@ -13,12 +13,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.cli import answer_lines
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
 from bot.core.safety import safety_problems
 from bot.data.check import check_data, load_data
 from bot.data.yamlio import _SAFE_LOADER as YAML_LOADER
+from bot.jsonl import answer_lines
 from bot.stdio import LineReader
 
 STATUSES = {"answer", "clarify", "no_match", "crisis"}
