@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
@@ -56,11 +57,11 @@ def main() -> None:
         # A reply depends on the case and the decision only; many grid points share decisions.
         cache: dict[tuple[str, int, str, tuple[str, ...]], tuple[bool, bool]] = {}
         floors, gaps, margins = frange(0.2, 0.44, 0.02), frange(0.0, 0.24, 0.04), frange(0.0, 0.06, 0.02)
-        grid = itertools.product(floors, gaps, margins, (0.2, 0.22, 0.24, 0.26, 0.28, 0.3))
-        for floor, gap, margin, maybe in grid:
+        maybes, oos_shares = (0.2, 0.22, 0.24, 0.26, 0.28, 0.3), (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+        for floor, gap, margin, maybe, oos_share in itertools.product(floors, gaps, margins, maybes, oos_shares):
             if maybe > floor:
                 continue
-            t = Thresholds(floor=floor, sure=floor + gap, margin=margin, maybe=maybe)
+            t = Thresholds(floor=floor, sure=floor + gap, margin=margin, maybe=maybe, out_of_scope_share=oos_share)
             matcher.thresholds = t
             answer_rates, declined_rates, clarified = [], [], 0
             for name, cases in sets.items():
@@ -88,7 +89,13 @@ def main() -> None:
     results.sort(key=lambda r: r[0], reverse=True)
     print(f"engine {args.engine}, {sum(len(c) for c in sets.values())} cases in {len(sets)} files; current {original}")
     current = [r for r in results if r[5] == original]
-    for label, rows in (("best", results[:10]), ("current", current)):
+    # The current thresholds with each out-of-scope share: what that one setting does alone.
+    shares_alone = [r for r in results if replace(r[5], out_of_scope_share=original.out_of_scope_share) == original]
+    for label, rows in (
+        ("best", results[:10]),
+        ("current", current),
+        ("current, each out-of-scope share", shares_alone),
+    ):
         print(label)
         for objective, answer, declined, clarified, share, t in rows:
             print(f"  {objective:.4f}  answer {answer:.3f}  no_match {declined:.3f}  clarify {clarified:3d}", share, t)

@@ -27,6 +27,9 @@ class Thresholds:
     # From here up to the floor the best candidates are offered as choices ("もしかして…") instead
     # of one confident card or nothing; at or above the floor this plays no part.
     maybe: float = 1.0
+    # Declined when the closest out-of-scope examples score at least this share of the best card's
+    # score: a card only a little closer than 「ごみの日」-like messages is no better than them.
+    out_of_scope_share: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Decision:
     status: MatchStatus
     candidates: tuple[Candidate, ...]  # in-scope candidates, best first
     unsure: bool = False  # a clarify below the floor: the choices are a guess, said as one
+    out_of_scope: bool = False  # a no_match because out-of-scope examples are as close as any card
 
     @property
     def best(self) -> Candidate | None:
@@ -54,8 +58,10 @@ def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) ->
     # Only the first few in-scope topics are ever read (the best, its close rivals, the alternatives).
     in_scope = list(islice((c for c in ranked if c.topic != OUT_OF_SCOPE), max(max_alternatives, 2)))
     oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
-    if not in_scope or oos >= in_scope[0].score:
-        return Decision("no_match", tuple(in_scope[:max_alternatives]))
+    if not in_scope:
+        return Decision("no_match", ())
+    if oos >= in_scope[0].score * t.out_of_scope_share:
+        return Decision("no_match", tuple(in_scope[:max_alternatives]), out_of_scope=True)
     if in_scope[0].score < t.floor:
         if in_scope[0].score >= t.maybe and len(in_scope) >= 2:
             return Decision("clarify", tuple(in_scope[:max_alternatives]), unsure=True)

@@ -48,7 +48,9 @@ UNKNOWN_WORD_WEIGHT = 0.8  # share of the rarest known word's weight given to ea
 # tuner's choice on six dev sets, two of them with many hard out-of-scope messages): measured at the end, the
 # holdouts lost answers (register holdouts 93.1/90.2% -> 87.3/85.3%) and gained no decline, so these values,
 # chosen in round 6, were kept (a decision made after seeing holdout figures; README, round 7).
-MAIN_THRESHOLDS = Thresholds(floor=0.34, sure=0.50, margin=0.04, maybe=0.24)
+# Round 8 added out_of_scope_share alone, the others fixed: on the six dev sets 0.7 declines 5 more
+# out-of-scope messages for 1 answer (0.6: 9 for 6; 0.5: 11 for 8); the tuner's mean of rates favours 0.5.
+MAIN_THRESHOLDS = Thresholds(floor=0.34, sure=0.50, margin=0.04, maybe=0.24, out_of_scope_share=0.7)
 
 
 def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, str]]:

@@ -38,6 +38,23 @@ def test_a_story_no_card_fits_still_gets_the_whole_situation_window(assistant: A
     assert "110" in reply.text and "119" in reply.text
 
 
+def test_a_story_as_close_to_out_of_scope_examples_as_to_any_card_is_not_split(assistant: Assistant) -> None:
+    """Declined because out-of-scope examples score nearly as high as the best card
+    (Thresholds.out_of_scope_share): the message reads as out of scope, so its pieces are not searched for
+    domains, as when the out-of-scope examples rank first."""
+    from bot.matching.decision import OUT_OF_SCOPE, Candidate
+
+    ranked = [c for c in assistant.matcher.rank(STORY_NO_CARD_FITS) if c.topic != OUT_OF_SCOPE]
+    best = ranked[0].score
+    share = assistant.matcher.thresholds.out_of_scope_share
+    assert share < 1.0
+    close = [ranked[0], Candidate(OUT_OF_SCOPE, best * (share + 1.0) / 2), *ranked[1:]]
+    reply = assistant.reply(STORY_NO_CARD_FITS, ranked=close)
+    assert (reply.status, reply.domains) == ("no_match", ())
+    far = [*ranked, Candidate(OUT_OF_SCOPE, best * share / 2)]
+    assert len(assistant.reply(STORY_NO_CARD_FITS, ranked=far).domains) >= 2
+
+
 def test_a_story_with_one_clear_piece_or_none_is_still_declined(assistant: Assistant) -> None:
     for story in (
         # out of scope as a whole (戸籍), though its pieces name custody, single parents and child poverty
