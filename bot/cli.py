@@ -26,6 +26,7 @@ CHANNELS = {
 
 # 128 + SIGPIPE: what a shell reports for any tool whose reader closed the pipe (`… | head`).
 EXIT_CLOSED_PIPE = 141
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 
 
 def _print_json(obj: object) -> None:
@@ -207,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         silence_closed_stdout()
         return EXIT_CLOSED_PIPE
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, as any Unix tool does
+        return EXIT_INTERRUPTED
     except ConfigError as exc:
         print(f"設定エラー: {exc}", file=sys.stderr)
         return 2

@@ -118,7 +118,9 @@ def answer_lines(
             for line in _replies(assistant, batch, future, easy):
                 write(line)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waiting here, not in the interpreter's exit hook, which can race the pool's own thread (a
+        # traceback after Ctrl-C); only the batches already running are waited for.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _submit(pool: ProcessPoolExecutor, batch: list[str]) -> Future[list[str]] | None:

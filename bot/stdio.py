@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import select
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO, TextIO
@@ -67,13 +68,21 @@ class LineReader:
 
     def batches(self, size: int) -> Iterator[list[str]]:
         """The same lines in groups of those that arrived together (at most `size` a group): a read
-        returns what is there, so no line waits for the next one."""
+        returns what is there, so no line waits for the next one. For a stream no one has read yet."""
         read = getattr(self._stream, "read1", None)
         if read is None:  # a stream without partial reads: one line at a time
             yield from ([line] for line in self)
             return
+        fileno = _fileno(self._stream)
         parts: list[bytes] = []  # the unfinished line, in pieces: a huge line is joined once, not per read
-        while chunk := read(CHUNK_BYTES):
+        while True:
+            if fileno is not None:
+                # Wait for input here, not inside read1, which holds the stream's lock while it waits: a
+                # thread waiting there would stop the interpreter from shutting down (Ctrl-C).
+                select.select([fileno], [], [])
+            chunk = read(CHUNK_BYTES)
+            if not chunk:
+                break
             complete: list[str] = []
             start = 0
             while (end := chunk.find(b"\n", start)) != -1:
@@ -96,6 +105,13 @@ class LineReader:
         if line is None:
             raise StopIteration
         return line
+
+
+def _fileno(stream: BinaryIO) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):  # in memory: never waits
+        return None
 
 
 def stdin_lines() -> LineReader:

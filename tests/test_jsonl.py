@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -90,7 +92,7 @@ def test_a_line_never_waits_for_the_next() -> None:
         assert got == [["first"]]
 
 
-def _read_line(stream: io.BufferedReader, timeout: float) -> bytes | None:
+def _read_line(stream: IO[bytes], timeout: float) -> bytes | None:
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
     reader.start()
@@ -109,9 +111,32 @@ def test_ask_jsonl_answers_a_line_before_the_next_is_sent() -> None:
         for question in ("母が認知症かもしれない", "死にたい"):
             proc.stdin.write(question.encode() + b"\n")
             proc.stdin.flush()
-            line = _read_line(proc.stdout, timeout=60)  # type: ignore[arg-type]
+            line = _read_line(proc.stdout, timeout=60)
             assert line is not None and json.loads(line)["query"] == question
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+
+
+def test_ctrl_c_stops_ask_jsonl_quietly() -> None:
+    """Interrupted while its reader waits for input: exit code 130, no traceback, no fatal error from a
+    thread holding stdin at shutdown, no worker left behind."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ask", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write("母が認知症かもしれない\n".encode())
+        proc.stdin.flush()
+        assert _read_line(proc.stdout, timeout=60) is not None  # answered: the workers are running
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        errors = proc.stderr.read().decode()
+        assert "Traceback" not in errors and "Fatal" not in errors, errors
     finally:
         proc.kill()
