@@ -98,6 +98,7 @@ def answer_lines(
     _worker_assistant, _worker_easy = assistant, easy
     # Objects made so far live as long as the workers: kept out of the collector's sight, its passes
     # do not write to (and so copy) every page the workers share with this process.
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start_worker)
     pending: queue.Queue[tuple[list[str], Future[list[str]] | None] | None] = queue.Queue(BATCHES_AHEAD)
@@ -121,6 +122,9 @@ def answer_lines(
         # Waiting here, not in the interpreter's exit hook, which can race the pool's own thread (a
         # traceback after Ctrl-C); only the batches already running are waited for.
         pool.shutdown(wait=True, cancel_futures=True)
+        _worker_assistant = None
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def _submit(pool: ProcessPoolExecutor, batch: list[str]) -> Future[list[str]] | None:
