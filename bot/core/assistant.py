@@ -166,7 +166,7 @@ class Assistant:
         # The situations read the first SUPPORT_RANK topics on cards (and never more).
         on_cards = list(islice((c for c in ranked if c.topic in cards), SUPPORT_RANK))
         if decision.status == "no_match":  # split only a story that reads as ours, not as out of scope
-            in_scope = bool(ranked) and ranked[0].topic in cards and not decision.out_of_scope
+            in_scope = bool(on_cards) and not decision.out_of_scope
             return self.situations.domains_unmatched(text, on_cards) if in_scope else ()
         return self.situations.domains(text, on_cards)
 

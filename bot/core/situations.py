@@ -16,7 +16,7 @@ from typing import Protocol
 
 from bot.data.domains import Domains
 from bot.matching.clauses import clauses, last_sentence
-from bot.matching.decision import Candidate, Decision, Matcher, Thresholds, decide
+from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, Thresholds, decide
 
 # Pieces of a clause: listed items (介護も借金も…, 〜し、〜し), words set apart by spaces.
 _ITEM = re.compile(r"[、,・]|(?<=も)|(?<=し)|\s+")
@@ -88,9 +88,12 @@ class SituationReader:
         """A story no card fits as a whole, whose last sentence asks clearly for the card the whole
         message ranks first (「…ママがつかれてる。障害のこと相談できるとこ教えて」): that card answers,
         the rest of the story being its support. None when the sentence asks for another card, or for
-        none clearly, or when the message reads as out of scope."""
+        none clearly, or when the out-of-scope examples rank first (then no card can be first: the
+        sentence is not ranked at all)."""
+        if not ranked or ranked[0].topic == OUT_OF_SCOPE:
+            return None
         sentence = last_sentence(text)
-        if sentence is None or not ranked:  # (a message read as out of scope first has no card first)
+        if sentence is None:
             return None
         asked = decide(self._matcher.rank(sentence), thresholds)
         if asked.status != "answer" or asked.best is None or asked.best.topic != ranked[0].topic:

@@ -31,14 +31,11 @@ class CueWords:
         best = ranked[0]
         if best.topic in self._cues:
             return ranked
-        said = None  # normalised only when a cued topic is near the top (rarely): this runs for every message
+        said = normalize(text)  # (remembered: other steps normalise the same message)
         for place in range(1, min(CUE_RANK, len(ranked))):
             cued = ranked[place]
-            words = self._cues.get(cued.topic)
-            if not words or cued.score < CUE_SHARE * best.score:
-                continue
-            said = said if said is not None else normalize(text)
-            if any(w in said for w in words):
+            words = self._cues.get(cued.topic, ())
+            if cued.score >= CUE_SHARE * best.score and any(w in said for w in words):
                 moved = [cued._replace(score=best.score), *ranked[1:place], best._replace(score=cued.score)]
                 return [*moved, *ranked[place + 1 :]]
         return ranked
