@@ -221,7 +221,7 @@ def _build(engine: str, data: AssistantData) -> Assistant:
         matcher = main_matcher(data.knowledge, data.intents, shared)
         crisis = build_detector(data.intents, shared)
         situations = SituationReader(data.domains, matcher)
-        cues = CueWords(data.intents.cues)
+        cues = CueWords(data.intents.cues, data.intents.cue_places)
     elif engine == "bm25":
         matcher = Bm25Matcher(pairs, shared)
     else:

@@ -38,8 +38,10 @@ UNMATCHED_PIECE_SCORE = 0.33
 MIN_PIECE_CHARS = 3
 PIECE_BATCH = 4  # pieces of an answered message scored together
 MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
-# Cards whose subject is already a combination of domains.
-COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien", "where_to_ask"})
+# Cards whose subject is already a combination of domains. Not where_to_ask (「どこに相談すればいいか」): a
+# story of care, debt and a son out of school that asks where to go still names its domains (round 9's
+# examples made that card first for such stories; on the dev sets 3 more were split, no answer changed).
+COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien"})
 
 
 class PieceMatcher(Matcher, Protocol):

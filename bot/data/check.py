@@ -36,6 +36,11 @@ def _topics_are_cards(knowledge: Knowledge, intents: Intents, log: ProblemLog) -
         if topic not in cards:
             line = next((s.line for sites in intents.example_sites.values() for s in sites if s.topic == topic), None)
             log.add(path, topic, "topic_not_card", line=line, hint=suggest(topic, cards), ref=topic)
+    for topic, places in intents.cue_places.items():
+        for place in places:
+            if place not in cards:
+                path = intents.example_files[topic]
+                log.add(path, topic, "topic_not_card", hint=suggest(place, cards), ref=place)
 
 
 def _collisions(intents: Intents, log: ProblemLog) -> None:

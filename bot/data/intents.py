@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.data.crisis_intents import CrisisKind, CrisisMessage, CrisisPattern, load_crisis_vocabulary
 from bot.data.problems import DataError, ProblemLog
@@ -55,11 +55,18 @@ class Intents:
     example_sites: Mapping[str, tuple[ExampleSite, ...]] = field(default_factory=dict)
     out_of_scope_sites: Mapping[str, ExampleSite] = field(default_factory=dict)
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # topic → words that ask for it
+    cue_places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # topic → cards it stands in for
 
 
-def _topics(
-    intents_dir: Path, log: ProblemLog
-) -> tuple[dict[str, tuple[str, ...]], dict[str, Path], dict[str, list[ExampleSite]], dict[str, tuple[str, ...]]]:
+class _TopicFiles(NamedTuple):
+    examples: dict[str, tuple[str, ...]]
+    files: dict[str, Path]
+    sites: dict[str, list[ExampleSite]]
+    cues: dict[str, tuple[str, ...]]
+    cue_places: dict[str, tuple[str, ...]]
+
+
+def _topics(intents_dir: Path, log: ProblemLog) -> _TopicFiles:
     from bot.data import schema as s  # the models and YAML reading only when files are read
     from bot.data.yamlio import load_file
 
@@ -67,6 +74,7 @@ def _topics(
     files: dict[str, Path] = {}
     sites: dict[str, list[ExampleSite]] = {}
     cues: dict[str, tuple[str, ...]] = {}
+    places: dict[str, tuple[str, ...]] = {}
     for path in sorted((intents_dir / "topics").glob("*.yaml")):
         data, doc = load_file(path, s.TopicExamplesFile, log)
         for index, item in enumerate(data.topics if data else []):
@@ -77,10 +85,12 @@ def _topics(
             examples.setdefault(item.topic, []).extend(item.examples)
             if item.asked_with:
                 cues[item.topic] = tuple(dict.fromkeys((*cues.get(item.topic, ()), *item.asked_with)))
+            if item.in_place_of:
+                places[item.topic] = tuple(dict.fromkeys((*places.get(item.topic, ()), *item.in_place_of)))
             for e_index, example in enumerate(item.examples):
                 site = ExampleSite(item.topic, path, doc.line(("topics", index, "examples", e_index)))
                 sites.setdefault(example, []).append(site)
-    return {t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files, sites, cues
+    return _TopicFiles({t: tuple(dict.fromkeys(p)) for t, p in examples.items()}, files, sites, cues, places)
 
 
 def _sites(doc: Doc, key: str, items: list[str]) -> dict[str, ExampleSite]:
@@ -93,7 +103,7 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
 
     own_log = log is None
     log = log or ProblemLog(intents_dir.parent)
-    examples, files, sites, cues = _topics(intents_dir, log)
+    examples, files, sites, cues, cue_places = _topics(intents_dir, log)
     if not files and not any(p.file.startswith(log.shown(intents_dir / "topics")) for p in log.problems):
         log.add(intents_dir / "topics", "", "no_topic_files")
 
@@ -129,4 +139,5 @@ def load_intents(intents_dir: Path, log: ProblemLog | None = None) -> Intents:
         {text: tuple(found) for text, found in sites.items()},
         _sites(scope_doc, "examples", list(out_of_scope)),
         cues,
+        cue_places,
     )

@@ -243,6 +243,9 @@ class TopicExamples(Strict):
     # Words that ask for this card in particular (何件, 何人: the figures card): a question with one of
     # them prefers this topic when it is already among the message's first few (bot/matching/cues.py).
     asked_with: list[Text] = Field(default_factory=list)
+    # The cards it answers in place of when asked so (the subjects of its figures): a figures question about
+    # another subject (「高齢者虐待は年に何件」) keeps that subject's card. Empty: in place of any card.
+    in_place_of: list[Id] = Field(default_factory=list)
 
 
 class TopicExamplesFile(Strict):

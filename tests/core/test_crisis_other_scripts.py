@@ -56,6 +56,8 @@ def test_romaji_crises_are_caught(assistant: Assistant, text: str, kind: str) ->
         ("i took like 30 of my anxiety pills and some wine", "overdose"),  # the training corpus's own words
         ("I took 30 of them an hour ago", "overdose"),
         ("My aunt hasn't given her food since Monday and she can't walk", "elder_abuse"),
+        ("I don't want to live in this world anymore", "suicide"),  # around the allowed "... live in"
+        ("i dont wanna live with this pain anymore", "suicide"),
     ],
 )
 def test_english_crises_are_caught_though_the_model_cannot_read_english(
@@ -84,6 +86,8 @@ def test_english_crises_are_caught_though_the_model_cannot_read_english(
         "It took like 30 minutes",
         "Can I bring pills and wine on the plane?",
         "The cat is not feeding her kittens",
+        "I don't want to live in Tokyo anymore, the rent is too high",
+        "My mother does not want to live with us. Where can she get care?",
     ],
 )
 def test_everyday_romaji_and_english_are_not_crises(assistant: Assistant, text: str) -> None:
@@ -115,6 +119,22 @@ def test_a_term_in_text_the_model_cannot_read_is_not_vetoed() -> None:
     assert english.decide(t).level == "crisis"
     japanese = Evidence(frozenset({"suicide"}), "term", Score(0.01, "suicide"), model_reads=True)
     assert japanese.decide(t).level == "hint"
+
+
+def test_the_models_score_on_romaji_as_written_does_not_count() -> None:
+    """The model reads romaji as the kana it spells; the Latin letters' own score is noise (「hoikuen
+    hairitai desu …」 once scored 0.50 as written, 0.001 as kana)."""
+    t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
+    calm_kana = Evidence(frozenset(), "", Score(0.001, "suicide"), model_reads=True)
+    for noisy in (0.51, 0.2):
+        romaji = Evidence(frozenset(), "", Score(noisy, "suicide"), model_reads=False, spelled=calm_kana)
+        assert romaji.decide(t).level == "none"
+    # English has no kana reading: there the model's score still counts (it catches English crises the
+    # rules miss), and so does a term found in the Latin letters.
+    english = Evidence(frozenset(), "", Score(0.51, "overdose"), model_reads=False)
+    assert english.decide(t).level == "crisis"
+    term = Evidence(frozenset({"suicide"}), "term", Score(0.51, "suicide"), model_reads=False, spelled=calm_kana)
+    assert term.decide(t).level == "crisis"
 
 
 def test_the_model_learns_romaji_as_kana_and_nothing_from_english_alone(project_data: AssistantData) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.crisis.terms import OPEN_END_READING, PhraseMatcher, _automaton, _blank
+from bot.core.crisis.terms import OPEN_END_READING, PhraseMatcher, _automaton, allowed_spans
 from bot.language.text import analyzer
 
 GROUPS = {"suicide": ("死にたい", "自殺", "消えたい"), "violence": ("殴られている",)}
@@ -64,10 +64,21 @@ def test_each_group_reports_the_phrase_found(matcher: PhraseMatcher) -> None:
     assert matcher.find(analyzer().analyse("もう死にたい")) == {"suicide": "死にたい"}
 
 
-def test_an_allowed_phrase_is_blanked_exactly_over_its_span(matcher: PhraseMatcher) -> None:
-    assert _blank(_automaton(["死ぬほど"]), "もう死ぬほど眠い") == "もう    眠い"
+def test_an_allowed_phrase_covers_exactly_its_span(matcher: PhraseMatcher) -> None:
+    assert allowed_spans(_automaton(["死ぬほど"]), "もう死ぬほど眠い") == [(2, 6)]
+    assert allowed_spans(None, "もう死ぬほど眠い") == []
     # a crisis phrase right after an allowed one is still found
     assert found(matcher, "死ぬほど忙しい死にたい") == {"suicide"}
+
+
+def test_a_longer_crisis_phrase_around_an_allowed_one_counts() -> None:
+    """"don't want to live in" is allowed ("... in Tokyo"), so the shorter term inside it is not found;
+    a term that holds the whole allowed phrase ("... in this world") still is."""
+    terms = {"suicide": ("don't want to live", "want to live in this world")}
+    matcher = PhraseMatcher(terms, ("don't want to live in",), analyzer())
+    assert found(matcher, "I don't want to live in Tokyo, the rent is too high") == set()
+    assert found(matcher, "I don't want to live in this world anymore") == {"suicide"}
+    assert found(matcher, "I don't want to live anymore") == {"suicide"}
 
 
 def test_punctuation_and_spaces_do_not_hide_a_dictionary_form() -> None:

@@ -78,6 +78,16 @@ def test_intent_topic_must_be_a_card(data_copy: Path) -> None:
     assert any(p.entry == "not_a_card" and p.file.startswith("intents/topics/") for p in problems)
 
 
+def test_a_card_a_figures_card_stands_in_for_must_exist(data_copy: Path) -> None:
+    path = data_copy / "intents" / "topics" / "plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "in_place_of: [csw," in text
+    path.write_text(text.replace("in_place_of: [csw,", "in_place_of: [csw_typo,"), encoding="utf-8")
+    problems = [p for p in check_data(data_copy) if p.code == "topic_not_card"]
+    assert [(p.file, p.entry) for p in problems] == [("intents/topics/plan.yaml", "csw_figures")]
+    assert "csw_typo" in problems[0].message
+
+
 def test_a_file_that_is_not_a_mapping_is_named(data_copy: Path) -> None:
     (data_copy / "knowledge" / "hotlines.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     (data_copy / "intents" / "synonyms.yaml").write_text("- 認知症\n- ボケ\n", encoding="utf-8")

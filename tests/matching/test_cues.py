@@ -50,6 +50,31 @@ def test_a_cue_at_exactly_the_share_counts_and_cues_are_read_normalised() -> Non
     assert got[0].topic == "figures"
 
 
+def test_a_figures_card_stands_in_only_for_the_cards_it_counts() -> None:
+    cues = CueWords({"figures": ("何件",)}, {"figures": ("centre", "petition")})
+    counted = ranked(("centre", 0.6), ("figures", 0.5))
+    assert cues.prefer("相談は年に何件？", counted)[0].topic == "figures"
+    other = ranked(("elder_abuse", 0.6), ("figures", 0.5))  # numbers asked, but of another subject
+    assert cues.prefer("虐待は年に何件？", other) == other
+    anywhere = CueWords({"figures": ("何件",)}, {"figures": ()})  # no list: in place of any card
+    assert anywhere.prefer("虐待は年に何件？", other)[0].topic == "figures"
+
+
+SUBJECTS = {  # numbers asked about a subject the plan's figures cards do not count
+    "民生委員って市内に何人いるんですか": "minsei_iin",
+    "ヤングケアラーって何人くらいいるの": "young_carer",
+    "生活保護の件数は増えてる？": "public_assistance",
+    "子ども食堂はいくつある？何人くらい来てるの": "food_support",
+}
+
+
+@pytest.mark.parametrize("question", SUBJECTS)
+def test_a_question_of_numbers_about_another_subject_keeps_its_card(assistant: Assistant, question: str) -> None:
+    assert assistant.reply(question).topic == SUBJECTS[question]
+    any_card = replace(assistant, cues=CueWords(assistant.data.intents.cues))  # cues without in_place_of
+    assert any_card.reply(question).topic in {"csw_figures", "guardianship_figures"}
+
+
 QUESTIONS = {
     "権利擁護センターには毎年何件くらい相談がありますか": "kenri_yogo_center_card",
     "市長申立てって小平では年に何件くらいあるんでしょうか": "guardianship_petition",
@@ -70,3 +95,6 @@ def test_the_cues_come_from_the_data(assistant: Assistant) -> None:
     cues = assistant.data.intents.cues
     assert "何件" in cues["guardianship_figures"] and "何人" in cues["csw_figures"]
     assert set(cues) <= set(assistant.data.knowledge.cards)
+    places = assistant.data.intents.cue_places
+    assert "kenri_yogo_center_card" in places["guardianship_figures"] and "csw" in places["csw_figures"]
+    assert {card for cards in places.values() for card in cards} <= set(assistant.data.knowledge.cards)

@@ -86,12 +86,15 @@ class Evidence:
 
     def _decide_alone(self, thresholds: Thresholds) -> CrisisAssessment:
         score = self.score
-        by_model = score.crisis >= thresholds.crisis_at
+        # Romaji is read by the model as the kana it spells (`spelled`); its score on the Latin letters
+        # (learnt from no romaji as written) is noise: 「hoikuen hairitai desu」 scored as a crisis.
+        model_counts = self.model_reads or self.spelled is None
+        by_model = model_counts and score.crisis >= thresholds.crisis_at
         by_rules = bool(self.rule_kinds) and (score.crisis >= thresholds.veto_below or not self.model_reads)
         if by_rules or by_model:
             kinds = set(self.rule_kinds) | ({score.kind} if by_model else set())
             return CrisisAssessment("crisis", _ordered(kinds), score.crisis, self.rule_layer if by_rules else "model")
-        if self.rule_kinds or score.crisis >= thresholds.hint_at:
+        if self.rule_kinds or (model_counts and score.crisis >= thresholds.hint_at):
             kinds = set(self.rule_kinds) or {score.kind}
             return CrisisAssessment("hint", _ordered(kinds), score.crisis, self.rule_layer or "model")
         return CrisisAssessment("none", (), score.crisis)
@@ -180,10 +183,11 @@ def corpus_samples(messages: Sequence[CrisisMessage]) -> list[tuple[str, str]]:
 
 def term_and_ordinary_samples(intents: Intents) -> list[tuple[str, str]]:
     # English terms are rules only: as lone training samples, with no English ordinary text beside them,
-    # they would teach the model that any English is a crisis.
+    # they would teach the model that any English is a crisis. English allow phrases are rules only too:
+    # "don't want to live in" as an ordinary phrasing would teach it that "want to live" is safe.
     samples = [(term, k.kind) for k in intents.crisis for term in k.terms if not term.isascii()]
     ordinary = [e for phrases in intents.examples.values() for e in phrases]
-    ordinary += [*intents.out_of_scope, *intents.crisis_allow]
+    ordinary += [*intents.out_of_scope, *(a for a in intents.crisis_allow if not a.isascii())]
     ordinary += [p for talk in intents.smalltalk for p in talk.phrases]
     samples += [(to_kana(text) or text, NOT_CRISIS) for text in ordinary]  # romaji as the model reads it
     return samples

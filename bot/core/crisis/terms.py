@@ -1,9 +1,10 @@
 """Phrase groups found in a resident's text: the crisis terms and the signals the patterns combine.
 
 A phrase is looked for in the normalized text, in its dictionary forms and in its kana reading
-(しにたい, シニタイ and 死にたい are one phrase; 殴られています matches 殴られている). Allow-listed everyday
-phrases (死ぬほど忙しい) are blanked out first, so a phrase inside them does not count, while a real one
-elsewhere in the same message still does.
+(しにたい, シニタイ and 死にたい are one phrase; 殴られています matches 殴られている). A phrase inside an
+allow-listed everyday phrase (死ぬ in 死ぬほど忙しい, "don't want to live" in "don't want to live in") does
+not count; a real one elsewhere in the same message still does, and so does a longer crisis phrase
+around the allowed one ("want to live in this world").
 """
 
 from __future__ import annotations
@@ -53,15 +54,15 @@ def _automaton(keys: Iterable[str]) -> Automaton | None:
     return automaton
 
 
-def _blank(allowed: Automaton | None, text: str) -> str:
-    """Spaces over every allow-listed phrase, so nothing inside one counts."""
+def allowed_spans(allowed: Automaton | None, text: str) -> list[tuple[int, int]]:
+    """(start, stop) of every allow-listed phrase in the text."""
     if allowed is None:
-        return text
-    chars: list[str] | None = None
-    for end, key in allowed.iter(text):
-        chars = chars or list(text)
-        chars[end - len(key) + 1 : end + 1] = " " * len(key)
-    return "".join(chars) if chars is not None else text
+        return []
+    return [(end - len(key) + 1, end + 1) for end, key in allowed.iter(text)]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, stop: int) -> bool:
+    return any(a <= start and stop <= b for a, b in spans)
 
 
 class PhraseMatcher:
@@ -103,15 +104,18 @@ class PhraseMatcher:
         for (string, starts), phrases, allow, table in zip(views, self._phrases, self._allow, self._views, strict=True):
             if phrases is None:
                 continue
-            string = _blank(allow, string)
+            spans = allowed_spans(allow, string)
             # Only whole words count in the lemma and reading views, except a long reading, which may
             # end inside a word.
             ends = None if starts is None else starts | {len(string)}
             open_end = table is self._views[2]
             for last, key in phrases.iter(string):
+                first = last + 1 - len(key)
+                if spans and _inside(spans, first, last + 1):
+                    continue
                 if ends is not None and starts is not None:
                     whole_end = last + 1 in ends or (open_end and len(key) >= OPEN_END_READING)
-                    if last + 1 - len(key) not in starts or not whole_end:
+                    if first not in starts or not whole_end:
                         continue
                 for group in table[key]:
                     found.setdefault(group, key)
