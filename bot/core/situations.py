@@ -4,8 +4,8 @@ The plan's answer to a household with care, debt and a child out of school toget
 that takes the whole situation (重層的支援体制整備事業). To see the domains, each sentence, clause and
 listed item of the message is ranked on its own, and the best topic of each piece that is clearly
 about something, and that the whole message supports too, names its domain. A card that is itself
-about a combination (ダブルケア, 8050, ヤングケアラー) already answers it, so a message whose best card
-is one of those is not split again.
+about a combination (ダブルケア, 8050, ヤングケアラー: `combined_cards` in knowledge/domains.yaml) already
+answers it, so a message whose best card is one of those is not split again.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ UNMATCHED_PIECE_SCORE = 0.33
 MIN_PIECE_CHARS = 3
 PIECE_BATCH = 4  # pieces of an answered message scored together
 MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
-# Cards whose subject is already a combination of domains. Not where_to_ask (「どこに相談すればいいか」): a
-# story of care, debt and a son out of school that asks where to go still names its domains (round 9's
-# examples made that card first for such stories; on the dev sets 3 more were split, no answer changed).
-COMBINED_CARDS = frozenset({"double_care", "young_carer", "household_8050", "roro_care", "juso_shien"})
 
 
 class PieceMatcher(Matcher, Protocol):
@@ -68,7 +64,7 @@ class SituationReader:
         best = ranked[0].topic if ranked else None
         first = self._domains.of_topic(best) if best else None
         seen = [first.id] if first else []
-        if len(text) < MIN_MESSAGE_CHARS or best in COMBINED_CARDS:
+        if len(text) < MIN_MESSAGE_CHARS or best in self._domains.combined_cards:
             return tuple(seen)
         support = {c.topic for c in ranked[:SUPPORT_RANK] if c.score >= SUPPORT_SHARE * ranked[0].score}
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the

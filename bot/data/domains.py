@@ -29,6 +29,9 @@ class Domains:
     whole_situation_card: str  # the card that explains it
     source: str
     source_date: str
+    # Cards whose subject is already a combination of domains (ダブルケア, 8050): a message they fit best is
+    # answered by them, not split into domains.
+    combined_cards: frozenset[str] = frozenset()
 
     def of_topic(self, topic: str) -> Domain | None:
         return next((d for d in self.domains if topic in d.topics), None)
@@ -56,6 +59,12 @@ def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> 
             elif topic in seen:
                 log.add(path, domain.id, "topic_in_two_domains", line=line, ref=topic, other=seen[topic])
             seen.setdefault(topic, domain.id)
+    for index, card in enumerate(data.combined_cards):
+        if card not in knowledge.cards:
+            line = doc.line(("combined_cards", index))
+            hint = suggest(card, knowledge.cards)
+            log.add(path, "combined_cards", "unknown_ref", line=line, hint=hint, what="card", what_ja="カード",
+                    ref=card)
     for field, ids, what, what_ja in (
         ("whole_situation_window", knowledge.windows, "window", "窓口"),
         ("whole_situation_card", knowledge.cards, "card", "カード"),
@@ -64,4 +73,11 @@ def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> 
         if ref not in ids:
             log.add(path, field, "unknown_ref", line=doc.line((field,)), what=what, what_ja=what_ja, ref=ref)
     domains = tuple(Domain(d.id, d.name, tuple(d.topics)) for d in data.domains)
-    return Domains(domains, data.whole_situation_window, data.whole_situation_card, data.source, data.source_date)
+    return Domains(
+        domains,
+        data.whole_situation_window,
+        data.whole_situation_card,
+        data.source,
+        data.source_date,
+        frozenset(data.combined_cards),
+    )

@@ -314,6 +314,11 @@ class DomainEntry(Strict):
 class DomainsFile(Strict):
     whole_situation_window: Id = Field(description="いくつもの困りごとが重なるとき、最初に案内する窓口の id")
     whole_situation_card: Id = Field(description="その説明に使うカードの id")
+    combined_cards: list[Id] = Field(
+        default_factory=list,
+        description="それ自体が困りごとの組み合わせについてのカードの id（ダブルケア・8050 など）。"
+        "これが一番に合うときは分野に分けません",
+    )
     source: Text
     source_date: DateText
     domains: list[DomainEntry] = Field(min_length=2)
