@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from typing import Any, NamedTuple
 
 from sudachipy import Dictionary, SplitMode
@@ -249,6 +248,8 @@ class Analyzer:
 
 def dictionary_version() -> str:
     """The Sudachi dictionary package's version: cached indexes and checks depend on its words."""
+    from importlib import metadata  # only when an index is keyed, not at a warm start
+
     try:
         return DICTIONARY + " " + metadata.version(f"sudachidict-{DICTIONARY}")
     except metadata.PackageNotFoundError:

@@ -150,7 +150,7 @@ def test_the_library_version_is_scikit_learns_or_none(monkeypatch: pytest.Monkey
     def missing(name: str) -> str:
         raise metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(crisis_model.metadata, "version", missing)
+    monkeypatch.setattr(metadata, "version", missing)  # the module is imported where it is used
     assert crisis_model._library_version() == "none"
 
 

@@ -18,7 +18,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
-from importlib import metadata
 from itertools import pairwise
 from pathlib import Path
 
@@ -192,6 +191,8 @@ def training_key(samples: Sequence[tuple[str, str]]) -> str:
 
 
 def _library_version() -> str:
+    from importlib import metadata  # only when training is keyed: its import is a tenth of a warm start
+
     try:
         return metadata.version("scikit-learn")
     except metadata.PackageNotFoundError:
