@@ -21,7 +21,7 @@ from bot.matching.decision import Candidate
 # Chosen on the register dev sets: the figures questions that lost to a neighbouring card had the
 # figures card second or third, at 0.5-0.7 of the winner's score; no other dev answer changed. Round 9: with
 # in_place_of, no dev answer changes for a share anywhere from 0.2 to 0.4; 0.3 keeps a figures question
-# whose subject card gained examples (権利擁護センターの相談件数: 0.40 of the winner's score).
+# whose subject card gained examples (権利擁護センターの相談件数: just under 0.4 of the winner's score).
 CUE_RANK = 3
 CUE_SHARE = 0.3
 
