@@ -86,15 +86,27 @@ class SituationReader:
         """A story no card fits as a whole, whose last sentence asks clearly for the card the whole
         message ranks first (「…ママがつかれてる。障害のこと相談できるとこ教えて」): that card answers,
         the rest of the story being its support. None when the sentence asks for another card, or for
-        none clearly, or when the out-of-scope examples rank first (then no card can be first: the
-        sentence is not ranked at all)."""
-        if not ranked or ranked[0].topic == OUT_OF_SCOPE:
+        none clearly.
+
+        Greetings and small talk before the question (「お疲れさまです。今日は寒いですね。母の介護の…」) can
+        rank the out-of-scope examples first. Their closeness decides as in `decide`: when the best card
+        is within `out_of_scope_share` of them, a sentence that asks for it surely (`sure`) still answers;
+        further behind, no card can be first, and the sentence is not ranked at all."""
+        cards = [c for c in ranked[:2] if c.topic != OUT_OF_SCOPE]
+        if not cards:
             return None
+        first, needed = cards[0], None
+        if ranked[0].topic == OUT_OF_SCOPE:
+            if first.score < thresholds.out_of_scope_share * ranked[0].score:
+                return None
+            needed = thresholds.sure
         sentence = last_sentence(text)
         if sentence is None:
             return None
         asked = decide(self._matcher.rank(sentence), thresholds)
-        if asked.status != "answer" or asked.best is None or asked.best.topic != ranked[0].topic:
+        if asked.status != "answer" or asked.best is None or asked.best.topic != first.topic:
+            return None
+        if needed is not None and asked.best.score < needed:
             return None
         return asked
 

@@ -1,6 +1,9 @@
 """Several problems at once: the whole-situation window first, each domain's window after."""
 
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from bot.core.assistant import Assistant
 from bot.data.check import check_data
@@ -135,8 +138,6 @@ def test_combined_cards_must_be_real_cards(data_copy: Path) -> None:
 def test_a_card_about_a_combination_answers_its_story_whole(assistant: Assistant) -> None:
     """ダブルケア is itself about care and child-rearing together: a story it fits best is not split, as
     knowledge/domains.yaml says (combined_cards); without that entry the same story would be."""
-    from dataclasses import replace
-
     from bot.core.situations import SituationReader
 
     story = "保育園に通う下の子の育児と、認知症が進んだ父の介護が重なって、もう毎日くたくたです。借金の返済もあって"
@@ -229,7 +230,8 @@ def test_a_story_whose_last_sentence_asks_for_its_best_card_gets_that_card(assis
 
 
 def test_a_story_read_as_out_of_scope_first_has_its_last_sentence_left_unranked(assistant: Assistant) -> None:
-    """No card can be first then, so ranking the sentence (about 0.4 ms) could change nothing."""
+    """With the out-of-scope examples well ahead of every card, no card can be first, so ranking the
+    sentence (about 0.4 ms) could change nothing."""
     from collections.abc import Sequence
 
     from bot.core.situations import SituationReader
@@ -267,8 +269,18 @@ def test_the_last_sentence_decides_only_for_the_card_the_whole_story_ranks_first
     # The story ranks another card first: the sentence does not overrule it.
     other = [c for c in ranked if c.topic != "disability_consult"]
     assert reader.asked(ASKED_AT_THE_END, other, thresholds) is None
-    # The story reads as out of scope first.
-    assert reader.asked(ASKED_AT_THE_END, [Candidate(OUT_OF_SCOPE, 0.3), *ranked], thresholds) is None
+    # The story reads as out of scope first, well ahead of the card: the sentence does not overrule it.
+    best = ranked[0].score
+    far = Candidate(OUT_OF_SCOPE, best / thresholds.out_of_scope_share + 0.01)
+    assert reader.asked(ASKED_AT_THE_END, [far, *ranked], thresholds) is None
+    # Out of scope first but close (small talk before the question): a sentence that asks surely answers...
+    near = Candidate(OUT_OF_SCOPE, best / thresholds.out_of_scope_share - 0.01)
+    asked = reader.asked(ASKED_AT_THE_END, [near, *ranked], thresholds)
+    assert asked is not None and asked.best is not None and asked.best.score >= thresholds.sure
+    # ...and one that answers less surely does not.
+    sentence_score = asked.best.score
+    strict = replace(thresholds, sure=sentence_score + 0.01)
+    assert reader.asked(ASKED_AT_THE_END, [near, *ranked], strict) is None
     # One sentence only: nothing to split.
     assert reader.asked("障害のことを相談できるところを教えて", ranked, thresholds) is None
     # The last sentence's best card is the story's, but not clearly enough to answer on.
@@ -276,6 +288,27 @@ def test_the_last_sentence_decides_only_for_the_card_the_whole_story_ranks_first
     weak = next(c for c in assistant.matcher.rank("とても楽しかった") if c.topic != OUT_OF_SCOPE)
     assert weak.score < thresholds.floor
     assert reader.asked(vague, [weak, *assistant.matcher.rank(vague)], thresholds) is None
+
+
+GREETINGS_FIRST = {  # greetings and small talk rank the out-of-scope examples first; the question is ours
+    "お疲れさまです。今日は寒いですね。母の介護のことでどこに相談すればいいですか": "elder_care",
+    "すみません、初めてこういうところに書き込みます。よろしくお願いします。障害のことを相談できるところを教えて": (
+        "disability_consult"
+    ),
+}
+
+
+@pytest.mark.parametrize("message", GREETINGS_FIRST)
+def test_greetings_and_small_talk_before_the_question_do_not_hide_it(assistant: Assistant, message: str) -> None:
+    from bot.matching.decision import OUT_OF_SCOPE
+
+    assert assistant.matcher.rank(message)[0].topic == OUT_OF_SCOPE
+    reply = assistant.reply(message)
+    assert (reply.status, reply.topic) == ("answer", GREETINGS_FIRST[message])
+
+
+def test_small_talk_before_an_out_of_scope_question_is_still_declined(assistant: Assistant) -> None:
+    assert assistant.reply("お疲れさまです。今日は寒いですね。粗大ごみの出し方を教えて").status == "no_match"
 
 
 def test_a_guess_becomes_an_answer_when_the_last_sentence_asks_clearly(assistant: Assistant) -> None:
