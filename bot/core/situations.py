@@ -89,26 +89,24 @@ class SituationReader:
         none clearly.
 
         Greetings and small talk before the question (「お疲れさまです。今日は寒いですね。母の介護の…」) can
-        rank the out-of-scope examples first. Their closeness decides as in `decide`: when the best card
-        is within `out_of_scope_share` of them, a sentence that asks for it surely (`sure`) still answers;
-        further behind, no card can be first, and the sentence is not ranked at all."""
+        rank the out-of-scope examples first. Then the best card must score at least `out_of_scope_share`
+        of them, and the sentence must ask for it surely (`sure`); further behind, no card can be first,
+        and the sentence is not ranked at all."""
         cards = [c for c in ranked[:2] if c.topic != OUT_OF_SCOPE]
         if not cards:
             return None
-        first, needed = cards[0], None
+        first, least = cards[0], 0.0  # the sentence's score needed besides an answer
         if ranked[0].topic == OUT_OF_SCOPE:
             if first.score < thresholds.out_of_scope_share * ranked[0].score:
                 return None
-            needed = thresholds.sure
+            least = thresholds.sure
         sentence = last_sentence(text)
         if sentence is None:
             return None
         asked = decide(self._matcher.rank(sentence), thresholds)
         if asked.status != "answer" or asked.best is None or asked.best.topic != first.topic:
             return None
-        if needed is not None and asked.best.score < needed:
-            return None
-        return asked
+        return asked if asked.best.score >= least else None
 
     def domains_unmatched(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
         """The domains of a message no card fits as a whole: two or more, or none."""

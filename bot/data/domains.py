@@ -49,22 +49,23 @@ def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> 
     data, doc = load_file(path, s.DomainsFile, log)
     if data is None:
         return NO_DOMAINS
+
+    def is_card(entry: str, card: str, line: int | None) -> bool:
+        if card in knowledge.cards:
+            return True
+        hint = suggest(card, knowledge.cards)
+        log.add(path, entry, "unknown_ref", line=line, hint=hint, what="card", what_ja="カード", ref=card)
+        return False
+
     seen: dict[str, str] = {}
     for index, domain in enumerate(data.domains):
         for t_index, topic in enumerate(domain.topics):
             line = doc.line(("domains", index, "topics", t_index))
-            if topic not in knowledge.cards:
-                hint = suggest(topic, knowledge.cards)
-                log.add(path, domain.id, "unknown_ref", line=line, hint=hint, what="card", what_ja="カード", ref=topic)
-            elif topic in seen:
+            if is_card(domain.id, topic, line) and topic in seen:
                 log.add(path, domain.id, "topic_in_two_domains", line=line, ref=topic, other=seen[topic])
             seen.setdefault(topic, domain.id)
     for index, card in enumerate(data.combined_cards):
-        if card not in knowledge.cards:
-            line = doc.line(("combined_cards", index))
-            hint = suggest(card, knowledge.cards)
-            log.add(path, "combined_cards", "unknown_ref", line=line, hint=hint, what="card", what_ja="カード",
-                    ref=card)
+        is_card("combined_cards", card, doc.line(("combined_cards", index)))
     for field, ids, what, what_ja in (
         ("whole_situation_window", knowledge.windows, "window", "窓口"),
         ("whole_situation_card", knowledge.cards, "card", "カード"),

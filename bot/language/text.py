@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 from sudachipy import Dictionary, SplitMode
 
+from bot.diskcache import package_version
+
 # The Sudachi dictionary package (sudachidict_<name>, pinned in pyproject.toml). Every cache of analysed
 # text is keyed by it (dictionary_version; bot/core/snapshot.py). "small" was measured in round 6: a third
 # less memory, but it moved answers on the dev sets (README, "Speed (issue 10, round 6)").
@@ -248,12 +250,8 @@ class Analyzer:
 
 def dictionary_version() -> str:
     """The Sudachi dictionary package's version: cached indexes and checks depend on its words."""
-    from importlib import metadata  # only when an index is keyed, not at a warm start
-
-    try:
-        return DICTIONARY + " " + metadata.version(f"sudachidict-{DICTIONARY}")
-    except metadata.PackageNotFoundError:
-        return "none"
+    version = package_version(f"sudachidict-{DICTIONARY}")
+    return f"{DICTIONARY} {version}" if version is not None else "none"
 
 
 @lru_cache(maxsize=1)

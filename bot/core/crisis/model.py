@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.data.crisis_intents import NOT_CRISIS
-from bot.diskcache import write_atomically
+from bot.diskcache import package_version, write_atomically
 from bot.language.text import MAX_ANALYSED_CHARS, Analysis, Token
 
 FEATURE_VERSION = 1  # bump when features() changes, so cached models are retrained
@@ -191,9 +191,4 @@ def training_key(samples: Sequence[tuple[str, str]]) -> str:
 
 
 def _library_version() -> str:
-    from importlib import metadata  # only when training is keyed: importing it costs a warm start 25 ms
-
-    try:
-        return metadata.version("scikit-learn")
-    except metadata.PackageNotFoundError:
-        return "none"
+    return package_version("scikit-learn") or "none"
