@@ -13,7 +13,7 @@ from itertools import accumulate
 
 from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import Analysis, Analyzer, to_hiragana
+from bot.language.text import Analysis, Analyzer, to_hiragana, typed_as_sounds
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
@@ -34,20 +34,8 @@ def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str
     return {text[i : i + size] for i in range(len(text) - size + 1) if content[i + size] != content[i]}
 
 
-def _katakana_only(text: str) -> bool:
-    """No kanji, and more katakana than hiragana (half-width or full-width katakana messages)."""
-    katakana = sum(1 for c in text if "ァ" <= c <= "ヺ")
-    hiragana = sum(1 for c in text if "ぁ" <= c <= "ゖ")
-    return katakana > hiragana and _kana_only(text)
-
-
 def _kana_only(text: str) -> bool:
     return not any(0x3400 <= ord(c) <= 0x9FFF for c in text)
-
-
-def _has_halfwidth_kana(text: str) -> bool:
-    """Half-width katakana is typed as sound, not as loanwords: ﾊﾊﾉ ｶｲｺﾞﾃﾞ means 母の介護で."""
-    return any("\uff66" <= c <= "\uff9d" for c in text)
 
 
 def _distinct(views: list[Analysis]) -> list[Analysis]:
@@ -74,7 +62,7 @@ class FeatureExtractor:
     def extract(self, text: str) -> frozenset[str]:
         views = self._read_again(text)  # the message as written, and with its synonyms rewritten
         original = views[0]
-        if _katakana_only(original.normalized) or _has_halfwidth_kana(text):
+        if typed_as_sounds(text, original.normalized):
             # ｼﾞﾄﾞｳﾃｱﾃ ﾏﾀﾞ, ﾊﾊﾉ ｶｲｺﾞﾃﾞ: Sudachi reads a run of katakana as one unknown word, but the same
             # sounds in hiragana as words (じどう・てあて・まだ), so the hiragana copy is read as well.
             views.extend(self._read_again(to_hiragana(original.normalized)))

@@ -130,6 +130,19 @@ def has_kanji(text: str) -> bool:
     return KANJI.search(text) is not None
 
 
+def typed_as_sounds(text: str, normalized: str) -> bool:
+    """Katakana written for its sounds, not as loanwords: any half-width katakana in `text` (ﾊﾊﾉ ｶｲｺﾞﾃﾞ
+    means 母の介護で), or a `normalized` text with no kanji and more katakana than hiragana. Sudachi reads
+    a run of such katakana as one unknown word; the same sounds in hiragana it reads as words."""
+    if any("\uff66" <= c <= "\uff9d" for c in text):
+        return True
+    if any(0x3400 <= ord(c) <= 0x9FFF for c in normalized):
+        return False
+    katakana = sum(1 for c in normalized if "ァ" <= c <= "ヺ")
+    hiragana = sum(1 for c in normalized if "ぁ" <= c <= "ゖ")
+    return katakana > hiragana
+
+
 def has_japanese(text: str) -> bool:
     """Any kana or kanji (half-width katakana included)."""
     return JAPANESE.search(text) is not None

@@ -82,6 +82,33 @@ def test_everyday_uses_are_not_crises(assistant: Assistant, text: str) -> None:
     assert not assistant.assess(text).is_crisis
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("俺が死ねば生命保険で借金は返せる", "suicide"),  # death and the insurance money, not 保険金で返 as written
+        ("私が死んだら保険金で借金を返してほしい", "suicide"),
+    ],
+)
+def test_the_rules_find_a_plan_to_pay_with_ones_life_insurance(assistant: Assistant, text: str, kind: str) -> None:
+    assert assistant.crisis is not None
+    assert kind in assistant.crisis.rules.kinds(analyzer().analyse(text))[0]
+    assert assistant.assess(text).level != "none"  # the crisis reply, or the emergency line first
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("眠れない日が続いています。死にたいとは思っていませんが、つらいです", "suicide"),
+        ("彼氏に殴られてはいないけど、毎日スマホを見られて束縛されている", "dv"),
+        ("兄は20年ひきこもり。母は「私たちが死んだらこの子はどうなるの」と言う。今すぐ何かあるわけではない", "suicide"),
+    ],
+)
+def test_a_danger_the_message_itself_denies_is_no_rule_finding(assistant: Assistant, text: str, kind: str) -> None:
+    """「死にたいとは思っていません」「殴られてはいない」: the allow-list hides the words the message denies."""
+    assert assistant.crisis is not None
+    assert kind not in assistant.crisis.rules.kinds(analyzer().analyse(text))[0]
+
+
 def test_story_context_cancels_only_its_own_kind(assistant: Assistant) -> None:
     assert not assistant.assess("ゲームでボスに殺された").is_crisis
     assert assistant.assess("ゲームばかりの毎日でもう死にたい").kinds[:1] == ("suicide",)
@@ -155,7 +182,7 @@ def test_the_model_learns_from_every_labelled_text(assistant: Assistant) -> None
 
     # A corpus message with nothing Japanese to read (English) and the English terms are rules only.
     readable = [m for m in intents.crisis_corpus if to_kana(m.q) is not None or has_japanese(m.q)]
-    assert 0 < len(intents.crisis_corpus) - len(readable) < 100
+    assert 0 < len(intents.crisis_corpus) - len(readable) < len(intents.crisis_corpus) // 20  # a few percent
     expected = [(as_read(m.q), m.crisis) for m in readable]
     expected += [(term, k.kind) for k in intents.crisis for term in k.terms if not term.isascii()]
     ordinary = [*(e for phrases in intents.examples.values() for e in phrases), *intents.out_of_scope]

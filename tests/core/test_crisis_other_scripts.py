@@ -1,7 +1,10 @@
-"""The crisis check on messages not written in Japanese script: romaji (read as the kana it spells) and
-English (terms and signals of intents/crisis.yaml, which the Japanese-trained model cannot veto)."""
+"""The crisis check on messages not written in Japanese script: romaji (read as the kana it spells),
+katakana typed for its sounds (read in hiragana too) and English (terms and signals of
+intents/crisis.yaml, which the Japanese-trained model cannot veto)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -24,6 +27,29 @@ from bot.language.romaji import to_kana
 )
 def test_romaji_crises_are_caught(assistant: Assistant, text: str, kind: str) -> None:
     said = assistant.assess(text)
+    assert said.level == "crisis" and kind in said.kinds, said
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ｸﾋﾞｦ ﾂﾙ ﾛｰﾌﾟ ｶｯﾀ", "suicide"),
+        ("ﾓｳ ｲｷﾃｲﾀｸﾅｲ", "suicide"),
+        ("ｵｯﾄﾆ ﾏｲﾆﾁ ﾅｸﾞﾗﾚﾙ", "dv"),
+        ("ﾁﾁｶﾞ ﾀｵﾚﾃ ｳｺﾞｶﾅｲ", "medical"),
+    ],
+)
+def test_half_width_crises_are_found_by_the_rules_in_their_hiragana_reading(
+    assistant: Assistant, text: str, kind: str
+) -> None:
+    """Sudachi reads a run of half-width katakana as one unknown word, where no term or signal is found;
+    its hiragana copy splits into words the rules know. With the model undecided (a score between the
+    hint and the crisis thresholds), the rules alone give the crisis reply."""
+    evidence = assistant.crisis.evidence(text)
+    assert evidence is not None and evidence.spelled is not None
+    assert kind not in evidence.rule_kinds and kind in evidence.spelled.rule_kinds
+    undecided = Score(0.3, kind)
+    said = replace(evidence, score=undecided, spelled=replace(evidence.spelled, score=undecided)).decide()
     assert said.level == "crisis" and kind in said.kinds, said
 
 

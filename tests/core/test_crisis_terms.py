@@ -105,3 +105,33 @@ def test_a_hit_inside_a_word_does_not_end_the_search() -> None:
     # 親 is found inside 親父 (not a whole word in the dictionary-form view); 殴られてた after it still counts.
     matcher = PhraseMatcher({"violence": ("殴られている",), "parent": ("親",)}, (), analyzer())
     assert found(matcher, "子どもの頃、親父によく殴られてた") == {"parent", "violence"}
+
+
+def test_an_allowed_phrase_hides_the_terms_of_every_view_inside_its_words() -> None:
+    """An allowed phrase found in one view (as dictionary forms, as kana) hides a term found in another view
+    inside the same words: 「死にたいわけではない」 allowed in kanji also covers しにたい written in kana, which
+    only the written view finds. A term outside those words still counts."""
+    terms = {"suicide": ("死にたい", "しにたい", "消えたい")}
+    matcher = PhraseMatcher(terms, ("死にたいわけではない",), analyzer())
+    assert found(matcher, "しにたいわけではないです。ただ眠れない") == set()
+    assert found(matcher, "しにたいわけではないけど、もう消えたい") == {"suicide"}
+    assert found(matcher, "しにたい。わけがわからない") == {"suicide"}
+    assert found(matcher, "もうしにたい") == {"suicide"}
+
+
+def test_an_allowed_phrase_found_only_as_kana_hides_nothing_in_other_views() -> None:
+    """A reading is a homophone's too: 辞書を (allowed, so that ジショヲ is not read as 自傷を) must not hide
+    自傷 written in kanji."""
+    matcher = PhraseMatcher({"self_harm": ("自傷",)}, ("辞書を",), analyzer())
+    assert found(matcher, "夫に隠れて自傷を続けています") == {"self_harm"}
+    assert found(matcher, "辞書を引いた") == set()
+
+
+def test_a_very_long_message_keeps_its_terms_past_the_analysed_words() -> None:
+    """Characters past the analysed tokens belong to no word: an allowed phrase in the words does not hide a
+    term written after them."""
+    from bot.language.text import MAX_ANALYSED_CHARS
+
+    matcher = PhraseMatcher({"suicide": ("死にたい",)}, ("死にたいわけではない",), analyzer())
+    text = "死にたいわけではない。" + "あ" * MAX_ANALYSED_CHARS + "死にたい"
+    assert found(matcher, text) == {"suicide"}

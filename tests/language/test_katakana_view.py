@@ -1,8 +1,10 @@
 """A message in katakana only is read as words through its hiragana copy (bot/language/features.py)."""
 
+import pytest
+
 from bot.language.features import FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import analyzer
+from bot.language.text import analyzer, normalize, typed_as_sounds
 
 
 def test_a_katakana_message_is_read_as_words() -> None:
@@ -24,3 +26,17 @@ def test_a_romaji_message_is_read_as_the_kana_it_spells() -> None:
     extractor = FeatureExtractor(analyzer(), SynonymRewriter([]))
     shared = extractor.extract("kaigo hoken ryou takai") & extractor.extract("介護保険料が高い")
     assert {"g:カイゴ", "g:ホケン", "w:高い"} <= shared
+
+
+@pytest.mark.parametrize(
+    ("text", "as_sounds"),
+    [
+        ("ﾊﾊﾉ ｶｲｺﾞﾃﾞ 仕事ｦ ﾔﾒﾙｶ", True),  # half-width katakana, even beside kanji
+        ("ハハガ ボケテキタ", True),  # full-width katakana only
+        ("ヘルパーさん きてほしい", False),  # no kanji, but more hiragana than katakana
+        ("デイサービスを使いたい", False),  # a loanword in a sentence with kanji
+        ("こんにちは", False),
+    ],
+)
+def test_katakana_typed_for_its_sounds_is_told_from_loanwords(text: str, as_sounds: bool) -> None:
+    assert typed_as_sounds(text, normalize(text)) is as_sounds

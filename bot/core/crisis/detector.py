@@ -22,7 +22,7 @@ from bot.data.crisis_intents import CRISIS_KINDS, NOT_CRISIS, CrisisMessage
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune
 from bot.language.romaji import to_kana
-from bot.language.text import Analysis, Analyzer, has_japanese
+from bot.language.text import Analysis, Analyzer, has_japanese, to_hiragana, typed_as_sounds
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ class Evidence:
     # The model learned from Japanese: on a text with no Japanese to read (English) its low score says
     # nothing, so it cannot veto a term there.
     model_reads: bool = True
-    # The same message's romaji read as the kana it spells (「mou shinitai」): decided on its own, and the
-    # more urgent of the two readings counts.
+    # The same message in other letters: romaji read as the kana it spells (「mou shinitai」), or katakana
+    # typed for its sounds read in hiragana (ｸｽﾘ ｱﾂﾒﾃﾙ): decided on its own; the more urgent reading counts.
     spelled: Evidence | None = None
 
     def decide(self, thresholds: Thresholds = THRESHOLDS) -> CrisisAssessment:
@@ -107,11 +107,17 @@ def _ordered(kinds: set[str]) -> tuple[str, ...]:
     return tuple(k for k in CRISIS_KINDS if k in kinds)
 
 
-def spelled(text: str, analyzer: Analyzer) -> Analysis | None:
-    """The text as the kana its romaji spells (mou shinitai → もう しにたい), which the crisis check reads
-    as well as the text; None when the text is not romaji."""
+def other_reading(text: str, analysis: Analysis, analyzer: Analyzer) -> Analysis | None:
+    """The same message in other letters, which the crisis check reads as well as the text: romaji as the
+    kana it spells (mou shinitai → もう しにたい), katakana typed for its sounds in hiragana (ｸｽﾘ ｱﾂﾒﾃﾙ →
+    くすりあつめてる: Sudachi splits those into words, where the katakana is one unknown run); None
+    for a message in neither."""
     kana = to_kana(text)
-    return analyzer.analyse(kana) if kana is not None else None
+    if kana is not None:
+        return analyzer.analyse(kana)
+    if typed_as_sounds(text, analysis.normalized):
+        return analyzer.analyse(to_hiragana(analysis.normalized))
+    return None
 
 
 class CrisisRules:
@@ -159,8 +165,8 @@ class CrisisDetector:
         analysis = self._analyzer.analyse(text)
         if not analysis.normalized:
             return None
-        romaji = spelled(text, self._analyzer)
-        return self._evidence_of(analysis, self._evidence_of(romaji, None) if romaji is not None else None)
+        other = other_reading(text, analysis, self._analyzer)
+        return self._evidence_of(analysis, self._evidence_of(other, None) if other is not None else None)
 
     def _evidence_of(self, analysis: Analysis, spelled: Evidence | None) -> Evidence:
         found, layer = self.rules.kinds(analysis)

@@ -21,7 +21,7 @@ from bot.language.text import Analyzer, dictionary_version
 
 logger = logging.getLogger(__name__)
 
-# The code whose behaviour decides what the rules catch: phrase matching, normalization, romaji.
+# The code whose behaviour decides what the rules catch: phrase matching, normalization, romaji, kana.
 _RULE_CODE = ("core/crisis/terms.py", "core/crisis/detector.py", "language/text.py", "language/romaji.py")
 _BOT = Path(__file__).resolve().parent.parent.parent
 
@@ -46,7 +46,7 @@ def rules_digest(intents: Intents) -> str:
 
 def crisis_examples(intents: Intents, analyzer: Analyzer) -> dict[str, set[str]]:
     """Example → the crisis kinds the rules find in it, for every example they catch."""
-    from bot.core.crisis.detector import CrisisRules, spelled  # the detector imports the model: only when needed
+    from bot.core.crisis.detector import CrisisRules, other_reading  # the detector imports the model: only when needed
 
     path = cache_dir() / f"crisis-examples-{rules_digest(intents)}.json"
     safe = _read(path)
@@ -58,10 +58,11 @@ def crisis_examples(intents: Intents, analyzer: Analyzer) -> dict[str, set[str]]
         if key in safe:
             continue
         rules = rules or CrisisRules(intents, analyzer)
-        kinds, _ = rules.kinds(analyzer.analyse(text))
-        romaji = spelled(text, analyzer)  # read as the detector reads it: as written and as spelt
-        if romaji is not None:
-            kinds = kinds | rules.kinds(romaji)[0]
+        analysis = analyzer.analyse(text)
+        kinds, _ = rules.kinds(analysis)
+        other = other_reading(text, analysis, analyzer)  # read as the detector reads it: in both letters
+        if other is not None:
+            kinds = kinds | rules.kinds(other)[0]
         if kinds:
             caught[text] = kinds
         else:

@@ -23,23 +23,33 @@ OPEN_END_READING = 7
 _LEMMA_VARIANTS = {"てる": "て居る", "とる": "て居る", "ちゃう": "て仕舞う", "じゃう": "て仕舞う"}
 
 
-def _lemma_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
-    """The text as dictionary forms, so 殴られています matches the phrase 殴られている."""
+def _lemma_pieces(tokens: tuple[Token, ...]) -> list[str]:
+    """Each token as its dictionary form (none for punctuation and spaces), so 殴られています matches the
+    phrase 殴られている."""
+    return ["" if tok.pos in ("補助記号", "空白") else _LEMMA_VARIANTS.get(tok.lemma, tok.lemma) for tok in tokens]
+
+
+def _joined(pieces: list[str]) -> tuple[str, set[int]]:
+    """The pieces as one string, and where each non-empty piece starts."""
     out, starts = "", set()
-    for tok in tokens:
-        if tok.pos in ("補助記号", "空白"):
-            continue
-        starts.add(len(out))
-        out += _LEMMA_VARIANTS.get(tok.lemma, tok.lemma)
+    for piece in pieces:
+        if piece:
+            starts.add(len(out))
+            out += piece
     return out, starts
+
+
+def _lemma_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
+    return _joined(_lemma_pieces(tokens))
 
 
 def _reading_string(tokens: tuple[Token, ...]) -> tuple[str, set[int]]:
-    out, starts = "", set()
-    for tok in tokens:
-        starts.add(len(out))
-        out += tok.reading
-    return out, starts
+    return _joined([tok.reading for tok in tokens])
+
+
+def _owners(pieces: list[str]) -> list[int]:
+    """For each character of the pieces joined, the index of the piece (the token) it belongs to."""
+    return [index for index, piece in enumerate(pieces) for _ in piece]
 
 
 def _automaton(keys: Iterable[str]) -> Automaton | None:
@@ -93,18 +103,40 @@ class PhraseMatcher:
         """Group → the first phrase of it found in the analysed text."""
         if not analysis.normalized:
             return {}
-        lemmas, lemma_starts = _lemma_string(analysis.tokens)
-        reading, reading_starts = _reading_string(analysis.tokens)
+        tokens = analysis.tokens
+        surfaces = [tok.surface for tok in tokens]
+        lemma_pieces = _lemma_pieces(tokens)
+        reading_pieces = [tok.reading for tok in tokens]
+        lemmas, lemma_starts = _joined(lemma_pieces)
+        reading, reading_starts = _joined(reading_pieces)
         views = (
             (analysis.normalized, None),  # the written form matches anywhere
             (lemmas, lemma_starts),  # the others only on whole words:
             (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
         )
+        # Which token each character of each view belongs to: an allowed phrase found as written or as
+        # dictionary forms hides the phrases of every view inside the same tokens (しにたいわけではない is
+        # allowed as dictionary forms, while しにたい is found as written). Not one found only as kana: a
+        # reading is a homophone's too (辞書を, allowed, reads as 自傷を). Characters past the analysed tokens
+        # (a very long message) belong to no token.
+        covered = "".join(surfaces)
+        past = len(tokens)
+        written = (
+            _owners(surfaces) + [past] * (len(analysis.normalized) - len(covered))
+            if analysis.normalized.startswith(covered)
+            else [past] * len(analysis.normalized)  # (never seen: then the written view stands alone)
+        )
+        owners = [written, _owners(lemma_pieces), _owners(reading_pieces)]
+        spans_of = [allowed_spans(allow, string) for (string, _), allow in zip(views, self._allow, strict=True)]
+        allowed_tokens = [
+            (owner[a], owner[b - 1]) for owner, spans in zip(owners[:2], spans_of[:2], strict=True) for a, b in spans
+        ]
         found: dict[str, str] = {}
-        for (string, starts), phrases, allow, table in zip(views, self._phrases, self._allow, self._views, strict=True):
+        for (string, starts), phrases, spans, owner, table in zip(
+            views, self._phrases, spans_of, owners, self._views, strict=True
+        ):
             if phrases is None:
                 continue
-            spans = allowed_spans(allow, string)
             # Only whole words count in the lemma and reading views, except a long reading, which may
             # end inside a word.
             ends = None if starts is None else starts | {len(string)}
@@ -112,6 +144,8 @@ class PhraseMatcher:
             for last, key in phrases.iter(string):
                 first = last + 1 - len(key)
                 if spans and _inside(spans, first, last + 1):
+                    continue
+                if allowed_tokens and _inside(allowed_tokens, owner[first], owner[last]):
                     continue
                 if ends is not None and starts is not None:
                     whole_end = last + 1 in ends or (open_end and len(key) >= OPEN_END_READING)
