@@ -18,8 +18,9 @@ from bot.data.domains import Domains
 from bot.matching.clauses import clauses, last_sentence
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, Thresholds, decide
 
-# Pieces of a clause: listed items (介護も借金も…, 〜し、〜し), words set apart by spaces.
-_ITEM = re.compile(r"[、,・]|(?<=も)|(?<=し)|\s+")
+# Pieces of a clause: listed items (介護も借金も…, 〜あるし〜ないし), words set apart by spaces. Not inside a
+# word that holds も or し (子ども, ひきこもり, いつも, でも; しごと, くらし).
+_ITEM = re.compile(r"[、,・]|(?<=(?<![どこつでと])も)|(?<=[るいだた]し)(?![ゃゅょ])|\s+")
 PIECE_SCORE = 0.4  # a piece must be clearly about a topic to name its domain
 # ...and the whole message must support that topic too (among its first SUPPORT_RANK, at SUPPORT_SHARE of
 # the best score or more): a fragment alone (「虐待かもしれません」 → child abuse) must not add a domain
@@ -64,9 +65,14 @@ class SituationReader:
         best = ranked[0].topic if ranked else None
         first = self._domains.of_topic(best) if best else None
         seen = [first.id] if first else []
-        if len(text) < MIN_MESSAGE_CHARS or best in self._domains.combined_cards:
+        # A card that answers "where do I go?" ranked first (「どこに相談すればいいかわからない」) says nothing of
+        # what about: the problems named beside it are every topic near the top, and two or more are needed.
+        # Short or long: 「介護も借金も不登校も…どこに行けば」 lists its problems in a few words.
+        asking = best in self._domains.asking_cards
+        if (len(text) < MIN_MESSAGE_CHARS and not asking) or best in self._domains.combined_cards:
             return tuple(seen)
-        support = {c.topic for c in ranked[:SUPPORT_RANK] if c.score >= SUPPORT_SHARE * ranked[0].score}
+        share = 0.0 if asking else SUPPORT_SHARE
+        support = {c.topic for c in ranked[:SUPPORT_RANK] if c.score >= share * ranked[0].score}
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
         # remaining pieces are not ranked at all (most stories are about one domain).
         possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
@@ -80,7 +86,7 @@ class SituationReader:
                 if possible.issubset(seen):
                     break
                 self._note(seen, top, PIECE_SCORE, support)
-        return tuple(seen)
+        return tuple(seen) if len(seen) >= 2 or not asking else ()
 
     def asked(self, text: str, ranked: list[Candidate], thresholds: Thresholds) -> Decision | None:
         """A story no card fits as a whole, whose last sentence asks clearly for the card the whole
@@ -89,16 +95,17 @@ class SituationReader:
         none clearly.
 
         Greetings and small talk before the question (「お疲れさまです。今日は寒いですね。母の介護の…」) can
-        rank the out-of-scope examples first. Then the best card must score at least `out_of_scope_share`
-        of them, and the sentence must ask for it surely (`sure`); further behind, no card can be first,
-        and the sentence is not ranked at all."""
+        rank the out-of-scope examples first, or close behind the best card (within `out_of_scope_share`,
+        so that the message was declined as out of scope). Then the sentence must ask for the card surely
+        (`sure`); with the card further behind them than that share, the sentence is not ranked at all."""
         cards = [c for c in ranked[:2] if c.topic != OUT_OF_SCOPE]
         if not cards:
             return None
         first, least = cards[0], 0.0  # the sentence's score needed besides an answer
-        if ranked[0].topic == OUT_OF_SCOPE:
-            if first.score < thresholds.out_of_scope_share * ranked[0].score:
-                return None
+        oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
+        if oos > first.score and first.score < thresholds.out_of_scope_share * oos:
+            return None
+        if oos >= thresholds.out_of_scope_share * first.score:  # read as out of scope as much as ours
             least = thresholds.sure
         sentence = last_sentence(text)
         if sentence is None:

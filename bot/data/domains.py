@@ -32,6 +32,9 @@ class Domains:
     # Cards whose subject is already a combination of domains (ダブルケア, 8050): a message they fit best is
     # answered by them, not split into domains.
     combined_cards: frozenset[str] = frozenset()
+    # Cards that answer "where do I go?" rather than a problem (どこに相談すればいいかわからない): a message they
+    # fit best may still name problems of several domains, and each domain's window is named too.
+    asking_cards: frozenset[str] = frozenset()
 
     def of_topic(self, topic: str) -> Domain | None:
         return next((d for d in self.domains if topic in d.topics), None)
@@ -64,8 +67,9 @@ def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> 
             if is_card(domain.id, topic, line) and topic in seen:
                 log.add(path, domain.id, "topic_in_two_domains", line=line, ref=topic, other=seen[topic])
             seen.setdefault(topic, domain.id)
-    for index, card in enumerate(data.combined_cards):
-        is_card("combined_cards", card, doc.line(("combined_cards", index)))
+    for field in ("combined_cards", "asking_cards"):
+        for index, card in enumerate(getattr(data, field)):
+            is_card(field, card, doc.line((field, index)))
     for field, ids, what, what_ja in (
         ("whole_situation_window", knowledge.windows, "window", "窓口"),
         ("whole_situation_card", knowledge.cards, "card", "カード"),
@@ -81,4 +85,5 @@ def load_domains(knowledge_dir: Path, knowledge: Knowledge, log: ProblemLog) -> 
         data.source,
         data.source_date,
         frozenset(data.combined_cards),
+        frozenset(data.asking_cards),
     )

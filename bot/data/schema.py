@@ -319,6 +319,11 @@ class DomainsFile(Strict):
         description="それ自体が困りごとの組み合わせについてのカードの id（ダブルケア・8050 など）。"
         "これが一番に合うときは分野に分けません",
     )
+    asking_cards: list[Id] = Field(
+        default_factory=list,
+        description="分野ではなく「どこに相談すればいいか」を答えるカードの id。これが一番に合う文でも、"
+        "2つ以上の分野の困りごとが書かれていれば分野ごとの窓口も案内します",
+    )
     source: Text
     source_date: DateText
     domains: list[DomainEntry] = Field(min_length=2)

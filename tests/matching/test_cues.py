@@ -64,7 +64,7 @@ SUBJECTS = {  # numbers asked about a subject the plan's figures cards do not co
     "民生委員って市内に何人いるんですか": "minsei_iin",
     "ヤングケアラーって何人くらいいるの": "young_carer",
     "生活保護の件数は増えてる？": "public_assistance",
-    "子ども食堂はいくつある？何人くらい来てるの": "food_support",
+    "子ども食堂の数は増えてる？": "food_support",
 }
 
 
