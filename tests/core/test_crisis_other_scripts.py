@@ -46,10 +46,10 @@ def test_half_width_crises_are_found_by_the_rules_in_their_hiragana_reading(
     its hiragana copy splits into words the rules know. With the model undecided (a score between the
     hint and the crisis thresholds), the rules alone give the crisis reply."""
     evidence = assistant.crisis.evidence(text)
-    assert evidence is not None and evidence.spelled is not None
-    assert kind not in evidence.rule_kinds and kind in evidence.spelled.rule_kinds
+    assert evidence is not None and evidence.other_letters is not None
+    assert kind not in evidence.rule_kinds and kind in evidence.other_letters.rule_kinds
     undecided = Score(0.3, kind)
-    said = replace(evidence, score=undecided, spelled=replace(evidence.spelled, score=undecided)).decide()
+    said = replace(evidence, score=undecided, other_letters=replace(evidence.other_letters, score=undecided)).decide()
     assert said.level == "crisis" and kind in said.kinds, said
 
 
@@ -124,18 +124,19 @@ def test_the_more_urgent_reading_decides_and_kinds_are_joined() -> None:
     t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
     calm = Evidence(frozenset(), "", Score(0.01, "dv"))
     urgent = Evidence(frozenset({"suicide"}), "term", Score(0.9, "suicide"))
-    assert Evidence(frozenset(), "", Score(0.01, "dv"), spelled=urgent).decide(t).level == "crisis"
-    assert Evidence(frozenset({"suicide"}), "term", Score(0.9, "suicide"), spelled=calm).decide(t).level == "crisis"
-    both = Evidence(frozenset({"dv"}), "term", Score(0.6, "dv"), spelled=urgent).decide(t)
+    assert Evidence(frozenset(), "", Score(0.01, "dv"), other_letters=urgent).decide(t).level == "crisis"
+    written_urgent = Evidence(frozenset({"suicide"}), "term", Score(0.9, "suicide"), other_letters=calm)
+    assert written_urgent.decide(t).level == "crisis"
+    both = Evidence(frozenset({"dv"}), "term", Score(0.6, "dv"), other_letters=urgent).decide(t)
     assert (both.level, both.kinds, both.score) == ("crisis", ("suicide", "dv"), 0.9)
-    hint = Evidence(frozenset(), "", Score(0.2, "dv"), spelled=calm).decide(t)
+    hint = Evidence(frozenset(), "", Score(0.2, "dv"), other_letters=calm).decide(t)
     assert (hint.level, hint.kinds) == ("hint", ("dv",))
 
 
 def test_two_calm_readings_keep_the_written_texts_assessment() -> None:
     t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
     calm_spelling = Evidence(frozenset(), "", Score(0.08, "dv"))
-    said = Evidence(frozenset(), "", Score(0.05, "suicide"), spelled=calm_spelling).decide(t)
+    said = Evidence(frozenset(), "", Score(0.05, "suicide"), other_letters=calm_spelling).decide(t)
     assert said == CrisisAssessment("none", (), 0.05)
 
 
@@ -153,13 +154,13 @@ def test_the_models_score_on_romaji_as_written_does_not_count() -> None:
     t = Thresholds(crisis_at=0.5, hint_at=0.15, veto_below=0.1)
     calm_kana = Evidence(frozenset(), "", Score(0.001, "suicide"), model_reads=True)
     for noisy in (0.51, 0.2):
-        romaji = Evidence(frozenset(), "", Score(noisy, "suicide"), model_reads=False, spelled=calm_kana)
+        romaji = Evidence(frozenset(), "", Score(noisy, "suicide"), model_reads=False, other_letters=calm_kana)
         assert romaji.decide(t).level == "none"
     # English has no kana reading: there the model's score still counts (it catches English crises the
     # rules miss), and so does a term found in the Latin letters.
     english = Evidence(frozenset(), "", Score(0.51, "overdose"), model_reads=False)
     assert english.decide(t).level == "crisis"
-    term = Evidence(frozenset({"suicide"}), "term", Score(0.51, "suicide"), model_reads=False, spelled=calm_kana)
+    term = Evidence(frozenset({"suicide"}), "term", Score(0.51, "suicide"), model_reads=False, other_letters=calm_kana)
     assert term.decide(t).level == "crisis"
 
 

@@ -71,13 +71,13 @@ class Evidence:
     model_reads: bool = True
     # The same message in other letters: romaji read as the kana it spells (「mou shinitai」), or katakana
     # typed for its sounds read in hiragana (ｸｽﾘ ｱﾂﾒﾃﾙ): decided on its own; the more urgent reading counts.
-    spelled: Evidence | None = None
+    other_letters: Evidence | None = None
 
     def decide(self, thresholds: Thresholds = THRESHOLDS) -> CrisisAssessment:
         own = self._decide_alone(thresholds)
-        if self.spelled is None:
+        if self.other_letters is None:
             return own
-        other = self.spelled.decide(thresholds)
+        other = self.other_letters.decide(thresholds)
         if _URGENCY[other.level] > _URGENCY[own.level]:
             return other
         if other.level == own.level != "none":
@@ -86,9 +86,9 @@ class Evidence:
 
     def _decide_alone(self, thresholds: Thresholds) -> CrisisAssessment:
         score = self.score
-        # Romaji is read by the model as the kana it spells (`spelled`); its score on the Latin letters
+        # Romaji is read by the model as the kana it spells (`other_letters`); its score on the Latin letters
         # (learnt from no romaji as written) is noise: 「hoikuen hairitai desu」 scored as a crisis.
-        model_counts = self.model_reads or self.spelled is None
+        model_counts = self.model_reads or self.other_letters is None
         by_model = model_counts and score.crisis >= thresholds.crisis_at
         by_rules = bool(self.rule_kinds) and (score.crisis >= thresholds.veto_below or not self.model_reads)
         if by_rules or by_model:
@@ -168,10 +168,10 @@ class CrisisDetector:
         other = other_reading(text, analysis, self._analyzer)
         return self._evidence_of(analysis, self._evidence_of(other, None) if other is not None else None)
 
-    def _evidence_of(self, analysis: Analysis, spelled: Evidence | None) -> Evidence:
+    def _evidence_of(self, analysis: Analysis, other_letters: Evidence | None) -> Evidence:
         found, layer = self.rules.kinds(analysis)
         readable = has_japanese(analysis.normalized)
-        return Evidence(frozenset(found), layer, self.model.score(analysis), readable, spelled)
+        return Evidence(frozenset(found), layer, self.model.score(analysis), readable, other_letters)
 
     def assess(self, text: str) -> CrisisAssessment:
         evidence = self.evidence(text)
