@@ -13,7 +13,7 @@ from itertools import accumulate
 
 from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
-from bot.language.text import Analysis, Analyzer, to_hiragana, typed_as_sounds
+from bot.language.text import Analysis, Analyzer, to_hiragana, typed_as_sounds, without_kanji
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
@@ -32,10 +32,6 @@ def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str
     # count grows across it.
     content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
     return {text[i : i + size] for i in range(len(text) - size + 1) if content[i + size] != content[i]}
-
-
-def _kana_only(text: str) -> bool:
-    return not any(0x3400 <= ord(c) <= 0x9FFF for c in text)
 
 
 def _distinct(views: list[Analysis]) -> list[Analysis]:
@@ -88,7 +84,7 @@ class FeatureExtractor:
                     feats.add("r:" + tok.reading)
             # Grams made only of particles and question words (〜の相談窓口はどこ) say nothing about
             # the topic; kana-only text is tokenized unreliably, so there every gram counts.
-            keep_all = _kana_only(analysis.normalized)
+            keep_all = without_kanji(analysis.normalized)
             readings = [(t.reading, t.is_content) for t in analysis.tokens]
             feats.update("g:" + g for g in _grams(readings, 3, keep_all))
             surfaces = [(t.surface, t.is_content) for t in analysis.tokens]

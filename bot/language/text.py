@@ -123,6 +123,10 @@ def normalize(text: str) -> str:
 
 KANJI = re.compile(r"[\u3400-\u9fff々〆ヶ]")
 KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+_HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9d]")
+_KATAKANA = re.compile(r"[ァ-ヺ]")
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆]")
 
 
@@ -130,17 +134,18 @@ def has_kanji(text: str) -> bool:
     return KANJI.search(text) is not None
 
 
+def without_kanji(text: str) -> bool:
+    """No CJK ideograph (々, 〆 and ヶ do not count)."""
+    return _IDEOGRAPH.search(text) is None
+
+
 def typed_as_sounds(text: str, normalized: str) -> bool:
     """Katakana written for its sounds, not as loanwords: any half-width katakana in `text` (ﾊﾊﾉ ｶｲｺﾞﾃﾞ
     means 母の介護で), or a `normalized` text with no kanji and more katakana than hiragana. Sudachi reads
     a run of such katakana as one unknown word; the same sounds in hiragana it reads as words."""
-    if any("\uff66" <= c <= "\uff9d" for c in text):
+    if _HALFWIDTH_KANA.search(text) is not None:
         return True
-    if any(0x3400 <= ord(c) <= 0x9FFF for c in normalized):
-        return False
-    katakana = sum(1 for c in normalized if "ァ" <= c <= "ヺ")
-    hiragana = sum(1 for c in normalized if "ぁ" <= c <= "ゖ")
-    return katakana > hiragana
+    return without_kanji(normalized) and len(_KATAKANA.findall(normalized)) > len(_HIRAGANA.findall(normalized))
 
 
 def has_japanese(text: str) -> bool:

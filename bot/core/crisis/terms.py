@@ -114,23 +114,24 @@ class PhraseMatcher:
             (lemmas, lemma_starts),  # the others only on whole words:
             (reading, reading_starts),  # 市に対して reads シニタイシテ but holds no シニタイ word
         )
-        # Which token each character of each view belongs to: an allowed phrase found as written or as
-        # dictionary forms hides the phrases of every view inside the same tokens (しにたいわけではない is
-        # allowed as dictionary forms, while しにたい is found as written). Not one found only as kana: a
-        # reading is a homophone's too (辞書を, allowed, reads as 自傷を). Characters past the analysed tokens
-        # (a very long message) belong to no token.
-        covered = "".join(surfaces)
-        past = len(tokens)
-        written = (
-            _owners(surfaces) + [past] * (len(analysis.normalized) - len(covered))
-            if analysis.normalized.startswith(covered)
-            else [past] * len(analysis.normalized)  # (never seen: then the written view stands alone)
-        )
-        owners = [written, _owners(lemma_pieces), _owners(reading_pieces)]
         spans_of = [allowed_spans(allow, string) for (string, _), allow in zip(views, self._allow, strict=True)]
-        allowed_tokens = [
-            (owner[a], owner[b - 1]) for owner, spans in zip(owners[:2], spans_of[:2], strict=True) for a, b in spans
-        ]
+        # An allowed phrase found as written or as dictionary forms hides the phrases of every view inside the
+        # same tokens (しにたいわけではない is allowed as dictionary forms, while しにたい is found as written).
+        # Not one found only as kana: a reading is a homophone's too (辞書を, allowed, reads as 自傷を). Which
+        # token each character belongs to is worked out only then (most messages hold no allowed phrase).
+        owners: list[list[int]] = [[], [], []]
+        allowed_tokens: list[tuple[int, int]] = []
+        if spans_of[0] or spans_of[1]:
+            # Characters past the analysed tokens (a very long message) belong to no token.
+            covered, past = "".join(surfaces), len(tokens)
+            written = (
+                _owners(surfaces) + [past] * (len(analysis.normalized) - len(covered))
+                if analysis.normalized.startswith(covered)
+                else [past] * len(analysis.normalized)  # (never seen: then the written view stands alone)
+            )
+            owners = [written, _owners(lemma_pieces), _owners(reading_pieces)]
+            pairs = zip(owners[:2], spans_of[:2], strict=True)
+            allowed_tokens = [(owner[a], owner[b - 1]) for owner, spans in pairs for a, b in spans]
         found: dict[str, str] = {}
         for (string, starts), phrases, spans, owner, table in zip(
             views, self._phrases, spans_of, owners, self._views, strict=True
