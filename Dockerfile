@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     XDG_CACHE_HOME=/data/cache
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 kodaira && mkdir -p /data \
     && chown kodaira /data

@@ -46,6 +46,7 @@ from bot.core.easy import kanji_words, kanji_words_with_reading  # noqa: E402
 from bot.data.check import load_data  # noqa: E402
 from bot.jsonl import worker_count  # noqa: E402
 from bot.language.text import analyzer  # noqa: E402
+from bot.matching import kernel  # noqa: E402
 from bot.review.evaluation import Case, load_cases, run_cases  # noqa: E402
 
 SETS = {
@@ -94,6 +95,8 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(mem_gib, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # The matcher's inner loops: compiled at install (bot/matching/_kernel.c), or numpy without a compiler.
+        "scoring": "compiled" if kernel.compiled is not None else "numpy",
     }
 
 
@@ -278,10 +281,10 @@ import resource, sys, time, json
 t0 = float(sys.argv[1])
 from bot.core.assistant import build_assistant
 from bot.config import Settings
-reply = build_assistant(Settings.from_env().data_dir).reply("母が認知症かもしれない")
+a = build_assistant(Settings.from_env().data_dir)
+reply = a.reply("母が認知症かもしれない")
 first = time.time() - t0
 qs = [l.strip() for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
-a = build_assistant(Settings.from_env().data_dir)
 t = time.perf_counter()
 cpu = time.process_time()
 for q in qs:
@@ -424,7 +427,8 @@ def table(results: dict[str, Any]) -> str:
     acc = results["engines"]
     lines = [
         f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
-        f"{results['machine']['memory_gib']} GiB, Python {results['machine']['python']}",
+        f"{results['machine']['memory_gib']} GiB, Python {results['machine']['python']}, "
+        f"scoring {results['machine']['scoring']}",
         "",
         "| engine | set | answer | no_match | crisis | clarify | false crisis | median ms | p99 ms |",
         "|---|---|---|---|---|---|---|---|---|",

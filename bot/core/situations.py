@@ -37,13 +37,12 @@ SUPPORT_SHARE = 0.6
 # several-problems story found, one more out-of-scope story offered guesses).
 UNMATCHED_PIECE_SCORE = 0.33
 MIN_PIECE_CHARS = 3
-PIECE_BATCH = 4  # pieces of an answered message scored together
 MIN_MESSAGE_CHARS = 30  # a short question is about one thing, even when it touches two domains
 
 
 class PieceMatcher(Matcher, Protocol):
     def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
-        """`rank(text)[0]` (or None) for each text, scored together."""
+        """`rank(text)[0]` (or None) for each text."""
         ...
 
 
@@ -76,16 +75,11 @@ class SituationReader:
         # Only a supported topic's domain can join; once each of those is seen, no piece adds one, so the
         # remaining pieces are not ranked at all (most stories are about one domain).
         possible = {d.id for d in map(self._domains.of_topic, support) if d is not None}
-        pieces = _pieces(text)
-        # The pieces count in order until every possible domain is seen; they are scored a few at a time
-        # (one array pass per batch, and few pieces read beyond the one that completes the domains).
-        for start in range(0, len(pieces), PIECE_BATCH):
+        # The pieces count in order until every possible domain is seen; the rest are not scored.
+        for piece in _pieces(text):
             if possible.issubset(seen):
                 break
-            for top in self._matcher.best_of_each(pieces[start : start + PIECE_BATCH]):
-                if possible.issubset(seen):
-                    break
-                self._note(seen, top, PIECE_SCORE, support)
+            self._note(seen, self._matcher.best_of_each([piece])[0], PIECE_SCORE, support)
         return tuple(seen) if len(seen) >= 2 or not asking else ()
 
     def asked(self, text: str, ranked: list[Candidate], thresholds: Thresholds) -> Decision | None:
@@ -121,7 +115,7 @@ class SituationReader:
             return ()
         near = {c.topic for c in ranked[:SUPPORT_RANK]}
         seen: list[str] = []
-        # Every piece counts here (two domains are needed, and which ones): they are scored together.
+        # Every piece counts here (two domains are needed, and which ones).
         for top in self._matcher.best_of_each(_pieces(text)):
             self._note(seen, top, UNMATCHED_PIECE_SCORE, near)
         return tuple(seen) if len(seen) >= 2 else ()

@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.language.features import GROUP_WEIGHTS
+from bot.matching.kernel import Counts, class_sums
 
 FloatArray = npt.NDArray[np.float32]
-Counts = npt.NDArray[np.int32] | npt.NDArray[np.int64]  # starts or lengths of runs in a flat array
 
 # Chosen on the dev sets (eval/dev.yaml, eval/registers_dev_*.yaml, eval/faq_dev.yaml) with
 # scripts/tune_thresholds.py --share; see README "How it works".
@@ -87,34 +87,17 @@ class TopicClassifier:
     def row_margins(self, rows: npt.NDArray[np.intp], values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The margins of a message given as its known features' rows and their group weights (scaled
         here to unit length, as the training rows were)."""
-        return self.margins_at(*gather(self.starts, rows), values)
+        begin = self.starts[rows].astype(np.int64)
+        return self.margins_at(begin, self.starts[rows + 1] - begin, values)
 
-    def margins_at(
-        self, positions: npt.NDArray[np.int64], lengths: Counts, values: npt.NDArray[np.float64]
-    ) -> npt.NDArray[np.float64]:
-        """`row_margins` with the rows' weights already located (`gather`: their positions, and how many
-        each row has)."""
+    def margins_at(self, starts: Counts, lengths: Counts, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """`row_margins` with the rows' weights already located: row i's are the run of `lengths[i]` from
+        `starts[i]`."""
         listed = values.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)))  # added in order, as a loop would
-        scale = (values / norm).astype(np.float32)
-        weights = self.weights[positions] * scale.repeat(lengths)  # float32, as the model is stored
-        counted = np.bincount(self.targets[positions], weights=weights, minlength=len(self.classes))
+        scale = (values / norm).astype(np.float32)  # float32 products, as the model is stored
+        counted = class_sums(scale, starts, lengths, self.weights, self.targets, len(self.classes))
         return np.asarray(counted + self.intercepts, dtype=np.float64)
-
-
-def gather(starts: Counts, rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.int64], Counts]:
-    """Positions of rows' entries in flat arrays laid out by `starts` (row r at starts[r]:starts[r + 1]),
-    row after row, and each row's entry count."""
-    begin = starts[rows]
-    return spread(begin, starts[rows + 1] - begin)
-
-
-def spread(begin: Counts, lengths: Counts) -> tuple[npt.NDArray[np.int64], Counts]:
-    """Positions of entries laid out in runs (run i: `lengths[i]` entries from `begin[i]`), run after run,
-    and the runs' lengths."""
-    ends = lengths.cumsum()
-    positions = np.arange(int(ends[-1])) + (begin - ends + lengths).repeat(lengths)
-    return positions, lengths
 
 
 def blend_scores(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +33,9 @@ from bot.diskcache import cache_dir, prune, write_atomically
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
-from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates, spread
+from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
+from bot.matching.kernel import ExampleSums
 
 logger = logging.getLogger(__name__)
 INDEX_VERSION = 10  # bump when build_index, the features or the training change, so cached indexes are rebuilt
@@ -228,7 +229,8 @@ def _deletion_table(vocabulary: list[str]) -> tuple[npt.NDArray[np.str_], IntArr
 
 class Query(NamedTuple):
     """A message as the index reads it: its known features' rows, their length-normalised weights, their
-    group weights, and per row where its postings and its classifier weights lie (`_row_spans`)."""
+    group weights, and per row where its postings and its classifier weights lie (`_row_spans`, one
+    row of `spans` per column of it: postings' starts, their counts, classifier starts, their counts)."""
 
     rows: npt.NDArray[np.intp]
     weights: npt.NDArray[np.float64]
@@ -267,11 +269,10 @@ class TfidfMatcher:
         place = np.empty(len(by_topic), dtype=np.int32)
         place[by_topic] = np.arange(len(by_topic), dtype=np.int32)
         grouped = index.doc_topic[by_topic]
-        self._group_of = grouped  # every topic has an example, so a topic's group is its number
-        self._group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-        self._places = np.arange(len(grouped))
-        self._targets = len(grouped) + len(self._topics)  # per text: its examples, then its topic centroids
-        self._post_start, self._post_target, self._post_weight = _merged_postings(index, place)
+        # Every topic has an example, so a topic's group is its number.
+        group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        post_start, post_target, post_weight = _merged_postings(index, place)
+        self._sums = ExampleSums(post_target, post_weight, len(grouped), group_start)
         # Per feature: its row in the classifier (-1: none) and its group's weight.
         columns = self._classifier.columns
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
@@ -285,7 +286,7 @@ class TfidfMatcher:
         class_spans = np.zeros((len(group), 2), dtype=np.int64)
         if self._same_rows:
             class_spans = np.stack([class_starts[:-1], np.diff(class_starts)], axis=1)
-        post_spans = np.stack([self._post_start[:-1], np.diff(self._post_start)], axis=1)
+        post_spans = np.stack([post_start[:-1], np.diff(post_start)], axis=1)
         self._row_spans = np.concatenate([post_spans, class_spans], axis=1)
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
@@ -339,8 +340,8 @@ class TfidfMatcher:
         return list(map(tuple.__new__, repeat(Candidate), zip(named, blended[order].tolist(), strict=True)))
 
     def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
-        """For each text, the first candidate `rank` gives it (None: no known feature), with the array
-        work of all the texts done at once: the pieces of a story cost little more than one message."""
+        """For each text, the first candidate `rank` gives it (None: no known feature), without ordering
+        the rest."""
         out: list[Candidate | None] = []
         for scored in self._scored(texts):
             if scored is None:
@@ -375,69 +376,31 @@ class TfidfMatcher:
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
-        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows])
+        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows].T.copy())
 
     def _scored(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None]:
         """Per text, its candidate topics (by number, ascending) and their scores; None without a known
-        feature. The texts are scored as the rows of one array: each row's sums run in the same order as
-        for a text alone, so every score is the same to the bit."""
-        queries = [self._query(t) for t in texts]
-        live = [q for q in queries if q is not None]
-        if not live:
-            return [None] * len(queries)
-        n_docs, n_topics, k = len(self._group_of), len(self._topics), len(live)
-        stride = self._targets
-        targets, contributions = [], []
-        for slot, (_, query, _, spans) in enumerate(live):
-            # Each example's cosine and each topic centroid's, summed feature after feature (bincount adds
-            # in input order; a feature's examples and its centroid entries lie next to each other).
-            positions, lengths = spread(spans[:, 0], spans[:, 1])
-            found = self._post_target[positions]
-            targets.append(found + slot * stride if slot else found)
-            contributions.append(query.repeat(lengths) * self._post_weight[positions])
-        summed = np.bincount(_joined(targets), weights=_joined(contributions), minlength=k * stride)
-        # The texts' scores lie one after the other: each text's groups are shifted by its place (the
-        # index's own arrays for one text, so a single message pays for no shifting).
-        if k == 1:
-            grouped, centroid = summed[:n_docs], summed[n_docs:]
-            starts, group_of, places = self._group_start, self._group_of, self._places
-        else:
-            table = summed.reshape(k, stride)
-            grouped, centroid = table[:, :n_docs].ravel(), table[:, n_docs:].ravel()
-            shift = np.arange(k)[:, None]
-            starts = (self._group_start + shift * n_docs).ravel()
-            group_of = (self._group_of + shift * n_topics).ravel()
-            places = np.arange(k * n_docs)
-        # Per topic: its best example's score, and the next best (the same score again when two tie):
-        # the best is taken out once (at its first place in the group), the next best is what remains.
-        first = np.maximum.reduceat(grouped, starts)
-        taken = np.where(grouped == first[group_of], places, len(grouped))
-        grouped[np.minimum.reduceat(taken, starts)] = 0.0
-        second = np.maximum.reduceat(grouped, starts)
-        first, second, centroid = first.reshape(k, n_topics), second.reshape(k, n_topics), centroid.reshape(k, n_topics)
-        touched = first > 0.0  # topics with an example sharing a feature with the message
-        nearest = np.where(
-            touched,
-            np.minimum(1.0, EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second) + (1 - EXAMPLE_WEIGHT) * centroid),
-            0.0,
-        )
+        feature."""
         out: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None] = []
-        slot = 0
-        for q in queries:
-            if q is None:
+        for query in map(self._query, texts):
+            if query is None:
                 out.append(None)
                 continue
-            margins = self._margins(q)
-            numbers = np.flatnonzero(candidates(touched[slot], margins))
-            out.append((numbers, blend_scores(nearest[slot][numbers], margins[numbers], self.blend_share)))
-            slot += 1
+            # Each example's cosine and each topic centroid's, summed feature after feature; per topic its
+            # best example (plus a little for the next best) and its centroid.
+            first, second, centroid = self._sums(query.weights, query.spans[0], query.spans[1])
+            touched = first > 0.0  # topics with an example sharing a feature with the message
+            blend = EXAMPLE_WEIGHT * (first + SECOND_EXAMPLE_BONUS * second) + (1 - EXAMPLE_WEIGHT) * centroid
+            nearest = np.where(touched, np.minimum(1.0, blend), 0.0)
+            margins = self._margins(query)
+            numbers = np.flatnonzero(candidates(touched, margins))
+            out.append((numbers, blend_scores(nearest[numbers], margins[numbers], self.blend_share)))
         return out
 
     def _margins(self, query: Query) -> FloatArray:
         """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
         if self._same_rows:
-            spans = query.spans
-            margins = self._classifier.margins_at(*spread(spans[:, 2], spans[:, 3]), query.group)
+            margins = self._classifier.margins_at(query.spans[2], query.spans[3], query.group)
         else:
             class_rows = self._class_row[query.rows]
             known = class_rows >= 0
@@ -469,10 +432,6 @@ def _merged_postings(index: Index, place: IntArray) -> tuple[npt.NDArray[np.int6
     targets[at] = len(place) + index.centroid_topic
     weights[at] = index.centroid_weight
     return starts, targets, weights
-
-
-def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def main_matcher(knowledge: Knowledge, intents: Intents, analyzer: Analyzer) -> TfidfMatcher:

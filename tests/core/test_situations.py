@@ -383,12 +383,11 @@ def test_an_out_of_scope_question_at_the_end_of_a_story_is_still_declined(assist
     assert assistant.reply(story).status == "no_match"
 
 
-def test_an_answered_storys_pieces_are_scored_a_few_at_a_time_in_order(assistant: Assistant) -> None:
-    """Pieces are scored in batches of PIECE_BATCH (one array pass each), in the message's order, and no
-    batch starts once every possible domain is seen."""
+def test_an_answered_storys_pieces_are_scored_one_at_a_time_in_order(assistant: Assistant) -> None:
+    """Pieces are scored in the message's order, and none once every possible domain is seen."""
     from collections.abc import Sequence
 
-    from bot.core.situations import PIECE_BATCH, SituationReader, _pieces
+    from bot.core.situations import SituationReader, _pieces
     from bot.matching.decision import Candidate
     from bot.matching.tfidf import TfidfMatcher
 
@@ -411,6 +410,6 @@ def test_an_answered_storys_pieces_are_scored_a_few_at_a_time_in_order(assistant
     found = reader.domains(story, matcher.rank(story))
     assert found == _domains_ranking_every_piece(assistant, story, matcher.rank(story))
     pieces = _pieces(story)
-    assert len(pieces) > 2 * PIECE_BATCH and len(batches) >= 2
-    assert all(1 <= len(batch) <= PIECE_BATCH for batch in batches)
-    assert [p for batch in batches for p in batch] == pieces[: sum(map(len, batches))]
+    assert all(len(batch) == 1 for batch in batches)
+    assert 2 <= len(batches) <= len(pieces)
+    assert [p for batch in batches for p in batch] == pieces[: len(batches)]

@@ -67,7 +67,8 @@ def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(a
     index = matcher._index
     n_docs = len(index.doc_topic)
     place = {int(doc): at for at, doc in enumerate(sorted(range(n_docs), key=lambda d: int(index.doc_topic[d])))}
-    starts, targets, weights = matcher._post_start, matcher._post_target, matcher._post_weight
+    sums = matcher._sums
+    starts, counts, targets, weights = matcher._row_spans[:, 0], matcher._row_spans[:, 1], sums._target, sums._weight
     for feature in [0, 1, len(index.features) // 2, len(index.features) - 1, *range(0, len(index.features), 997)]:
         docs = slice(index.post_start[feature], index.post_start[feature + 1])
         centroids = slice(index.centroid_start[feature], index.centroid_start[feature + 1])
@@ -77,5 +78,5 @@ def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(a
             (n_docs + int(t), float(w))
             for t, w in zip(index.centroid_topic[centroids], index.centroid_weight[centroids], strict=True)
         ]
-        got = slice(starts[feature], starts[feature + 1])
+        got = slice(starts[feature], starts[feature] + counts[feature])
         assert list(zip(targets[got].tolist(), weights[got].tolist(), strict=True)) == expected, feature

@@ -1,0 +1,133 @@
+"""The matcher's inner loops (bot/matching/kernel.py): the compiled ones and numpy's give the same bits on
+every eval message, the compiled ones refuse arrays that do not fit together, and an install with a C
+compiler builds them."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.core.assistant import Assistant
+from bot.matching import kernel
+from bot.matching.kernel import ExampleSums, class_sums
+from bot.matching.tfidf import TfidfMatcher
+from bot.review.evaluation import load_cases
+
+needs_compiled = pytest.mark.skipif(kernel.compiled is None, reason="the C kernel was not built (no compiler)")
+
+
+def _messages() -> list[str]:
+    texts = [case.q for path in sorted((PROJECT_ROOT / "eval").glob("*.yaml")) for case in load_cases(path)]
+    return [*texts, "", "😀", "zzzz", "介護", "ﾊﾊﾉ ｶｲｺﾞ", "kaigo no soudan"]
+
+
+def _matcher(assistant: Assistant) -> TfidfMatcher:
+    assert isinstance(assistant.matcher, TfidfMatcher)
+    return assistant.matcher
+
+
+@pytest.fixture()
+def numpy_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(kernel, "compiled", None)
+    yield
+
+
+def test_a_compiler_at_install_builds_the_kernel() -> None:
+    """Where this Python can compile extensions, `pip install` built the kernel: without it every message
+    would quietly take the slower path."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip("no C compiler here")
+    assert kernel.compiled is not None
+    assert Path(kernel.compiled.__file__).parent == Path(kernel.__file__).parent
+
+
+@needs_compiled
+def test_both_kernels_give_the_same_bits_on_every_eval_message(assistant: Assistant) -> None:
+    matcher = _matcher(assistant)
+    sums, classifier = matcher._sums, matcher._classifier
+    numpy_sums = ExampleSums(sums._target, sums._weight, sums._n_docs, sums._group_start, use_compiled=False)
+    checked = 0
+    for text in _messages():
+        query = matcher._query(text)
+        if query is None:
+            continue
+        compiled = sums(query.weights, query.spans[0], query.spans[1])
+        plain = numpy_sums(query.weights, query.spans[0], query.spans[1])
+        for got, expected in zip(compiled, plain, strict=True):
+            assert got.tobytes() == expected.tobytes(), text
+        scale = (query.group / np.sqrt(np.sum(query.group**2))).astype(np.float32)
+        args = (scale, query.spans[2], query.spans[3], classifier.weights, classifier.targets, len(classifier.classes))
+        assert class_sums(*args).tobytes() == class_sums(*args, use_compiled=False).tobytes(), text
+        checked += 1
+    assert checked > 2000
+
+
+@needs_compiled
+def test_rankings_are_the_same_without_the_compiled_kernel(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matcher = _matcher(assistant)
+    texts = _messages()[::7]
+    compiled = [matcher.rank(t) for t in texts]
+    monkeypatch.setattr(kernel, "compiled", None)
+    assert [matcher.rank(t) for t in texts] == compiled  # same topics, same floats, same order
+
+
+def test_the_numpy_kernel_takes_each_topics_best_example_once(numpy_only: None) -> None:
+    # Topic 0: examples 0-2 (two share the best score); topic 1: example 3 alone; then two centroids.
+    sums = ExampleSums(
+        np.array([0, 1, 2, 3, 4, 5], dtype=np.int32),
+        np.array([0.5, 0.2, 0.5, 0.3, 0.7, 0.1]),
+        4,
+        np.array([0, 3], dtype=np.int64),
+    )
+    first, second, centroid = sums(np.array([2.0]), np.array([0]), np.array([6]))
+    assert first.tolist() == [1.0, 0.6]
+    assert second.tolist() == [1.0, 0.0]  # a tie counts twice; a lone example has no second
+    assert centroid.tolist() == [1.4, 0.2]
+
+
+@needs_compiled
+def test_the_compiled_kernel_matches_the_small_case() -> None:
+    sums = ExampleSums(
+        np.array([0, 1, 2, 3, 4, 5], dtype=np.int32), np.array([0.5, 0.2, 0.5, 0.3, 0.7, 0.1]), 4,
+        np.array([0, 3], dtype=np.int64),
+    )
+    first, second, centroid = sums(np.array([2.0]), np.array([0]), np.array([6]))
+    assert (first.tolist(), second.tolist(), centroid.tolist()) == ([1.0, 0.6], [1.0, 0.0], [1.4, 0.2])
+
+
+@needs_compiled
+def test_the_compiled_kernel_refuses_what_does_not_fit() -> None:
+    assert kernel.compiled is not None
+    run = kernel.compiled.example_scores
+    ok = dict(
+        w=np.array([1.0]), st=np.array([0], dtype=np.int64), ln=np.array([2], dtype=np.int64),
+        tg=np.array([0, 1], dtype=np.int32), pw=np.array([0.5, 0.5]), gs=np.array([0], dtype=np.int64),
+    )
+
+    def call(**changed: np.ndarray) -> None:
+        a = {**ok, **changed}
+        run(a["w"], a["st"], a["ln"], a["tg"], a["pw"], 1, a["gs"], np.empty(2), np.empty(1), np.empty(1))
+
+    call()
+    with pytest.raises(ValueError, match="outside"):
+        call(tg=np.array([0, 7], dtype=np.int32))  # a target past the scores
+    with pytest.raises(ValueError, match="outside"):
+        call(ln=np.array([3], dtype=np.int64))  # a run past the postings
+    with pytest.raises(ValueError, match="agree"):
+        call(pw=np.array([0.5]))  # fewer weights than targets
+    with pytest.raises(TypeError, match="bytes"):
+        call(tg=np.array([0, 1], dtype=np.int64))  # targets of the wrong width
+    with pytest.raises(ValueError, match="outside"):
+        kernel.compiled.class_sums(
+            np.array([1.0], dtype=np.float32), np.array([0], dtype=np.int64), np.array([1], dtype=np.int64),
+            np.array([1.0], dtype=np.float32), np.array([5], dtype=np.int16), np.empty(2),
+        )
