@@ -20,8 +20,8 @@ from operator import mul
 import numpy as np
 import numpy.typing as npt
 
+from bot.kernel import Counts, class_sums
 from bot.language.features import GROUP_WEIGHTS
-from bot.matching.kernel import Counts, class_sums
 
 FloatArray = npt.NDArray[np.float32]
 

@@ -30,12 +30,12 @@ from rapidfuzz.distance import Levenshtein
 from bot.data import Knowledge
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
+from bot.kernel import ExampleSums
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
 from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
-from bot.matching.kernel import ExampleSums
 
 logger = logging.getLogger(__name__)
 INDEX_VERSION = 10  # bump when build_index, the features or the training change, so cached indexes are rebuilt

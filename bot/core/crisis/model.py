@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.diskcache import package_version, write_atomically
+from bot.kernel import gram_ids
 from bot.language.text import MAX_ANALYSED_CHARS, Analysis, Token
 
 FEATURE_VERSION = 1  # bump when features() changes, so cached models are retrained
@@ -44,6 +45,15 @@ def _grams(text: str, sizes: Iterable[int]) -> set[str]:
 
 
 VIEWS = ("c", "r", "l", "b")  # characters, kana reading, lemmas, lemma bigrams
+CHAR_SIZES = (1, 2, 3)
+READING_SIZES = (2, 3, 4)
+
+
+def _read(normalized: str, tokens: Sequence[Token]) -> tuple[str, str, list[str]]:
+    """The text without spaces, the words' kana reading, and their dictionary forms."""
+    compact = normalized[:MAX_ANALYSED_CHARS].replace(" ", "")  # the tokens stop there too
+    words = [t for t in tokens if t.pos not in _SKIP_POS]
+    return compact, "".join(t.reading for t in words), [t.lemma for t in words]
 
 
 def views(normalized: str, tokens: Sequence[Token]) -> tuple[set[str], set[str], set[str], set[str]]:
@@ -52,12 +62,10 @@ def views(normalized: str, tokens: Sequence[Token]) -> tuple[set[str], set[str],
     Kana readings make しにたい and 死にたい one feature; dictionary forms make 殴られてる and
     殴られています one; character grams survive typos and words Sudachi splits oddly.
     """
-    compact = normalized[:MAX_ANALYSED_CHARS].replace(" ", "")  # the tokens stop there too
-    words = [t for t in tokens if t.pos not in _SKIP_POS]
-    lemmas = [t.lemma for t in words]
+    compact, reading, lemmas = _read(normalized, tokens)
     return (
-        _grams(compact, (1, 2, 3)),
-        _grams("".join(t.reading for t in words), (2, 3, 4)),
+        _grams(compact, CHAR_SIZES),
+        _grams(reading, READING_SIZES),
         set(lemmas),
         {f"{a}|{b}" for a, b in pairwise(lemmas)},
     )
@@ -104,9 +112,15 @@ class CrisisModel:
         self._bias = float(arrays["crisis_bias"][0])
 
     def score(self, analysis: Analysis) -> Score:
-        found: list[int] = []
-        for lookup, present in zip(self._by_view, views(analysis.normalized, analysis.tokens), strict=True):
-            found.extend(filter(None, map(lookup.get, present)))
+        # The features of `views`, looked up without building them: the known n-grams straight from the text
+        # (bot/kernel.py), each feature once, in the order it first occurs (so every sum below adds up in
+        # the same order in every process).
+        compact, reading, lemmas = _read(analysis.normalized, analysis.tokens)
+        chars, readings, words, pairs = self._by_view
+        found = gram_ids(compact, CHAR_SIZES, chars)
+        found += gram_ids(reading, READING_SIZES, readings)
+        found.extend(filter(None, map(words.get, dict.fromkeys(lemmas))))
+        found.extend(filter(None, map(pairs.get, dict.fromkeys(f"{a}|{b}" for a, b in pairwise(lemmas)))))
         if not found:
             return Score(0.0, self.kinds[0])
         index = np.fromiter(found, dtype=np.intp, count=len(found)) - 1

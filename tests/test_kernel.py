@@ -1,6 +1,6 @@
-"""The matcher's inner loops (bot/matching/kernel.py): the compiled ones and numpy's give the same bits on
-every eval message, the compiled ones refuse arrays that do not fit together, and an install with a C
-compiler builds them."""
+"""The per-message inner loops (bot/kernel.py): the compiled ones and numpy's or Python's give the same
+results, to the bit, on every eval message; the compiled ones refuse arrays that do not fit together;
+and an install with a C compiler builds them."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot import kernel
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import Assistant
-from bot.matching import kernel
-from bot.matching.kernel import ExampleSums, class_sums
+from bot.core.crisis.model import CHAR_SIZES, READING_SIZES, _read
+from bot.kernel import ExampleSums, class_sums, gram_ids
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import load_cases
 
@@ -131,3 +132,38 @@ def test_the_compiled_kernel_refuses_what_does_not_fit() -> None:
             np.array([1.0], dtype=np.float32), np.array([0], dtype=np.int64), np.array([1], dtype=np.int64),
             np.array([1.0], dtype=np.float32), np.array([5], dtype=np.int16), np.empty(2),
         )
+
+
+@needs_compiled
+def test_both_find_the_same_crisis_grams_on_every_eval_message(assistant: Assistant) -> None:
+    assert assistant.crisis is not None
+    chars, readings, _, _ = assistant.crisis.model._by_view
+    found = 0
+    for text in _messages():
+        analysis = assistant.crisis._analyzer.analyse(text)
+        compact, reading, _ = _read(analysis.normalized, analysis.tokens)
+        for string, sizes, table in ((compact, CHAR_SIZES, chars), (reading, READING_SIZES, readings)):
+            compiled = gram_ids(string, sizes, table)
+            assert compiled == gram_ids(string, sizes, table, use_compiled=False), text
+            found += len(compiled)
+    assert found > 100_000
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_gram_ids_gives_each_known_value_once_in_the_order_first_seen(use_compiled: bool) -> None:
+    if use_compiled and kernel.compiled is None:
+        pytest.skip("the C kernel was not built (no compiler)")
+    table = {"し": 1, "しに": 2, "にた": 3, "たい": 4, "に": 5, "😀": 6}
+    assert gram_ids("しにたいしに", (2, 1), table, use_compiled) == [2, 3, 4, 1, 5]
+    assert gram_ids("😀😀", (1, 2, 3), table, use_compiled) == [6]  # a character beyond the BMP is one
+    assert gram_ids("", (1, 2), table, use_compiled) == []
+    assert gram_ids("しに", (), table, use_compiled) == []
+    assert gram_ids("しに", (5,), table, use_compiled) == []
+
+
+@needs_compiled
+def test_the_compiled_gram_lookup_refuses_a_size_below_one() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        gram_ids("しに", (0,), {"し": 1})
+    with pytest.raises(TypeError):
+        gram_ids("しに", [1], {"し": 1})  # type: ignore[arg-type]  # sizes come as a tuple

@@ -1,11 +1,11 @@
-"""The matcher's two inner loops, run once per message: summing its postings into every example's and
-every topic centroid's score (with each topic's best two examples), and summing its classifier weights
-per class.
+"""The inner loops run once per message: summing the matcher's postings into every example's and every
+topic centroid's score (with each topic's best two examples), summing its classifier weights per class,
+and looking up the crisis model's character and reading n-grams.
 
-Each is written twice, in numpy and in C (bot/matching/_kernel.c, compiled at install where a C
-compiler is found; `setup.py` makes it optional). The two give the same bits, which
-tests/matching/test_kernel.py checks on every eval message; the compiled one does in one pass over the
-postings what numpy does in eight, so a long story costs a fraction of what it did.
+Each is written twice: here in numpy or Python, and in C (bot/_kernel.c, compiled at install where a C
+compiler is found; `setup.py` makes it optional). The two give the same results, to the bit, which
+tests/test_kernel.py checks on every eval message; the compiled loops do in one pass what numpy does in
+several, and build no set of strings to look up.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 def _compiled() -> ModuleType | None:
     try:
-        return importlib.import_module("bot.matching._kernel")
+        return importlib.import_module("bot._kernel")
     except ImportError:  # no C compiler at install: numpy gives the same scores, a little more slowly
         return None
 
@@ -120,3 +120,20 @@ def class_sums(
     positions, runs = spread(starts, lengths)
     products = weights[positions] * scale.repeat(runs)
     return np.bincount(targets[positions], weights=products, minlength=classes).astype(np.float64, copy=False)
+
+
+def gram_ids(text: str, sizes: tuple[int, ...], table: dict[str, int], use_compiled: bool = True) -> list[int]:
+    """The values `table` gives the distinct n-grams of `text` (n in `sizes`), each value once, in the order
+    the grams first occur (size by size, left to right)."""
+    if compiled is not None and use_compiled:
+        found: list[int] = compiled.gram_ids(text, sizes, table)
+        return found
+    seen: set[int] = set()
+    out: list[int] = []
+    for n in sizes:
+        for i in range(len(text) - n + 1):
+            value = table.get(text[i : i + n])
+            if value is not None and value not in seen:
+                seen.add(value)
+                out.append(value)
+    return out

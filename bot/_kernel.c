@@ -1,5 +1,5 @@
-/* The matcher's two inner loops, compiled: bot/matching/kernel.py has the same two functions in numpy and
- * says what they compute. Both give the same bits: the sums run in the same order, each product is
+/* The inner loops run once per message, compiled: bot/kernel.py has the same functions in numpy
+ * or Python and says what they compute. Both give the same bits: the sums run in the same order, each product is
  * rounded as numpy rounds it (double, or float for the classifier's float32 weights), and the build
  * turns off fused multiply-add (setup.py: -ffp-contract=off). Arrays arrive through the buffer
  * protocol (no numpy headers needed to build); their item sizes are checked here, and every index
@@ -165,9 +165,60 @@ done:
     return result;
 }
 
+/* gram_ids(text: str, sizes: tuple[int, ...], table: dict[str, int]) -> list[int]
+ *
+ * The values `table` gives the distinct n-grams of `text` (n in `sizes`), each value once, in the order
+ * the grams first occur (size by size, left to right). Values must be hashable (ints here). */
+static PyObject *gram_ids(PyObject *self, PyObject *args) {
+    PyObject *text, *sizes, *table;
+    if (!PyArg_ParseTuple(args, "UO!O!", &text, &PyTuple_Type, &sizes, &PyDict_Type, &table)) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0), *seen = PySet_New(NULL);
+    if (out == NULL || seen == NULL) {
+        goto fail;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(sizes); s++) {
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(sizes, s));
+        if (n == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+        if (n < 1) {
+            PyErr_SetString(PyExc_ValueError, "gram sizes must be positive");
+            goto fail;
+        }
+        for (Py_ssize_t i = 0; i + n <= length; i++) {
+            PyObject *gram = PyUnicode_Substring(text, i, i + n);
+            if (gram == NULL) {
+                goto fail;
+            }
+            PyObject *value = PyDict_GetItemWithError(table, gram); /* borrowed */
+            Py_DECREF(gram);
+            if (value == NULL) {
+                if (PyErr_Occurred()) {
+                    goto fail;
+                }
+                continue;
+            }
+            int known = PySet_Contains(seen, value);
+            if (known < 0 || (!known && (PySet_Add(seen, value) < 0 || PyList_Append(out, value) < 0))) {
+                goto fail;
+            }
+        }
+    }
+    Py_DECREF(seen);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(seen);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"example_scores", example_scores, METH_VARARGS, "Sum a message's postings; each topic's best two examples."},
     {"class_sums", class_sums, METH_VARARGS, "Sum a message's classifier weights per class."},
+    {"gram_ids", gram_ids, METH_VARARGS, "The table's values for the distinct n-grams of a text, each once."},
     {NULL, NULL, 0, NULL},
 };
 
