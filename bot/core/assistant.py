@@ -231,7 +231,7 @@ def _build(engine: str, data: AssistantData) -> Assistant:
     easy_leads = {k.kind: k.easy_lead for k in data.intents.crisis if k.easy_lead}
     safety = SafetyLines(data.knowledge, leads, easy_leads)
     assistant = Assistant(
-        data,
+        data.for_answering(),
         matcher,
         crisis,
         towns,

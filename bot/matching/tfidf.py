@@ -25,7 +25,6 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
 
 from bot.data import Knowledge
 from bot.data.intents import Intents
@@ -36,6 +35,7 @@ from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
 from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
+from bot.matching.near import NearWords
 
 logger = logging.getLogger(__name__)
 INDEX_VERSION = 10  # bump when build_index, the features or the training change, so cached indexes are rebuilt
@@ -214,19 +214,6 @@ def _write(path: Path, index: Index) -> None:
         logger.warning("matching index cache not written (%s); it will be built again next start", exc.strerror)
 
 
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _deletion_table(vocabulary: list[str]) -> tuple[npt.NDArray[np.str_], IntArray]:
-    """Each word and each of its one-character deletions, sorted (one array, read by binary search), with
-    the position of the word each comes from. Two words one edit apart always share a key (the shorter
-    word, or one deletion of both). Arrays, so the disk cache maps them instead of rebuilding a dict."""
-    pairs = sorted((key, position) for position, known in enumerate(vocabulary) for key in (known, *_deletions(known)))
-    keys = np.array([key for key, _ in pairs], dtype=np.str_) if pairs else np.array([], dtype="<U1")
-    return keys, np.array([position for _, position in pairs], dtype=np.int32)
-
-
 class Query(NamedTuple):
     """A message as the index reads it: its known features' rows, their length-normalised weights, their
     group weights, and per row where its postings and its classifier weights lie (`_row_spans`, one
@@ -255,11 +242,12 @@ class TfidfMatcher:
         self._extractor = FeatureExtractor(analyzer, rewriter)
         pairs = list(pairs)
         index = cached_index(pairs, self._extractor, rewriter) if use_cache else build_index(pairs, self._extractor)
-        self._index = index
+        # The index itself is not kept: what a query reads is below, laid out for it (and the disk cache of
+        # the built assistant holds no second copy of the postings).
+        self._max_idf = index.max_idf
         self._topics = index.topics
         self._features = index.features
-        self._vocabulary = index.vocabulary
-        self._near_keys, self._near_positions = _deletion_table(self._vocabulary)  # for misspelt words
+        self._near = NearWords(index.vocabulary)  # for misspelt words
         self._classifier = index.classifier
         if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
             self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
@@ -301,31 +289,10 @@ class TfidfMatcher:
         extra: dict[str, str] = {}
         for f, number in zip(feats, numbered, strict=True):
             if number is None and f.startswith("w:") and len(f) >= 4:
-                match = self._one_edit_away(f[2:])
+                match = self._near.find(f[2:])
                 if match is not None:
                     extra[f] = "w:" + match
         return extra
-
-    def _one_edit_away(self, word: str) -> str | None:
-        """The first known word (in vocabulary order) at the smallest edit distance of at most one: what
-        rapidfuzz's extractOne over the whole vocabulary returns, looked up through the words that share
-        a one-character deletion with `word` instead of comparing it with every known word."""
-        keys = self._near_keys
-        if not len(keys):
-            return None
-        wanted = [word, *_deletions(word)]  # (compared whole: numpy widens them, never cuts them to fit)
-        found: set[int] = set()
-        starts = np.searchsorted(keys, wanted, side="left").tolist()
-        ends = np.searchsorted(keys, wanted, side="right").tolist()
-        for start, end in zip(starts, ends, strict=True):
-            if start < end:
-                found.update(self._near_positions[start:end].tolist())
-        best: tuple[int, int] | None = None
-        for position in found:
-            distance = Levenshtein.distance(word, self._vocabulary[position], score_cutoff=1)
-            if distance <= 1 and (best is None or (distance, position) < best):
-                best = (distance, position)
-        return self._vocabulary[best[1]] if best is not None else None
 
     def rank(self, text: str) -> list[Candidate]:
         scored = self._scored([text])[0]
@@ -365,7 +332,6 @@ class TfidfMatcher:
         rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
         if not len(rows):
             return None
-        index = self._index
         floats = self._row_floats[rows]
         weights = floats[:, 0]
         # Words no example has ever used still count in the message's length: a question mostly
@@ -373,7 +339,7 @@ class TfidfMatcher:
         unknown = [
             f for f, n in zip(feats, numbered, strict=True) if n is None and f[:2] == "w:" and f not in corrections
         ]
-        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * index.max_idf
+        unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * self._max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
         return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows].T.copy())

@@ -21,6 +21,7 @@ from bot.core.crisis.detector import (
     training_samples,
 )
 from bot.core.crisis.model import VIEWS, CrisisModel, Score, features, training_key, views
+from bot.data.check import AssistantData
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.data.intents import Intents
 from bot.diskcache import KEEP, cache_dir
@@ -38,11 +39,11 @@ def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
     assert (learned.level, learned.layer, learned.kinds) == ("crisis", "model", ("suicide",))
 
 
-def test_the_learned_layer_finds_what_no_rule_names(assistant: Assistant) -> None:
+def test_the_learned_layer_finds_what_no_rule_names(assistant: Assistant, project_data: AssistantData) -> None:
     """Most corpus crises that no term or pattern catches are caught by the model (it is on)."""
     assert assistant.crisis is not None
     detector = assistant.crisis
-    crises = [m.q for m in assistant.data.intents.crisis_corpus if m.crisis != "none"]
+    crises = [m.q for m in project_data.intents.crisis_corpus if m.crisis != "none"]
     missed_by_rules = [q for q in crises if (e := detector.evidence(q)) is not None and not e.rule_kinds]
     assert len(missed_by_rules) > 300
     caught = [q for q in missed_by_rules if assistant.assess(q).is_crisis]
@@ -165,17 +166,19 @@ def test_grey_zone_answers_with_the_emergency_line_first(assistant: Assistant) -
     assert not assistant.reply("生活費が足りない").crisis_hint
 
 
-def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(assistant: Assistant) -> None:
+def test_no_topic_or_out_of_scope_example_is_taken_for_a_crisis(
+    assistant: Assistant, project_data: AssistantData
+) -> None:
     """Ordinary phrasings (2,000+ of them in intents/) must never get the crisis reply."""
-    intents = assistant.data.intents
+    intents = project_data.intents
     examples = [e for phrases in intents.examples.values() for e in phrases] + list(intents.out_of_scope)
     assert [e for e in examples if assistant.assess(e).is_crisis] == []
 
 
-def test_the_model_learns_from_every_labelled_text(assistant: Assistant) -> None:
+def test_the_model_learns_from_every_labelled_text(assistant: Assistant, project_data: AssistantData) -> None:
     """The corpus with its labels and each kind's terms as crises; every topic example, out-of-scope
     question, allowed Japanese phrase and small-talk phrase as an ordinary message (the model's negatives)."""
-    intents = assistant.data.intents
+    intents = project_data.intents
 
     def as_read(text: str) -> str:  # romaji as the kana it spells (tests/core/test_crisis_other_scripts.py)
         return to_kana(text) or text
@@ -249,10 +252,10 @@ def _a_tenth_of(intents: Intents) -> Intents:
 
 @pytest.mark.slow
 def test_model_is_cached_and_a_broken_cache_is_retrained(
-    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    assistant: Assistant, project_data: AssistantData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    intents = _a_tenth_of(assistant.data.intents)  # caching is the point here, not the model: train quickly
+    intents = _a_tenth_of(project_data.intents)  # caching is the point here, not the model: train quickly
     path = cache_dir() / f"crisis-{training_key(training_samples(intents))}.npz"
     # Models of earlier data: only the newest are kept beside the new one; other caches are not touched.
     cache_dir().mkdir(parents=True)
@@ -274,7 +277,11 @@ def test_model_is_cached_and_a_broken_cache_is_retrained(
 
 @pytest.mark.slow
 def test_an_unwritable_cache_costs_a_warning_not_the_model(
-    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    assistant: Assistant,
+    project_data: AssistantData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A home where the cache cannot be written (here a file stands where its folder would be): the model is
     trained and used all the same, and the log says why it was not kept, with no text of the resident."""
@@ -282,7 +289,7 @@ def test_an_unwritable_cache_costs_a_warning_not_the_model(
     blocker.write_bytes(b"")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     caplog.set_level(logging.WARNING, logger="bot.core.crisis.detector")
-    model = load_model(_a_tenth_of(assistant.data.intents), analyzer())
+    model = load_model(_a_tenth_of(project_data.intents), analyzer())
     assert model.score(analyzer().analyse("もう死にたい")).crisis >= THRESHOLDS.crisis_at
     assert [r.getMessage() for r in caplog.records] == [
         "crisis model cache not written (Not a directory); it will be trained again next start"

@@ -56,6 +56,20 @@ def test_the_cached_assistant_answers_exactly_as_the_built_one(cache: Path, proj
             assert loaded.reply(q, easy=easy).to_json() == built.reply(q, easy=easy).to_json(), q
 
 
+def test_the_cache_carries_only_the_data_answering_reads(cache: Path, project_data: AssistantData) -> None:
+    """The crisis corpus, the out-of-scope examples and where each example is written serve building and
+    `kb check` only: the built assistant does not keep them, so a start does not read them back."""
+    build_assistant(DATA_DIR)  # builds and writes the cache
+    for assistant in (build_assistant(DATA_DIR), build_assistant(DATA_DIR, data=project_data)):
+        intents = assistant.data.intents
+        assert (intents.crisis_corpus, intents.out_of_scope, intents.example_sites, intents.out_of_scope_sites) == (
+            (), (), {}, {}
+        )
+        assert intents.examples == project_data.intents.examples and intents.crisis == project_data.intents.crisis
+        assert assistant.data.knowledge == project_data.knowledge
+    assert len(project_data.intents.crisis_corpus) > 5000 and project_data.intents.example_sites  # not emptied
+
+
 def test_each_engine_is_cached_under_its_own_key(cache: Path) -> None:
     for engine in ("bm25", "fuzzy"):
         assert build_assistant(DATA_DIR, engine).engine_name == engine

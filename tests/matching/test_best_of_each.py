@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.assistant import Assistant
 from bot.core.situations import _pieces
+from bot.data.check import AssistantData
 from bot.matching.decision import Candidate
 from bot.matching.tfidf import TfidfMatcher
 
@@ -59,12 +60,19 @@ def test_equal_scores_go_to_the_topic_rank_puts_first() -> None:
     assert matcher.best_of_each(["介護の相談"]) == [ranked[0]]
 
 
-def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(assistant: Assistant) -> None:
+def test_each_feature_lists_its_examples_then_its_centroids_in_the_index_order(
+    assistant: Assistant, project_data: AssistantData
+) -> None:
     """The scoring reads one merged list per feature: its examples (numbered in topic order) in the
     index's order, then its topic centroids (numbered after every example) in the index's order, so
     every sum adds up in the order of the index."""
+    from bot.language.synonyms import SynonymRewriter
+    from bot.matching.tfidf import cached_index, training_pairs
+
     matcher = _matcher(assistant)
-    index = matcher._index
+    intents = project_data.intents
+    pairs = training_pairs(project_data.knowledge, intents)
+    index = cached_index(pairs, matcher._extractor, SynonymRewriter(intents.synonyms))  # the one it was built from
     n_docs = len(index.doc_topic)
     place = {int(doc): at for at, doc in enumerate(sorted(range(n_docs), key=lambda d: int(index.doc_topic[d])))}
     sums = matcher._sums

@@ -47,21 +47,3 @@ def test_the_key_follows_examples_and_synonyms() -> None:
     plain = SynonymRewriter([])
     assert index_key(PAIRS, plain) != index_key([*PAIRS, ("hoikuen", "保育園")], plain)
     assert index_key(PAIRS, plain) != index_key(PAIRS, SynonymRewriter([Synonym("親", ("おふくろ",))]))
-
-
-def test_a_misspelt_word_is_corrected_to_the_word_extract_one_finds() -> None:
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    from bot.core.assistant import build_assistant
-    from tests.conftest import DATA_DIR
-
-    matcher = build_assistant(DATA_DIR).matcher
-    assert isinstance(matcher, TfidfMatcher)
-    vocabulary = matcher._vocabulary
-    words = ["介語", "認知賞", "生活保穫", "ヘルバー", "家貸", "虐侍", "保育圓", "後検人", "まったく知らない語"]
-    words += [w[:-1] + "ゑ" for w in vocabulary[::97]] + [w[1:] for w in vocabulary[::89] if len(w) > 2]
-    for word in words:
-        found = process.extractOne(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=1)
-        assert matcher._one_edit_away(word) == (found[0] if found else None), word
-    assert matcher._one_edit_away("介語") == "介護"
