@@ -165,60 +165,117 @@ done:
     return result;
 }
 
-/* gram_ids(text: str, sizes: tuple[int, ...], table: dict[str, int]) -> list[int]
+/* table_ids(text: str, sizes: tuple[int, ...], keys: u4[capacity * width], info: u4[capacity], width: int)
+ *     -> list[int]
  *
- * The values `table` gives the distinct n-grams of `text` (n in `sizes`), each value once, in the order
- * the grams first occur (size by size, left to right). Values must be hashable (ints here). */
-static PyObject *gram_ids(PyObject *self, PyObject *args) {
-    PyObject *text, *sizes, *table;
-    if (!PyArg_ParseTuple(args, "UO!O!", &text, &PyTuple_Type, &sizes, &PyDict_Type, &table)) {
+ * The values a GramTable (bot/kernel.py) holds for the distinct n-grams of `text` (n in `sizes`), each value
+ * once, in the order the grams first occur (size by size, left to right). The table: open addressing
+ * with linear probing over `capacity` (a power of two) slots; slot s holds a key's code points at
+ * keys[s * width:], and info[s] = its length << 24 | its value (0: an empty slot). The hash is FNV-1a
+ * over the code points, then h ^= h >> 15; bot/kernel.py builds the table with the same. */
+static uint32_t gram_hash(const uint32_t *points, Py_ssize_t n) {
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        h = (h ^ points[k]) * 16777619u;
+    }
+    return h ^ (h >> 15);
+}
+
+static PyObject *table_ids(PyObject *self, PyObject *args) {
+    PyObject *text, *sizes;
+    Py_buffer kb = {0}, ib = {0};
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "UO!y*y*n", &text, &PyTuple_Type, &sizes, &kb, &ib, &width)) {
         return NULL;
     }
-    PyObject *out = PyList_New(0), *seen = PySet_New(NULL);
-    if (out == NULL || seen == NULL) {
-        goto fail;
+    PyObject *out = NULL;
+    uint32_t *seen = NULL;
+    if (check(&kb, 4, "keys") || check(&ib, 4, "info")) {
+        goto done;
     }
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t capacity = ib.len / 4;
+    if (width < 1 || width > 16 || capacity < 1 || (capacity & (capacity - 1)) != 0 || kb.len / 4 != capacity * width) {
+        PyErr_SetString(PyExc_ValueError, "not a gram table");
+        goto done;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), grams = 0;
     for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(sizes); s++) {
         Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(sizes, s));
         if (n == -1 && PyErr_Occurred()) {
-            goto fail;
+            goto done;
         }
-        if (n < 1) {
-            PyErr_SetString(PyExc_ValueError, "gram sizes must be positive");
-            goto fail;
+        if (n < 1 || n > width) {
+            PyErr_SetString(PyExc_ValueError, "gram sizes must be from 1 to the table's width");
+            goto done;
         }
+        grams += length >= n ? length - n + 1 : 0;
+    }
+    /* The values already found: a set of small ints, open addressing over at least twice as many slots. */
+    Py_ssize_t seen_size = 1;
+    while (seen_size < 2 * grams + 2) {
+        seen_size <<= 1;
+    }
+    seen = PyMem_Calloc((size_t)seen_size, sizeof(uint32_t));
+    out = PyList_New(0);
+    if (seen == NULL || out == NULL) {
+        PyErr_NoMemory();
+        Py_CLEAR(out);
+        goto done;
+    }
+    const uint32_t *keys = kb.buf, *info = ib.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint32_t points[16];
+    for (Py_ssize_t s = 0; s < PyTuple_GET_SIZE(sizes); s++) {
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(sizes, s));
         for (Py_ssize_t i = 0; i + n <= length; i++) {
-            PyObject *gram = PyUnicode_Substring(text, i, i + n);
-            if (gram == NULL) {
-                goto fail;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                points[k] = (uint32_t)PyUnicode_READ(kind, data, i + k);
             }
-            PyObject *value = PyDict_GetItemWithError(table, gram); /* borrowed */
-            Py_DECREF(gram);
-            if (value == NULL) {
-                if (PyErr_Occurred()) {
-                    goto fail;
+            Py_ssize_t slot = (Py_ssize_t)(gram_hash(points, n) & (uint32_t)(capacity - 1));
+            uint32_t value = 0;
+            for (Py_ssize_t probes = 0; probes < capacity; probes++) {
+                uint32_t entry = info[slot];
+                if (entry == 0) {
+                    break;
                 }
+                if ((Py_ssize_t)(entry >> 24) == n && memcmp(keys + slot * width, points, (size_t)n * 4) == 0) {
+                    value = entry & 0xFFFFFFu;
+                    break;
+                }
+                slot = (slot + 1) & (capacity - 1);
+            }
+            if (value == 0) {
                 continue;
             }
-            int known = PySet_Contains(seen, value);
-            if (known < 0 || (!known && (PySet_Add(seen, value) < 0 || PyList_Append(out, value) < 0))) {
-                goto fail;
+            Py_ssize_t at = (Py_ssize_t)((value * 2654435761u) & (uint32_t)(seen_size - 1));
+            while (seen[at] != 0 && seen[at] != value) {
+                at = (at + 1) & (seen_size - 1);
             }
+            if (seen[at] == value) {
+                continue;
+            }
+            seen[at] = value;
+            PyObject *number = PyLong_FromUnsignedLong(value);
+            if (number == NULL || PyList_Append(out, number) < 0) {
+                Py_XDECREF(number);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(number);
         }
     }
-    Py_DECREF(seen);
+done:
+    PyMem_Free(seen);
+    PyBuffer_Release(&kb);
+    PyBuffer_Release(&ib);
     return out;
-fail:
-    Py_XDECREF(out);
-    Py_XDECREF(seen);
-    return NULL;
 }
 
 static PyMethodDef methods[] = {
     {"example_scores", example_scores, METH_VARARGS, "Sum a message's postings; each topic's best two examples."},
     {"class_sums", class_sums, METH_VARARGS, "Sum a message's classifier weights per class."},
-    {"gram_ids", gram_ids, METH_VARARGS, "The table's values for the distinct n-grams of a text, each once."},
+    {"table_ids", table_ids, METH_VARARGS, "A gram table's values for the distinct n-grams of a text, each once."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,7 @@ several, and build no set of strings to look up.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 
 import numpy as np
@@ -122,18 +123,84 @@ def class_sums(
     return np.bincount(targets[positions], weights=products, minlength=classes).astype(np.float64, copy=False)
 
 
-def gram_ids(text: str, sizes: tuple[int, ...], table: dict[str, int], use_compiled: bool = True) -> list[int]:
-    """The values `table` gives the distinct n-grams of `text` (n in `sizes`), each value once, in the order
-    the grams first occur (size by size, left to right)."""
-    if compiled is not None and use_compiled:
-        found: list[int] = compiled.gram_ids(text, sizes, table)
-        return found
-    seen: set[int] = set()
-    out: list[int] = []
-    for n in sizes:
-        for i in range(len(text) - n + 1):
-            value = table.get(text[i : i + n])
-            if value is not None and value not in seen:
-                seen.add(value)
-                out.append(value)
-    return out
+class GramTable:
+    """Short strings (up to `width` characters) → positive ints (below 2**24), in two arrays instead of a
+    dict: an open-addressing hash table whose slots hold each key's code points and its length and value
+    (the layout and hash are bot/_kernel.c's `table_ids`). A dict of a quarter of a million short strings
+    costs some 35 MB of objects to read back at every start; the arrays are mapped from the disk cache.
+    Without the compiled kernel, a dict is built from them on first use."""
+
+    MAX_LOAD = 0.7  # at most this share of the slots is used: a missing gram ends its probe soon
+
+    def __init__(self, entries: Mapping[str, int], width: int) -> None:
+        capacity = 1
+        while capacity * self.MAX_LOAD < len(entries) or capacity < 2:
+            capacity <<= 1
+        points_at: list[list[int]] = [[] for _ in range(capacity)]
+        info_at = [0] * capacity
+        mask = capacity - 1
+        for key, value in entries.items():
+            if not 0 < len(key) <= width or not 0 < value < 1 << 24:
+                raise ValueError(f"a gram table holds keys of 1 to {width} characters and values from 1 to 2**24")
+            points = [ord(ch) for ch in key]
+            slot = _gram_hash(points) & mask
+            while info_at[slot]:
+                slot = (slot + 1) & mask
+            points_at[slot] = points
+            info_at[slot] = len(points) << 24 | value
+        keys = np.array([points + [0] * (width - len(points)) for points in points_at], dtype=np.uint32)
+        info = np.array(info_at, dtype=np.uint32)
+        self.width = width
+        self._keys = keys
+        self._info = info
+        self._lookup: dict[str, int] | None = None  # the dict of the numpy path, built on first use
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_lookup": None}  # the disk cache holds the arrays only
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, GramTable)
+            and np.array_equal(self._keys, other._keys)
+            and np.array_equal(self._info, other._info)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, and mutable arrays inside
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._info))
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        for slot in np.flatnonzero(self._info).tolist():
+            entry = int(self._info[slot])
+            yield "".join(map(chr, self._keys[slot, : entry >> 24].tolist())), entry & 0xFFFFFF
+
+    def as_dict(self) -> dict[str, int]:
+        if self._lookup is None:
+            self._lookup = dict(self.items())
+        return self._lookup
+
+    def ids(self, text: str, sizes: tuple[int, ...], use_compiled: bool = True) -> list[int]:
+        """The values of the distinct n-grams of `text` (n in `sizes`), each value once, in the order the grams
+        first occur (size by size, left to right)."""
+        if compiled is not None and use_compiled:
+            found: list[int] = compiled.table_ids(text, sizes, self._keys, self._info, self.width)
+            return found
+        lookup = self.as_dict()
+        seen: set[int] = set()
+        out: list[int] = []
+        for n in sizes:
+            for i in range(len(text) - n + 1):
+                value = lookup.get(text[i : i + n])
+                if value is not None and value not in seen:
+                    seen.add(value)
+                    out.append(value)
+        return out
+
+
+def _gram_hash(points: list[int]) -> int:
+    """FNV-1a over the code points, then h ^= h >> 15 (32 bits, as bot/_kernel.c computes it)."""
+    h = 2166136261
+    for point in points:
+        h = ((h ^ point) * 16777619) & 0xFFFFFFFF
+    return h ^ (h >> 15)

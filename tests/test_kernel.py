@@ -16,7 +16,7 @@ from bot import kernel
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import Assistant
 from bot.core.crisis.model import CHAR_SIZES, READING_SIZES, _read
-from bot.kernel import ExampleSums, class_sums, gram_ids
+from bot.kernel import ExampleSums, GramTable, class_sums
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import load_cases
 
@@ -136,6 +136,7 @@ def test_the_compiled_kernel_refuses_what_does_not_fit() -> None:
 
 @needs_compiled
 def test_both_find_the_same_crisis_grams_on_every_eval_message(assistant: Assistant) -> None:
+    """The compiled table lookup and a dict of the same entries find the same values, in the same order."""
     assert assistant.crisis is not None
     chars, readings, _, _ = assistant.crisis.model._by_view
     found = 0
@@ -143,27 +144,58 @@ def test_both_find_the_same_crisis_grams_on_every_eval_message(assistant: Assist
         analysis = assistant.crisis._analyzer.analyse(text)
         compact, reading, _ = _read(analysis.normalized, analysis.tokens)
         for string, sizes, table in ((compact, CHAR_SIZES, chars), (reading, READING_SIZES, readings)):
-            compiled = gram_ids(string, sizes, table)
-            assert compiled == gram_ids(string, sizes, table, use_compiled=False), text
+            compiled = table.ids(string, sizes)
+            assert compiled == table.ids(string, sizes, use_compiled=False), text
             found += len(compiled)
     assert found > 100_000
 
 
 @pytest.mark.parametrize("use_compiled", [True, False])
-def test_gram_ids_gives_each_known_value_once_in_the_order_first_seen(use_compiled: bool) -> None:
+def test_a_gram_table_gives_each_known_value_once_in_the_order_first_seen(use_compiled: bool) -> None:
     if use_compiled and kernel.compiled is None:
         pytest.skip("the C kernel was not built (no compiler)")
-    table = {"し": 1, "しに": 2, "にた": 3, "たい": 4, "に": 5, "😀": 6}
-    assert gram_ids("しにたいしに", (2, 1), table, use_compiled) == [2, 3, 4, 1, 5]
-    assert gram_ids("😀😀", (1, 2, 3), table, use_compiled) == [6]  # a character beyond the BMP is one
-    assert gram_ids("", (1, 2), table, use_compiled) == []
-    assert gram_ids("しに", (), table, use_compiled) == []
-    assert gram_ids("しに", (5,), table, use_compiled) == []
+    table = GramTable({"し": 1, "しに": 2, "にた": 3, "たい": 4, "に": 5, "😀": 6, "\x00": 7, "あいうえ": 8}, width=4)
+    assert table.ids("しにたいしに", (2, 1), use_compiled) == [2, 3, 4, 1, 5]
+    assert table.ids("😀😀", (1, 2, 3), use_compiled) == [6]  # a character beyond the BMP is one
+    assert table.ids("\x00あいうえ", (1, 4), use_compiled) == [7, 8]  # a NUL is a character like any other
+    assert table.ids("あいう", (1, 2, 3), use_compiled) == []  # a key's first characters are not the key
+    assert table.ids("", (1, 2), use_compiled) == []
+    assert table.ids("しに", (), use_compiled) == []
+
+
+def test_a_gram_table_holds_exactly_its_entries() -> None:
+    pairs = [a + b for a in "あいうえおかきくけこ" for b in "さしすせそ"]
+    entries = {pair: number for number, pair in enumerate(pairs, start=1)}
+    table = GramTable(entries, width=2)
+    assert len(table) == len(entries) and table.as_dict() == entries and dict(table.items()) == entries
+    assert table == GramTable(dict(entries), width=2) and table != GramTable({"あ": 1}, width=2)
+    assert len(table._info) >= len(entries) / GramTable.MAX_LOAD  # room left: every probe ends at an empty slot
+    for bad in ({"": 1}, {"あいう": 1}, {"あ": 0}, {"あ": 1 << 24}):
+        with pytest.raises(ValueError):
+            GramTable(bad, width=2)
+
+
+def test_a_gram_table_survives_the_disk_cache_without_its_dict() -> None:
+    import pickle
+
+    table = GramTable({"しに": 2, "たい": 3}, width=2)
+    table.ids("しにたい", (2,), use_compiled=False)  # builds its dict
+    copy = pickle.loads(pickle.dumps(table))
+    assert copy._lookup is None and copy == table and copy.ids("しにたい", (2,)) == [2, 3]
 
 
 @needs_compiled
-def test_the_compiled_gram_lookup_refuses_a_size_below_one() -> None:
-    with pytest.raises(ValueError, match="positive"):
-        gram_ids("しに", (0,), {"し": 1})
+def test_the_compiled_table_lookup_refuses_what_is_not_a_table() -> None:
+    assert kernel.compiled is not None
+    table = GramTable({"しに": 2}, width=2)
+    run = kernel.compiled.table_ids
+    with pytest.raises(ValueError, match="width"):
+        run("しに", (3,), table._keys, table._info, 2)  # a gram wider than the table
+    with pytest.raises(ValueError, match="width"):
+        run("しに", (0,), table._keys, table._info, 2)
+    with pytest.raises(ValueError, match="table"):
+        run("しに", (2,), table._keys, table._info[:-1], 2)  # not a power of two
+    with pytest.raises(TypeError, match="bytes"):
+        run("しに", (2,), table._keys.astype(np.uint64), table._info, 2)
     with pytest.raises(TypeError):
-        gram_ids("しに", [1], {"し": 1})  # type: ignore[arg-type]  # sizes come as a tuple
+        run("しに", [2], table._keys, table._info, 2)  # sizes come as a tuple

@@ -91,7 +91,7 @@ def test_training_gives_the_documented_models() -> None:
 def test_a_saved_model_reads_back_the_same(tmp_path: Path) -> None:
     colon = ({"c::", "l:10:30"}, "dv")  # a feature may hold the separator itself (a gram of 「:」, a time)
     model = CrisisModel.train([*noisy_samples(seed=9, count=120), colon, colon])
-    assert model._by_view[0][":"] and model._by_view[2]["10:30"]
+    assert model._by_view[0].as_dict()[":"] and model._by_view[2]["10:30"]
     path = tmp_path / "cache" / "crisis-test.npz"
     model.save(path)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # written whole, no scratch file left
@@ -158,7 +158,7 @@ def test_a_last_sample_with_no_kept_feature_still_trains() -> None:
     """A sample whose features are all too rare has an empty row: the count matrix still has a row for it."""
     samples = [*noisy_samples(seed=11, count=100), ({"c:seen-once"}, NOT_CRISIS)]
     model = CrisisModel.train(samples)
-    assert "seen-once" not in model._by_view[0]
+    assert "seen-once" not in model._by_view[0].as_dict()
 
 
 def test_the_kind_model_uses_its_own_regularisation(monkeypatch: pytest.MonkeyPatch) -> None:

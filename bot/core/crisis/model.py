@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.diskcache import package_version, write_atomically
-from bot.kernel import gram_ids
+from bot.kernel import GramTable
 from bot.language.text import MAX_ANALYSED_CHARS, Analysis, Token
 
 FEATURE_VERSION = 1  # bump when features() changes, so cached models are retrained
@@ -110,12 +110,20 @@ class CrisisModel:
         # Per feature: its crisis weight (times idf) and its squared idf, looked up by index with numpy.
         self._crisis = arrays["crisis_weights"] * idf
         self._idf2 = idf**2
-        # One dictionary per view, keyed by the bare feature: no prefixed string is built per message.
-        # Values are index + 1, so that filter(None, ...) drops the misses at C speed.
-        self._by_view: tuple[dict[str, int], ...] = tuple({} for _ in VIEWS)
+        # One table per view, keyed by the bare feature: no prefixed string is built per message. Values are
+        # index + 1, so that filter(None, ...) drops the misses at C speed. The character and reading n-grams,
+        # nine in ten features, lie in gram tables (bot/kernel.py): arrays, not 230,000 strings to read back.
+        by_view: tuple[dict[str, int], ...] = tuple({} for _ in VIEWS)
         for feature, index in vocabulary.items():
             view, bare = feature.split(":", 1)
-            self._by_view[VIEWS.index(view)][bare] = index + 1
+            by_view[VIEWS.index(view)][bare] = index + 1
+        chars, readings, lemmas, bigrams = by_view
+        self._by_view: tuple[GramTable, GramTable, dict[str, int], dict[str, int]] = (
+            GramTable(chars, max(CHAR_SIZES)),
+            GramTable(readings, max(READING_SIZES)),
+            lemmas,
+            bigrams,
+        )
         self._bias = float(arrays["crisis_bias"][0])
 
     def score(self, analysis: Analysis) -> Score:
@@ -124,8 +132,8 @@ class CrisisModel:
         # the same order in every process).
         compact, reading, lemmas = _read(analysis.normalized, analysis.tokens)
         chars, readings, words, pairs = self._by_view
-        found = gram_ids(compact, CHAR_SIZES, chars)
-        found += gram_ids(reading, READING_SIZES, readings)
+        found = chars.ids(compact, CHAR_SIZES)
+        found += readings.ids(reading, READING_SIZES)
         found.extend(filter(None, map(words.get, dict.fromkeys(lemmas))))
         found.extend(filter(None, map(pairs.get, dict.fromkeys(f"{a}|{b}" for a, b in pairwise(lemmas)))))
         if not found:
@@ -185,8 +193,10 @@ class CrisisModel:
         """Write atomically: a half-written cache must never be read by another process."""
         buffer = io.BytesIO()
         vocabulary = [""] * len(self._arrays["idf"])
-        for view, lookup in zip(VIEWS, self._by_view, strict=True):
-            for bare, number in lookup.items():
+        chars, readings, lemmas, bigrams = self._by_view
+        listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
+        for view, items in zip(VIEWS, listed, strict=True):
+            for bare, number in items:
                 vocabulary[number - 1] = f"{view}:{bare}"
         meta = json.dumps({"kinds": self.kinds, "vocabulary": vocabulary}, ensure_ascii=False)
         np.savez(buffer, meta=np.array(meta), **self._arrays)  # type: ignore[arg-type]
