@@ -181,6 +181,36 @@ static uint32_t gram_hash(const uint32_t *points, Py_ssize_t n) {
     return h ^ (h >> 15);
 }
 
+/* The value of the key with these code points, or 0 when the table does not hold it. */
+static uint32_t table_find(const uint32_t *keys, const uint32_t *info, Py_ssize_t capacity, Py_ssize_t width,
+                           const uint32_t *points, Py_ssize_t n) {
+    Py_ssize_t slot = (Py_ssize_t)(gram_hash(points, n) & (uint32_t)(capacity - 1));
+    for (Py_ssize_t probes = 0; probes < capacity; probes++) {
+        uint32_t entry = info[slot];
+        if (entry == 0) {
+            return 0;
+        }
+        if ((Py_ssize_t)(entry >> 24) == n && memcmp(keys + slot * width, points, (size_t)n * 4) == 0) {
+            return entry & 0xFFFFFFu;
+        }
+        slot = (slot + 1) & (capacity - 1);
+    }
+    return 0;
+}
+
+/* Checks the table's two buffers; its capacity, or -1 with an exception set. */
+static Py_ssize_t table_capacity(Py_buffer *kb, Py_buffer *ib, Py_ssize_t width) {
+    if (check(kb, 4, "keys") || check(ib, 4, "info")) {
+        return -1;
+    }
+    Py_ssize_t capacity = ib->len / 4;
+    if (width < 1 || width > 16 || capacity < 1 || (capacity & (capacity - 1)) != 0 || kb->len / 4 != capacity * width) {
+        PyErr_SetString(PyExc_ValueError, "not a gram table");
+        return -1;
+    }
+    return capacity;
+}
+
 static PyObject *table_ids(PyObject *self, PyObject *args) {
     PyObject *text, *sizes;
     Py_buffer kb = {0}, ib = {0};
@@ -190,12 +220,8 @@ static PyObject *table_ids(PyObject *self, PyObject *args) {
     }
     PyObject *out = NULL;
     uint32_t *seen = NULL;
-    if (check(&kb, 4, "keys") || check(&ib, 4, "info")) {
-        goto done;
-    }
-    Py_ssize_t capacity = ib.len / 4;
-    if (width < 1 || width > 16 || capacity < 1 || (capacity & (capacity - 1)) != 0 || kb.len / 4 != capacity * width) {
-        PyErr_SetString(PyExc_ValueError, "not a gram table");
+    Py_ssize_t capacity = table_capacity(&kb, &ib, width);
+    if (capacity < 0) {
         goto done;
     }
     Py_ssize_t length = PyUnicode_GET_LENGTH(text), grams = 0;
@@ -232,19 +258,7 @@ static PyObject *table_ids(PyObject *self, PyObject *args) {
             for (Py_ssize_t k = 0; k < n; k++) {
                 points[k] = (uint32_t)PyUnicode_READ(kind, data, i + k);
             }
-            Py_ssize_t slot = (Py_ssize_t)(gram_hash(points, n) & (uint32_t)(capacity - 1));
-            uint32_t value = 0;
-            for (Py_ssize_t probes = 0; probes < capacity; probes++) {
-                uint32_t entry = info[slot];
-                if (entry == 0) {
-                    break;
-                }
-                if ((Py_ssize_t)(entry >> 24) == n && memcmp(keys + slot * width, points, (size_t)n * 4) == 0) {
-                    value = entry & 0xFFFFFFu;
-                    break;
-                }
-                slot = (slot + 1) & (capacity - 1);
-            }
+            uint32_t value = table_find(keys, info, capacity, width, points, n);
             if (value == 0) {
                 continue;
             }
@@ -272,10 +286,62 @@ done:
     return out;
 }
 
+/* table_values(grams: list[str], keys, info, width) -> list[int]
+ *
+ * The values the table holds for the grams it holds, in the list's order (the caller's grams are distinct). */
+static PyObject *table_values(PyObject *self, PyObject *args) {
+    PyObject *grams;
+    Py_buffer kb = {0}, ib = {0};
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "O!y*y*n", &PyList_Type, &grams, &kb, &ib, &width)) {
+        return NULL;
+    }
+    PyObject *out = NULL;
+    Py_ssize_t capacity = table_capacity(&kb, &ib, width);
+    if (capacity < 0 || (out = PyList_New(0)) == NULL) {
+        goto done;
+    }
+    const uint32_t *keys = kb.buf, *info = ib.buf;
+    uint32_t points[16];
+    for (Py_ssize_t g = 0; g < PyList_GET_SIZE(grams); g++) {
+        PyObject *gram = PyList_GET_ITEM(grams, g);
+        if (!PyUnicode_Check(gram)) {
+            PyErr_SetString(PyExc_TypeError, "grams must be strings");
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(gram);
+        if (n < 1 || n > width) {
+            continue; /* no key of that length */
+        }
+        int kind = PyUnicode_KIND(gram);
+        const void *data = PyUnicode_DATA(gram);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            points[k] = (uint32_t)PyUnicode_READ(kind, data, k);
+        }
+        uint32_t value = table_find(keys, info, capacity, width, points, n);
+        if (value == 0) {
+            continue;
+        }
+        PyObject *number = PyLong_FromUnsignedLong(value);
+        if (number == NULL || PyList_Append(out, number) < 0) {
+            Py_XDECREF(number);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(number);
+    }
+done:
+    PyBuffer_Release(&kb);
+    PyBuffer_Release(&ib);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"example_scores", example_scores, METH_VARARGS, "Sum a message's postings; each topic's best two examples."},
     {"class_sums", class_sums, METH_VARARGS, "Sum a message's classifier weights per class."},
     {"table_ids", table_ids, METH_VARARGS, "A gram table's values for the distinct n-grams of a text, each once."},
+    {"table_values", table_values, METH_VARARGS, "A gram table's values for the grams it holds."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,6 @@
 """The inner loops run once per message: summing the matcher's postings into every example's and every
 topic centroid's score (with each topic's best two examples), summing its classifier weights per class,
-and looking up the crisis model's character and reading n-grams.
+and looking up n-grams (the crisis model's, the matcher's) in gram tables.
 
 Each is written twice: here in numpy or Python, and in C (bot/_kernel.c, compiled at install where a C
 compiler is found; `setup.py` makes it optional). The two give the same results, to the bit, which
@@ -196,6 +196,13 @@ class GramTable:
                     seen.add(value)
                     out.append(value)
         return out
+
+    def values_of(self, grams: list[str], use_compiled: bool = True) -> list[int]:
+        """The values of the grams the table holds, in the list's order."""
+        if compiled is not None and use_compiled:
+            found: list[int] = compiled.table_values(grams, self._keys, self._info, self.width)
+            return found
+        return list(filter(None, map(self.as_dict().get, grams)))
 
 
 def _gram_hash(points: list[int]) -> int:

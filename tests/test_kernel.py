@@ -199,3 +199,27 @@ def test_the_compiled_table_lookup_refuses_what_is_not_a_table() -> None:
         run("しに", (2,), table._keys.astype(np.uint64), table._info, 2)
     with pytest.raises(TypeError):
         run("しに", [2], table._keys, table._info, 2)  # sizes come as a tuple
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_a_gram_table_gives_the_values_of_the_grams_it_holds(use_compiled: bool) -> None:
+    if use_compiled and kernel.compiled is None:
+        pytest.skip("the C kernel was not built (no compiler)")
+    table = GramTable({"かい": 3, "いご": 5, "😀x": 7}, width=2)
+    grams = ["いご", "ない", "かい", "", "かいご", "😀x", "いご"]
+    assert table.values_of(grams, use_compiled) == [5, 3, 7, 5]  # in the list's order, unknown ones left out
+    assert table.values_of([], use_compiled) == []
+
+
+@needs_compiled
+def test_both_find_the_same_matcher_grams_on_every_eval_message(assistant: Assistant) -> None:
+    matcher = assistant.matcher
+    assert isinstance(matcher, TfidfMatcher)
+    found = 0
+    for text in _messages()[::2]:
+        _, readings, characters = matcher._extractor.extract_parts(text)
+        for table, grams in ((matcher._reading_grams, list(readings)), (matcher._character_grams, list(characters))):
+            compiled = table.values_of(grams)
+            assert compiled == table.values_of(grams, use_compiled=False), text
+            found += len(compiled)
+    assert found > 30_000

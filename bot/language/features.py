@@ -56,6 +56,14 @@ class FeatureExtractor:
         return [analysis] if rewritten == analysis.normalized else [analysis, self._analyzer.analyse(rewritten)]
 
     def extract(self, text: str) -> frozenset[str]:
+        """Every feature of the text, each with its view's prefix (what the index is built from)."""
+        words, readings, characters = self.extract_parts(text)
+        return frozenset(words | {"g:" + g for g in readings} | {"c:" + c for c in characters})
+
+    def extract_parts(self, text: str) -> tuple[set[str], set[str], set[str]]:
+        """The text's features in three parts: the word-level ones, prefixed (w:, s:, r:); the 3-grams of
+        the reading and the 2-grams of the characters, bare (the g: and c: features without their prefix,
+        which a query looks up in gram tables: bot/kernel.py)."""
         views = self._read_again(text)  # the message as written, and with its synonyms rewritten
         original = views[0]
         if typed_as_sounds(text, original.normalized):
@@ -66,7 +74,9 @@ class FeatureExtractor:
         if kana is not None:
             # kaigo hoken ryou takai: the romaji read as the hiragana it spells (かいご ほけん …).
             views.extend(self._read_again(kana))
-        feats: set[str] = set()
+        words: set[str] = set()
+        readings: set[str] = set()
+        characters: set[str] = set()
         # A view that is the same analysis as an earlier one (a copy in other letters that reads the same:
         # analyses are shared by text) would add the same features again: each is read once.
         for analysis in _distinct(views):
@@ -75,18 +85,17 @@ class FeatureExtractor:
                     # Question words (どこ, 相談, 窓口) say little next to a topic word, but they are all a
                     # "where do I ask?" message has: kept, with a small weight.
                     if tok.is_question_word:
-                        feats.add("s:" + tok.lemma)
+                        words.add("s:" + tok.lemma)
                     continue
                 lemma = self._rewriter.canonical(tok.lemma)
-                feats.add("w:" + lemma)
-                feats.update("w:" + self._rewriter.canonical(p) for p in tok.parts)
+                words.add("w:" + lemma)
+                words.update("w:" + self._rewriter.canonical(p) for p in tok.parts)
                 if len(tok.reading) >= 2:
-                    feats.add("r:" + tok.reading)
+                    words.add("r:" + tok.reading)
             # Grams made only of particles and question words (〜の相談窓口はどこ) say nothing about
             # the topic; kana-only text is tokenized unreliably, so there every gram counts.
             keep_all = without_kanji(analysis.normalized)
-            readings = [(t.reading, t.is_content) for t in analysis.tokens]
-            feats.update("g:" + g for g in _grams(readings, 3, keep_all))
+            readings.update(_grams([(t.reading, t.is_content) for t in analysis.tokens], 3, keep_all))
             surfaces = [(t.surface, t.is_content) for t in analysis.tokens]
-            feats.update("c:" + g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1]))
-        return frozenset(feats)
+            characters.update(g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1]))
+        return words, readings, characters

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from bot.data import Knowledge
 from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
-from bot.kernel import ExampleSums
+from bot.kernel import ExampleSums, GramTable
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
@@ -246,11 +246,14 @@ class TfidfMatcher:
         # the built assistant holds no second copy of the postings).
         self._max_idf = index.max_idf
         self._topics = index.topics
-        self._features = index.features
+        features = index.features
+        # Word-level features by name; the reading 3-grams and character 2-grams, four in five features, in
+        # gram tables (bot/kernel.py): arrays mapped from the disk cache, not 74,000 strings read back.
+        self._words = {f: number for f, number in features.items() if f[0] not in "gc"}
+        self._reading_grams = GramTable({f[2:]: n + 1 for f, n in features.items() if f[0] == "g"}, width=3)
+        self._character_grams = GramTable({f[2:]: n + 1 for f, n in features.items() if f[0] == "c"}, width=2)
         self._near = NearWords(index.vocabulary)  # for misspelt words
         self._classifier = index.classifier
-        if self._classifier.columns == self._features:  # numbered alike (both in order of first use)
-            self._classifier = replace(self._classifier, columns=self._features)  # one dict, not two
         # Examples grouped by topic (a topic's best and second-best example are read per group): each
         # example is given its place in topic order, so the scores come out grouped.
         by_topic = np.argsort(index.doc_topic, kind="stable")
@@ -266,6 +269,7 @@ class TfidfMatcher:
         self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
         # Usually every feature is the classifier's row of the same number: then no row is looked up.
         self._same_rows = bool(np.array_equal(self._class_row, np.arange(len(self._class_row))))
+        self._classifier = replace(self._classifier, columns={})  # rows are found by number from here on
         group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
         # What a query reads per feature, side by side (one memory look-up per feature, not six): its weight
         # and group weight; where its merged postings begin and how many, the same for its classifier row.
@@ -283,7 +287,7 @@ class TfidfMatcher:
             position = {c: i for i, c in enumerate(classes)}
             self._class_of_topic = np.array([position.get(t, -1) for t in self._topics], dtype=np.intp)
 
-    def _corrections(self, feats: frozenset[str], numbered: list[int | None]) -> dict[str, str]:
+    def _corrections(self, feats: set[str], numbered: list[int | None]) -> dict[str, str]:
         """Unknown word features (`numbered`: each feature's number, None if unknown) → the known word one
         edit away (介語 → 介護)."""
         extra: dict[str, str] = {}
@@ -322,16 +326,21 @@ class TfidfMatcher:
     def _query(self, text: str) -> Query | None:
         """The message's known features (their rows), their length-normalised weights, and what else is
         read per feature (see `_row_floats`, `_row_spans`)."""
-        feats = self._extractor.extract(text)
-        features = self._features
-        numbered = list(map(features.get, feats))
+        feats, readings, characters = self._extractor.extract_parts(text)
+        words = self._words
+        numbered = list(map(words.get, feats))
         corrections = self._corrections(feats, numbered)
         if corrections:  # (few messages: most are looked up once)
             feats = feats | set(corrections.values())
-            numbered = list(map(features.get, feats))
-        rows = np.array([n for n in numbered if n is not None], dtype=np.intp)
-        if not len(rows):
+            numbered = list(map(words.get, feats))
+        found = [n for n in numbered if n is not None]
+        found += [n - 1 for n in self._reading_grams.values_of(list(readings))]
+        found += [n - 1 for n in self._character_grams.values_of(list(characters))]
+        if not found:
             return None
+        # In feature order: the same sums in every process (a set's order follows the hash seed), and the
+        # postings are read front to back.
+        rows = np.sort(np.array(found, dtype=np.intp))
         floats = self._row_floats[rows]
         weights = floats[:, 0]
         # Words no example has ever used still count in the message's length: a question mostly
