@@ -70,19 +70,21 @@ static PyObject *example_scores(PyObject *self, PyObject *args) {
             bad = 1;
             break;
         }
-        int64_t at = from;
+        /* One pass: the best so far (its first place) and the best of the others, at least 0.0 (numpy's
+         * version zeroes the best and takes the maximum again); a tie counts twice. */
+        double best = summed[from], next = 0.0;
         for (int64_t d = from + 1; d < to; d++) {
-            if (summed[d] > summed[at]) {
-                at = d;
+            double v = summed[d];
+            if (v > best) {
+                if (best > next) {
+                    next = best;
+                }
+                best = v;
+            } else if (v > next) {
+                next = v;
             }
         }
-        double next = 0.0;
-        for (int64_t d = from; d < to; d++) {
-            if (d != at && summed[d] > next) {
-                next = summed[d];
-            }
-        }
-        first[g] = summed[at];
+        first[g] = best;
         second[g] = next;
     }
     Py_END_ALLOW_THREADS

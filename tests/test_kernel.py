@@ -95,6 +95,19 @@ def test_the_numpy_kernel_takes_each_topics_best_example_once(numpy_only: None) 
     assert centroid.tolist() == [1.4, 0.2]
 
 
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_both_kernels_agree_on_scores_of_any_sign(use_compiled: bool) -> None:
+    """Scores are never negative in the matcher, but the two must still agree if one were."""
+    if use_compiled and kernel.compiled is None:
+        pytest.skip("the C kernel was not built (no compiler)")
+    sums = ExampleSums(
+        np.array([0, 1, 2, 3, 4], dtype=np.int32), np.array([-2.0, -1.0, 3.0, -1.0, 0.5]), 4,
+        np.array([0, 2], dtype=np.int64), use_compiled=use_compiled,
+    )
+    first, second, centroid = sums(np.array([1.0]), np.array([0]), np.array([5]))
+    assert (first.tolist(), second.tolist(), centroid.tolist()) == ([-1.0, 3.0], [0.0, 0.0], [0.5, 0.0])
+
+
 @needs_compiled
 def test_the_compiled_kernel_matches_the_small_case() -> None:
     sums = ExampleSums(
