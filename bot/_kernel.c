@@ -339,11 +339,99 @@ done:
     return out;
 }
 
+/* content_grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool, japanese_only: bool) -> set[str]
+ *
+ * The n-grams (n = size) of the pieces' strings joined, those that touch a piece marked True (every one
+ * with keep_all); with japanese_only, only grams of kana and kanji (U+3040-30FF, U+3400-9FFF). */
+static int is_japanese(Py_UCS4 ch) { return (ch >= 0x3040 && ch <= 0x30FF) || (ch >= 0x3400 && ch <= 0x9FFF); }
+
+static PyObject *content_grams(PyObject *self, PyObject *args) {
+    PyObject *pieces;
+    Py_ssize_t size;
+    int keep_all, japanese_only;
+    if (!PyArg_ParseTuple(args, "O!npp", &PyList_Type, &pieces, &size, &keep_all, &japanese_only)) {
+        return NULL;
+    }
+    if (size < 1) {
+        PyErr_SetString(PyExc_ValueError, "gram size must be positive");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(pieces);
+    PyObject *strings = PyList_New(count), *text = NULL, *out = NULL, *empty = NULL;
+    Py_ssize_t *content = NULL;
+    if (strings == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t p = 0; p < count; p++) {
+        PyObject *piece = PyList_GET_ITEM(pieces, p);
+        if (!PyTuple_Check(piece) || PyTuple_GET_SIZE(piece) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(piece, 0))) {
+            PyErr_SetString(PyExc_TypeError, "pieces must be (str, bool) tuples");
+            goto done;
+        }
+        PyObject *string = PyTuple_GET_ITEM(piece, 0);
+        Py_INCREF(string);
+        PyList_SET_ITEM(strings, p, string);
+    }
+    if ((empty = PyUnicode_New(0, 0)) == NULL || (text = PyUnicode_Join(empty, strings)) == NULL) {
+        goto done;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    /* content[i]: how many characters of True pieces come before position i. */
+    content = PyMem_Malloc((size_t)(length + 1) * sizeof(Py_ssize_t));
+    if (content == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    content[0] = 0;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t p = 0; p < count; p++) {
+        PyObject *piece = PyList_GET_ITEM(pieces, p);
+        int keep = PyObject_IsTrue(PyTuple_GET_ITEM(piece, 1));
+        if (keep < 0) {
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(piece, 0)); k++, at++) {
+            content[at + 1] = content[at] + keep;
+        }
+    }
+    if ((out = PySet_New(NULL)) == NULL) {
+        goto done;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i + size <= length; i++) {
+        if (!keep_all && content[i + size] == content[i]) {
+            continue;
+        }
+        int keep = 1;
+        for (Py_ssize_t k = 0; japanese_only && keep && k < size; k++) {
+            keep = is_japanese(PyUnicode_READ(kind, data, i + k));
+        }
+        if (!keep) {
+            continue;
+        }
+        PyObject *gram = PyUnicode_Substring(text, i, i + size);
+        if (gram == NULL || PySet_Add(out, gram) < 0) {
+            Py_XDECREF(gram);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(gram);
+    }
+done:
+    PyMem_Free(content);
+    Py_XDECREF(empty);
+    Py_XDECREF(text);
+    Py_DECREF(strings);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"example_scores", example_scores, METH_VARARGS, "Sum a message's postings; each topic's best two examples."},
     {"class_sums", class_sums, METH_VARARGS, "Sum a message's classifier weights per class."},
     {"table_ids", table_ids, METH_VARARGS, "A gram table's values for the distinct n-grams of a text, each once."},
     {"table_values", table_values, METH_VARARGS, "A gram table's values for the grams it holds."},
+    {"content_grams", content_grams, METH_VARARGS, "The n-grams of joined pieces that touch a content piece."},
     {NULL, NULL, 0, NULL},
 };
 

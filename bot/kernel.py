@@ -1,6 +1,7 @@
 """The inner loops run once per message: summing the matcher's postings into every example's and every
 topic centroid's score (with each topic's best two examples), summing its classifier weights per class,
-and looking up n-grams (the crisis model's, the matcher's) in gram tables.
+finding the matcher's n-grams of a message, and looking up n-grams (the crisis model's, the matcher's) in
+gram tables.
 
 Each is written twice: here in numpy or Python, and in C (bot/_kernel.c, compiled at install where a C
 compiler is found; `setup.py` makes it optional). The two give the same results, to the bit, which
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from itertools import accumulate
 from types import ModuleType
 
 import numpy as np
@@ -211,3 +213,23 @@ def _gram_hash(points: list[int]) -> int:
     for point in points:
         h = ((h ^ point) * 16777619) & 0xFFFFFFFF
     return h ^ (h >> 15)
+
+
+def content_grams(
+    pieces: list[tuple[str, bool]], size: int, keep_all: bool, japanese_only: bool = False, use_compiled: bool = True
+) -> set[str]:
+    """The n-grams (n = `size`) of the pieces' strings joined that touch a piece marked True (every one with
+    `keep_all`); with `japanese_only`, only grams of kana and kanji."""
+    if compiled is not None and use_compiled:
+        found: set[str] = compiled.content_grams(pieces, size, keep_all, japanese_only)
+        return found
+    text = "".join(p for p, _ in pieces)
+    # content[i]: how many content characters come before position i; a gram touches content when the
+    # count grows across it.
+    content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
+    grams = {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or content[i + size] != content[i]}
+    return {g for g in grams if all(map(_is_japanese, g))} if japanese_only else grams
+
+
+def _is_japanese(ch: str) -> bool:
+    return 0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF

@@ -16,7 +16,7 @@ from bot import kernel
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import Assistant
 from bot.core.crisis.model import CHAR_SIZES, READING_SIZES, _read
-from bot.kernel import ExampleSums, GramTable, class_sums
+from bot.kernel import ExampleSums, GramTable, class_sums, content_grams
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import load_cases
 
@@ -236,3 +236,45 @@ def test_both_find_the_same_matcher_grams_on_every_eval_message(assistant: Assis
             assert compiled == table.values_of(grams, use_compiled=False), text
             found += len(compiled)
     assert found > 30_000
+
+
+@needs_compiled
+def test_both_find_the_same_content_grams_on_every_eval_message(assistant: Assistant) -> None:
+    analyzer = assistant.crisis._analyzer if assistant.crisis is not None else None
+    assert analyzer is not None
+    found = 0
+    for text in _messages():
+        tokens = analyzer.analyse(text).tokens
+        for pieces, size, japanese in (
+            ([(t.reading, t.is_content) for t in tokens], 3, False),
+            ([(t.surface, t.is_content) for t in tokens], 2, True),
+        ):
+            for keep_all in (False, True):
+                compiled = content_grams(pieces, size, keep_all, japanese)
+                assert compiled == content_grams(pieces, size, keep_all, japanese, use_compiled=False), text
+                found += len(compiled)
+    assert found > 100_000
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_content_grams_touch_a_content_piece(use_compiled: bool) -> None:
+    if use_compiled and kernel.compiled is None:
+        pytest.skip("the C kernel was not built (no compiler)")
+    pieces = [("の", False), ("介護", True), ("は", False), ("どこ", False), ("ab", True)]
+    assert content_grams(pieces, 2, False, use_compiled=use_compiled) == {"の介", "介護", "護は", "こa", "ab"}
+    assert content_grams(pieces, 2, False, japanese_only=True, use_compiled=use_compiled) == {"の介", "介護", "護は"}
+    assert content_grams(pieces, 3, True, use_compiled=use_compiled) == {
+        "の介護", "介護は", "護はど", "はどこ", "どこa", "こab"
+    }
+    assert content_grams([], 2, False, use_compiled=use_compiled) == set()
+    assert content_grams([("介", True)], 2, True, use_compiled=use_compiled) == set()
+
+
+@needs_compiled
+def test_the_compiled_content_grams_refuse_what_is_not_pieces() -> None:
+    with pytest.raises(TypeError, match="pieces"):
+        content_grams([("介護", True, 1)], 2, False)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="pieces"):
+        content_grams([(1, True)], 2, False)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="positive"):
+        content_grams([("介護", True)], 0, False)

@@ -9,29 +9,13 @@ Three views of the same text, so each kind of mistake is caught by one of them:
 
 from __future__ import annotations
 
-from itertools import accumulate
-
+from bot.kernel import content_grams
 from bot.language.romaji import to_kana
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analysis, Analyzer, to_hiragana, typed_as_sounds, without_kanji
 
 # Relative weight of each view in the similarity; words are the most precise, readings the most forgiving.
 GROUP_WEIGHTS = {"w": 1.0, "s": 0.3, "r": 0.55, "g": 0.35, "c": 0.35}
-
-
-def _is_japanese(ch: str) -> bool:
-    return 0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF
-
-
-def _grams(pieces: list[tuple[str, bool]], size: int, keep_all: bool) -> set[str]:
-    """n-grams over the joined pieces that touch at least one content piece (or all, if keep_all)."""
-    text = "".join(p for p, _ in pieces)
-    if keep_all:
-        return {text[i : i + size] for i in range(len(text) - size + 1)}
-    # content[i]: how many content characters come before position i; a gram touches content when the
-    # count grows across it.
-    content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
-    return {text[i : i + size] for i in range(len(text) - size + 1) if content[i + size] != content[i]}
 
 
 def _distinct(views: list[Analysis]) -> list[Analysis]:
@@ -95,7 +79,7 @@ class FeatureExtractor:
             # Grams made only of particles and question words (〜の相談窓口はどこ) say nothing about
             # the topic; kana-only text is tokenized unreliably, so there every gram counts.
             keep_all = without_kanji(analysis.normalized)
-            readings.update(_grams([(t.reading, t.is_content) for t in analysis.tokens], 3, keep_all))
+            readings |= content_grams([(t.reading, t.is_content) for t in analysis.tokens], 3, keep_all)
             surfaces = [(t.surface, t.is_content) for t in analysis.tokens]
-            characters.update(g for g in _grams(surfaces, 2, keep_all) if _is_japanese(g[0]) and _is_japanese(g[1]))
+            characters |= content_grams(surfaces, 2, keep_all, japanese_only=True)
         return words, readings, characters
