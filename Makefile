@@ -15,7 +15,7 @@ COVERAGE_FLOOR := 95
 # fuzz chunks against the many short tests); every test uses its own tmp folder, port and database.
 PYTEST_PARALLEL := -n 2 --dist worksteal
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py bot/_kernel.c  # the compiled kernel is built at install
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv' first"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
