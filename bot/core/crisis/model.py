@@ -2,7 +2,8 @@
 
 Trained with scikit-learn's LogisticRegression on the labelled crisis corpus (intents/crisis_corpus/)
 plus every ordinary phrasing in intents/ as a negative. Scoring needs no scikit-learn: the weights of
-the features present are summed (a few hundred dictionary look-ups), so it adds little to a message.
+the features present are summed (a few hundred look-ups, most in gram tables), so it adds little to a
+message.
 
 A message is scored as a whole. Scoring each sentence and keeping the most alarming one was tried:
 at the same recall it doubled the false alarms on hard negatives (a past event told in one sentence
