@@ -17,6 +17,27 @@ static int check(Py_buffer *b, Py_ssize_t itemsize, const char *name) {
     return 0;
 }
 
+/* Whether every run (run i: length[i] entries from start[i]) lies inside an array of n entries. */
+static int runs_fit(const int64_t *start, const int64_t *length, Py_ssize_t k, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (start[i] < 0 || length[i] < 0 || start[i] + length[i] > n) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Append `value` to the list as a Python int; -1 with an exception set when that fails. */
+static int append_value(PyObject *out, uint32_t value) {
+    PyObject *number = PyLong_FromUnsignedLong(value);
+    if (number == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(out, number);
+    Py_DECREF(number);
+    return failed;
+}
+
 /* example_scores(weights f8[k], starts i8[k], lengths i8[k], post_target i4[], post_weight f8[],
  *                n_docs, group_start i8[t], summed f8[n_docs + t] (out), first f8[t] (out), second f8[t] (out))
  *
@@ -45,17 +66,12 @@ static PyObject *example_scores(PyObject *self, PyObject *args) {
     const int64_t *start = st.buf, *length = ln.buf, *group_start = gs.buf;
     const int32_t *target = tg.buf;
     double *summed = sm.buf, *first = fi.buf, *second = se.buf;
-    int bad = 0;
+    int bad = !runs_fit(start, length, k, n_post);
     Py_BEGIN_ALLOW_THREADS
     memset(summed, 0, (size_t)n_summed * sizeof(double));
     for (Py_ssize_t i = 0; i < k && !bad; i++) {
-        int64_t from = start[i], to = start[i] + length[i];
-        if (from < 0 || length[i] < 0 || to > n_post) {
-            bad = 1;
-            break;
-        }
         double wi = weight[i];
-        for (int64_t p = from; p < to; p++) {
+        for (int64_t p = start[i]; p < start[i] + length[i]; p++) {
             int32_t t = target[p];
             if (t < 0 || t >= n_summed) {
                 bad = 1;
@@ -130,17 +146,12 @@ static PyObject *class_sums(PyObject *self, PyObject *args) {
     const int64_t *start = st.buf, *length = ln.buf;
     const int16_t *targets = tg.buf;
     double *sums = out.buf;
-    int bad = 0;
+    int bad = !runs_fit(start, length, k, n);
     Py_BEGIN_ALLOW_THREADS
     memset(sums, 0, (size_t)n_out * sizeof(double));
     for (Py_ssize_t i = 0; i < k && !bad; i++) {
-        int64_t from = start[i], to = start[i] + length[i];
-        if (from < 0 || length[i] < 0 || to > n) {
-            bad = 1;
-            break;
-        }
         float s = scale[i];
-        for (int64_t p = from; p < to; p++) {
+        for (int64_t p = start[i]; p < start[i] + length[i]; p++) {
             int16_t t = targets[p];
             if (t < 0 || t >= n_out) {
                 bad = 1;
@@ -272,13 +283,10 @@ static PyObject *table_ids(PyObject *self, PyObject *args) {
                 continue;
             }
             seen[at] = value;
-            PyObject *number = PyLong_FromUnsignedLong(value);
-            if (number == NULL || PyList_Append(out, number) < 0) {
-                Py_XDECREF(number);
+            if (append_value(out, value) < 0) {
                 Py_CLEAR(out);
                 goto done;
             }
-            Py_DECREF(number);
         }
     }
 done:
@@ -325,13 +333,10 @@ static PyObject *table_values(PyObject *self, PyObject *args) {
         if (value == 0) {
             continue;
         }
-        PyObject *number = PyLong_FromUnsignedLong(value);
-        if (number == NULL || PyList_Append(out, number) < 0) {
-            Py_XDECREF(number);
+        if (append_value(out, value) < 0) {
             Py_CLEAR(out);
             goto done;
         }
-        Py_DECREF(number);
     }
 done:
     PyBuffer_Release(&kb);

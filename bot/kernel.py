@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from itertools import accumulate
 from types import ModuleType
 
@@ -61,9 +62,11 @@ class ExampleSums:
         self._group_start = np.ascontiguousarray(group_start, dtype=np.int64)
         self._size = n_docs + len(group_start)  # every example, then every topic's centroid
         self._use_compiled = use_compiled  # (the module itself would not pickle into the disk cache)
-        # For numpy: each example's group, and each example's place (to find a group's first best).
-        self._group_of = np.repeat(np.arange(len(group_start)), np.diff(np.r_[self._group_start, n_docs]))
-        self._places = np.arange(n_docs)
+
+    @cached_property
+    def _group_of(self) -> npt.NDArray[np.intp]:
+        """For numpy: each example's group (to find a group's first best)."""
+        return np.repeat(np.arange(len(self._group_start)), np.diff(np.r_[self._group_start, self._n_docs]))
 
     def __call__(self, weights: Floats, starts: Counts, lengths: Counts) -> tuple[Floats, Floats, Floats]:
         """Per topic: its best example's score, the next best (0.0 for none; the best again when two tie),
@@ -92,7 +95,7 @@ class ExampleSums:
         grouped, centroid = sums[: self._n_docs], sums[self._n_docs :]
         first = np.maximum.reduceat(grouped, self._group_start)
         # The best is taken out once (at its first place in the group); the next best is what remains.
-        taken = np.where(grouped == first[self._group_of], self._places, self._n_docs)
+        taken = np.where(grouped == first[self._group_of], np.arange(self._n_docs), self._n_docs)
         grouped[np.minimum.reduceat(taken, self._group_start)] = 0.0
         return first, np.maximum.reduceat(grouped, self._group_start), centroid
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sysconfig
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,8 @@ from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import load_cases
 
 needs_compiled = pytest.mark.skipif(kernel.compiled is None, reason="the C kernel was not built (no compiler)")
+# A test run once with the compiled kernel (skipped without it) and once with numpy or Python.
+both_kernels = pytest.mark.parametrize("use_compiled", [pytest.param(True, marks=needs_compiled), False])
 
 
 def _messages() -> list[str]:
@@ -31,12 +32,6 @@ def _messages() -> list[str]:
 def _matcher(assistant: Assistant) -> TfidfMatcher:
     assert isinstance(assistant.matcher, TfidfMatcher)
     return assistant.matcher
-
-
-@pytest.fixture()
-def numpy_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(kernel, "compiled", None)
-    yield
 
 
 def test_a_compiler_at_install_builds_the_kernel() -> None:
@@ -81,13 +76,15 @@ def test_rankings_are_the_same_without_the_compiled_kernel(
     assert [matcher.rank(t) for t in texts] == compiled  # same topics, same floats, same order
 
 
-def test_the_numpy_kernel_takes_each_topics_best_example_once(numpy_only: None) -> None:
+@both_kernels
+def test_each_kernel_takes_each_topics_best_example_once(use_compiled: bool) -> None:
     # Topic 0: examples 0-2 (two share the best score); topic 1: example 3 alone; then two centroids.
     sums = ExampleSums(
         np.array([0, 1, 2, 3, 4, 5], dtype=np.int32),
         np.array([0.5, 0.2, 0.5, 0.3, 0.7, 0.1]),
         4,
         np.array([0, 3], dtype=np.int64),
+        use_compiled=use_compiled,
     )
     first, second, centroid = sums(np.array([2.0]), np.array([0]), np.array([6]))
     assert first.tolist() == [1.0, 0.6]
@@ -95,27 +92,15 @@ def test_the_numpy_kernel_takes_each_topics_best_example_once(numpy_only: None) 
     assert centroid.tolist() == [1.4, 0.2]
 
 
-@pytest.mark.parametrize("use_compiled", [True, False])
+@both_kernels
 def test_both_kernels_agree_on_scores_of_any_sign(use_compiled: bool) -> None:
     """Scores are never negative in the matcher, but the two must still agree if one were."""
-    if use_compiled and kernel.compiled is None:
-        pytest.skip("the C kernel was not built (no compiler)")
     sums = ExampleSums(
         np.array([0, 1, 2, 3, 4], dtype=np.int32), np.array([-2.0, -1.0, 3.0, -1.0, 0.5]), 4,
         np.array([0, 2], dtype=np.int64), use_compiled=use_compiled,
     )
     first, second, centroid = sums(np.array([1.0]), np.array([0]), np.array([5]))
     assert (first.tolist(), second.tolist(), centroid.tolist()) == ([-1.0, 3.0], [0.0, 0.0], [0.5, 0.0])
-
-
-@needs_compiled
-def test_the_compiled_kernel_matches_the_small_case() -> None:
-    sums = ExampleSums(
-        np.array([0, 1, 2, 3, 4, 5], dtype=np.int32), np.array([0.5, 0.2, 0.5, 0.3, 0.7, 0.1]), 4,
-        np.array([0, 3], dtype=np.int64),
-    )
-    first, second, centroid = sums(np.array([2.0]), np.array([0]), np.array([6]))
-    assert (first.tolist(), second.tolist(), centroid.tolist()) == ([1.0, 0.6], [1.0, 0.0], [1.4, 0.2])
 
 
 @needs_compiled
@@ -163,10 +148,8 @@ def test_both_find_the_same_crisis_grams_on_every_eval_message(assistant: Assist
     assert found > 100_000
 
 
-@pytest.mark.parametrize("use_compiled", [True, False])
+@both_kernels
 def test_a_gram_table_gives_each_known_value_once_in_the_order_first_seen(use_compiled: bool) -> None:
-    if use_compiled and kernel.compiled is None:
-        pytest.skip("the C kernel was not built (no compiler)")
     table = GramTable({"し": 1, "しに": 2, "にた": 3, "たい": 4, "に": 5, "😀": 6, "\x00": 7, "あいうえ": 8}, width=4)
     assert table.ids("しにたいしに", (2, 1), use_compiled) == [2, 3, 4, 1, 5]
     assert table.ids("😀😀", (1, 2, 3), use_compiled) == [6]  # a character beyond the BMP is one
@@ -214,10 +197,8 @@ def test_the_compiled_table_lookup_refuses_what_is_not_a_table() -> None:
         run("しに", [2], table._keys, table._info, 2)  # sizes come as a tuple
 
 
-@pytest.mark.parametrize("use_compiled", [True, False])
+@both_kernels
 def test_a_gram_table_gives_the_values_of_the_grams_it_holds(use_compiled: bool) -> None:
-    if use_compiled and kernel.compiled is None:
-        pytest.skip("the C kernel was not built (no compiler)")
     table = GramTable({"かい": 3, "いご": 5, "😀x": 7}, width=2)
     grams = ["いご", "ない", "かい", "", "かいご", "😀x", "いご"]
     assert table.values_of(grams, use_compiled) == [5, 3, 7, 5]  # in the list's order, unknown ones left out
@@ -256,10 +237,8 @@ def test_both_find_the_same_content_grams_on_every_eval_message(assistant: Assis
     assert found > 100_000
 
 
-@pytest.mark.parametrize("use_compiled", [True, False])
+@both_kernels
 def test_content_grams_touch_a_content_piece(use_compiled: bool) -> None:
-    if use_compiled and kernel.compiled is None:
-        pytest.skip("the C kernel was not built (no compiler)")
     pieces = [("の", False), ("介護", True), ("は", False), ("どこ", False), ("ab", True)]
     assert content_grams(pieces, 2, False, use_compiled=use_compiled) == {"の介", "介護", "護は", "こa", "ab"}
     assert content_grams(pieces, 2, False, japanese_only=True, use_compiled=use_compiled) == {"の介", "介護", "護は"}

@@ -266,9 +266,11 @@ class TfidfMatcher:
         self._sums = ExampleSums(post_target, post_weight, len(grouped), group_start)
         # Per feature: its row in the classifier (-1: none) and its group's weight.
         columns = self._classifier.columns
-        self._class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
-        # Usually every feature is the classifier's row of the same number: then no row is looked up.
-        self._same_rows = bool(np.array_equal(self._class_row, np.arange(len(self._class_row))))
+        class_row = np.array([columns.get(f, -1) for f in index.features], dtype=np.intp)
+        # Usually every feature is the classifier's row of the same number: then no row is looked up (and
+        # none is kept).
+        same_rows = bool(np.array_equal(class_row, np.arange(len(class_row))))
+        self._class_row = None if same_rows else class_row
         self._classifier = replace(self._classifier, columns={})  # rows are found by number from here on
         group = np.array([GROUP_WEIGHTS[f[0]] for f in index.features], dtype=np.float64)
         # What a query reads per feature, side by side (one memory look-up per feature, not six): its weight
@@ -276,7 +278,7 @@ class TfidfMatcher:
         self._row_floats = np.stack([index.weight, group], axis=1)
         class_starts = self._classifier.starts.astype(np.int64)
         class_spans = np.zeros((len(group), 2), dtype=np.int64)
-        if self._same_rows:
+        if same_rows:
             class_spans = np.stack([class_starts[:-1], np.diff(class_starts)], axis=1)
         post_spans = np.stack([post_start[:-1], np.diff(post_start)], axis=1)
         self._row_spans = np.concatenate([post_spans, class_spans], axis=1)
@@ -374,7 +376,7 @@ class TfidfMatcher:
 
     def _margins(self, query: Query) -> FloatArray:
         """The classifier's margin per topic; -1 for every topic when it knows none of the features."""
-        if self._same_rows:
+        if self._class_row is None:  # the classifier's rows are the features' own numbers
             margins = self._classifier.margins_at(query.spans[2], query.spans[3], query.group)
         else:
             class_rows = self._class_row[query.rows]
