@@ -133,3 +133,37 @@ def test_bad_setting_is_a_clear_message() -> None:
     out = run("ask", "x", env={"KODAIRA_STAFF_IDS": "abc"})
     assert out.returncode == 2
     assert "KODAIRA_STAFF_IDS" in out.stderr and "Traceback" not in out.stderr
+
+
+def _console(prelude: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`kodaira-bot` as its console script runs it (bot.cli.console), after `prelude`."""
+    code = f"import sys\n{prelude}\nfrom bot.cli import console\nsys.argv = ['kodaira-bot', *{list(args)!r}]\nconsole()"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout buffered, as in a pipeline
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_the_quick_exit_keeps_the_output_the_exit_handlers_and_the_exit_code() -> None:
+    """The command ends without the interpreter's teardown: what is still buffered reaches the pipe, exit
+    handlers run after the command (logging's flush, coverage's), and the command's code is the exit code."""
+    handler = "import atexit; atexit.register(lambda: print('exit handler ran'))"  # to stdout, buffered: a pipe
+    out = _console(handler, "ask", "--json", "母が認知症かもしれない")
+    assert out.returncode == 0, out.stderr
+    reply, last = out.stdout.splitlines()
+    assert json.loads(reply)["status"] == "answer" and last == "exit handler ran"
+    missing = _console(handler, "ask")
+    assert missing.returncode == 2 and missing.stdout == "exit handler ran\n"
+
+
+def test_the_quick_exit_waits_for_a_thread_still_running() -> None:
+    """With another thread still at work when the command returns, the process ends the ordinary way,
+    after that thread, not by cutting it off."""
+    thread = (  # the thread starts its work when the command returns
+        "import threading, time, bot.cli\n"
+        "returned = threading.Event()\n"
+        "command = bot.cli.main\n"
+        "bot.cli.main = lambda: (command(), returned.set())[0]\n"
+        "threading.Thread(target=lambda: (returned.wait(), time.sleep(0.2), print('thread finished'))).start()"
+    )
+    out = _console(thread, "kb", "check")
+    assert out.returncode == 0, out.stderr
+    assert "OK" in out.stdout and out.stdout.endswith("thread finished\n")
