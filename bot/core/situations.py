@@ -19,8 +19,8 @@ from bot.matching.clauses import clauses, last_sentence
 from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, Thresholds, decide
 
 # Pieces of a clause: listed items (介護も借金も…, 〜あるし〜ないし), words set apart by spaces. Not inside a
-# word that holds も or し (子ども, ひきこもり, いつも, でも; しごと, くらし).
-_ITEM = re.compile(r"[、,・]|(?<=(?<![どこつでと])も)|(?<=[るいだた]し)(?![ゃゅょ])|\s+")
+# word that holds も or し (子ども, ひきこもり, いつも, でも, とても, 〜てもらう; しごと, くらし).
+_ITEM = re.compile(r"[、,・]|(?<=(?<![どこつでとて])も)|(?<=[るいだた]し)(?![ゃゅょ])|\s+")
 PIECE_SCORE = 0.4  # a piece must be clearly about a topic to name its domain
 # ...and the whole message must support that topic too (among its first SUPPORT_RANK, at SUPPORT_SHARE of
 # the best score or more): a fragment alone (「虐待かもしれません」 → child abuse) must not add a domain

@@ -197,6 +197,10 @@ def test_listed_items_are_split_but_words_holding_mo_or_shi_are_not() -> None:
     pieces = _pieces("介護も借金も子どもの不登校もあって、兄のひきこもり、しごとがないし、くらしがつらい")
     assert {"介護も", "借金も", "子どもの不登校も", "兄のひきこもり", "しごとがないし", "くらしがつらい"} <= set(pieces)
     assert not {"子ども", "兄のひきこも", "しごと"} & set(pieces)
+    # 〜ても (even if; 〜てもらう, to have done for one) and とても join what follows: no piece ends there.
+    pieces = _pieces("母に食べさせてもらっていて、何をしても眠れないし、とても困っています、家賃も払えない")
+    assert {"母に食べさせてもらっていて", "何をしても眠れないし", "とても困っています", "家賃も"} <= set(pieces)
+    assert not [p for p in pieces if p.endswith("ても") or p.startswith("らって")]
 
 
 def test_abuse_of_an_elder_is_one_problem_not_two(assistant: Assistant) -> None:
