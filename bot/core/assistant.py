@@ -135,12 +135,13 @@ class Assistant:
             if city is not None and named is None:
                 return composer.other_city(query, city)
         ranked = self.matcher.rank(text) if ranked is None else ranked
+        as_ranked = ranked
         if self.cues is not None:
             ranked = self.cues.prefer(text, ranked)
         decision = decide(ranked, self.matcher.thresholds)
         if self.situations is not None and (decision.status == "no_match" or decision.unsure):
             decision = self.situations.asked(text, ranked, self.matcher.thresholds) or decision
-        domains = self._domains(text, ranked, decision)
+        domains = self._domains(text, ranked, decision, as_ranked)
         if len(domains) >= 2:
             return self._several(text, ranked, decision, town, domains, composer)
         cards = self.data.knowledge.cards
@@ -157,8 +158,11 @@ class Assistant:
         best = decision.best.score if decision.best else 0.0
         return composer.no_match(query, town, best)
 
-    def _domains(self, text: str, ranked: list[Candidate], decision: Decision) -> tuple[str, ...]:
-        """The life-problem domains the message names (for an answer or a guess)."""
+    def _domains(
+        self, text: str, ranked: list[Candidate], decision: Decision, as_ranked: list[Candidate]
+    ) -> tuple[str, ...]:
+        """The life-problem domains the message names (for an answer or a guess); `as_ranked`: the
+        matcher's ranking, before any cue moved a card."""
         confident_choice = decision.status == "clarify" and not decision.unsure
         if self.situations is None or confident_choice:
             return ()
@@ -167,8 +171,8 @@ class Assistant:
         on_cards = list(islice((c for c in ranked if c.topic in cards), SUPPORT_RANK))
         if decision.status == "no_match":  # split only a story that reads as ours, not as out of scope
             in_scope = bool(on_cards) and not decision.out_of_scope
-            return self.situations.domains_unmatched(text, on_cards) if in_scope else ()
-        return self.situations.domains(text, on_cards)
+            return self.situations.domains_unmatched(text, on_cards, as_ranked) if in_scope else ()
+        return self.situations.domains(text, on_cards, as_ranked)
 
     def _several(
         self,

@@ -59,8 +59,10 @@ class SituationReader:
         self._domains = domains
         self._matcher = matcher
 
-    def domains(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
-        """The domains the message names, best first; one domain when only one is clear."""
+    def domains(self, text: str, ranked: list[Candidate], as_ranked: list[Candidate] | None = None) -> tuple[str, ...]:
+        """The domains the message names, best first; one domain when only one is clear. `as_ranked`: the
+        message's own ranking as the matcher gave it (before any cue moved a card), when known: a message
+        that is one clause is its own first piece, and is not ranked again."""
         best = ranked[0].topic if ranked else None
         first = self._domains.of_topic(best) if best else None
         seen = [first.id] if first else []
@@ -79,7 +81,7 @@ class SituationReader:
         for piece in _pieces(text):
             if possible.issubset(seen):
                 break
-            self._note(seen, self._matcher.best_of_each([piece])[0], PIECE_SCORE, support)
+            self._note(seen, self._best_of_each([piece], text, as_ranked)[0], PIECE_SCORE, support)
         return tuple(seen) if len(seen) >= 2 or not asking else ()
 
     def asked(self, text: str, ranked: list[Candidate], thresholds: Thresholds) -> Decision | None:
@@ -109,16 +111,27 @@ class SituationReader:
             return None
         return asked if asked.best.score >= least else None
 
-    def domains_unmatched(self, text: str, ranked: list[Candidate]) -> tuple[str, ...]:
-        """The domains of a message no card fits as a whole: two or more, or none."""
+    def domains_unmatched(
+        self, text: str, ranked: list[Candidate], as_ranked: list[Candidate] | None = None
+    ) -> tuple[str, ...]:
+        """The domains of a message no card fits as a whole: two or more, or none (`as_ranked`: as in
+        `domains`)."""
         if len(text) < MIN_MESSAGE_CHARS:
             return ()
         near = {c.topic for c in ranked[:SUPPORT_RANK]}
         seen: list[str] = []
         # Every piece counts here (two domains are needed, and which ones).
-        for top in self._matcher.best_of_each(_pieces(text)):
+        for top in self._best_of_each(_pieces(text), text, as_ranked):
             self._note(seen, top, UNMATCHED_PIECE_SCORE, near)
         return tuple(seen) if len(seen) >= 2 else ()
+
+    def _best_of_each(self, pieces: list[str], text: str, as_ranked: list[Candidate] | None) -> list[Candidate | None]:
+        """Each piece's best topic; the message itself, as a piece, from its own ranking when known."""
+        if as_ranked is None or text not in pieces:
+            return self._matcher.best_of_each(pieces)
+        others = iter(self._matcher.best_of_each([p for p in pieces if p != text]))
+        own = as_ranked[0] if as_ranked else None
+        return [own if piece == text else next(others) for piece in pieces]
 
     def _note(self, seen: list[str], top: Candidate | None, floor: float, allowed: set[str]) -> None:
         """Add the domain of a piece's best topic to `seen`: when it is clear enough and one of `allowed`."""

@@ -1,5 +1,6 @@
 """Several problems at once: the whole-situation window first, each domain's window after."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from bot.core.assistant import Assistant
 from bot.data.check import check_data
+from bot.matching.decision import Candidate, Matcher
 
 SEVERAL = "母の物忘れがひどくなって介護が大変なうえに、カードの借金も返せなくて、中学生の息子は学校に行っていません"
 
@@ -387,33 +389,66 @@ def test_an_out_of_scope_question_at_the_end_of_a_story_is_still_declined(assist
     assert assistant.reply(story).status == "no_match"
 
 
+class _Counting:
+    """The matcher, noting each text it ranks (`ranked`) and each batch of pieces (`batches`)."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self.name, self.thresholds = matcher.name, matcher.thresholds
+        self.ranked: list[str] = []
+        self.batches: list[list[str]] = []
+
+    def rank(self, text: str) -> list[Candidate]:
+        self.ranked.append(text)
+        return self._matcher.rank(text)
+
+    def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+        self.batches.append(list(texts))
+        return self._matcher.best_of_each(texts)  # type: ignore[attr-defined]
+
+
 def test_an_answered_storys_pieces_are_scored_one_at_a_time_in_order(assistant: Assistant) -> None:
     """Pieces are scored in the message's order, and none once every possible domain is seen."""
-    from collections.abc import Sequence
-
     from bot.core.situations import SituationReader, _pieces
-    from bot.matching.decision import Candidate
-    from bot.matching.tfidf import TfidfMatcher
 
     matcher = assistant.matcher
-    assert isinstance(matcher, TfidfMatcher)
-    batches: list[list[str]] = []
-
-    class Counting:
-        name, thresholds = matcher.name, matcher.thresholds
-
-        def rank(self, text: str) -> list[Candidate]:
-            raise AssertionError("pieces are scored together")
-
-        def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
-            batches.append(list(texts))
-            return matcher.best_of_each(texts)
-
-    reader = SituationReader(assistant.data.domains, Counting())
+    counting = _Counting(matcher)
+    reader = SituationReader(assistant.data.domains, counting)
     story = SEVERAL + "。毎日とても疲れています。夜もあまり眠れません。どうしたらいいのか分かりません。"
     found = reader.domains(story, matcher.rank(story))
     assert found == _domains_ranking_every_piece(assistant, story, matcher.rank(story))
     pieces = _pieces(story)
+    batches = counting.batches
+    assert not counting.ranked  # pieces are scored as pieces
     assert all(len(batch) == 1 for batch in batches)
     assert 2 <= len(batches) <= len(pieces)
     assert [p for batch in batches for p in batch] == pieces[: len(batches)]
+
+
+def test_a_message_of_one_clause_is_not_ranked_again_as_its_own_first_piece(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its best topic is the first of the ranking it already has (before any cue moved a card); the other
+    pieces are still ranked, and the domains found are the same."""
+    from bot.core.situations import SituationReader, _pieces
+
+    assert _pieces(SEVERAL)[0] == SEVERAL  # one clause: the message is its own first piece
+    ranked = assistant.matcher.rank(SEVERAL)
+    counting = _Counting(assistant.matcher)
+    reader = SituationReader(assistant.data.domains, counting)
+    plain = SituationReader(assistant.data.domains, assistant.matcher)  # type: ignore[arg-type]
+    some = [SEVERAL, "カードの借金も返せなくて"]
+    assert reader._best_of_each(some, SEVERAL, ranked) == assistant.matcher.best_of_each(some)  # type: ignore[attr-defined]
+    assert counting.batches == [some[1:]]
+    assert len(reader.domains(SEVERAL, ranked, ranked)) >= 2
+    assert reader.domains(SEVERAL, ranked, ranked) == plain.domains(SEVERAL, ranked)
+    assert reader.domains_unmatched(SEVERAL, ranked, ranked) == plain.domains_unmatched(SEVERAL, ranked)
+    pieces = [p for batch in counting.batches for p in batch]
+    assert pieces and SEVERAL not in pieces
+    # The assistant hands its ranking over.
+    assert assistant.situations is not None
+    counting.batches.clear()
+    monkeypatch.setattr(assistant.situations, "_matcher", counting)
+    assert len(assistant.reply(SEVERAL).domains) >= 2
+    pieces = [p for batch in counting.batches for p in batch]
+    assert pieces and SEVERAL not in pieces
