@@ -4,8 +4,8 @@ Used to see which problems a story names, one piece at a time (bot/core/situatio
 story by its best clause instead of as a whole was measured and not kept: on the register dev sets
 it put the expected topic first less often (114 against 129 of 179) and answered more out-of-scope
 stories, since a clause loses the context that tells a welfare need from an everyday remark. The last
-sentence is used more narrowly: only when it asks clearly for the card the whole story ranks first
-(`SituationReader.asked`).
+sentence, and then the first, are used more narrowly: only when one asks clearly for the card the whole
+story ranks first (`SituationReader.asked`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def clauses(text: str) -> list[str]:
     return kept
 
 
-def last_sentence(text: str) -> str | None:
-    """The last sentence with content of a message of two or more: where a story usually asks."""
+def asking_sentences(text: str) -> list[str]:
+    """Where a message of two or more sentences with content asks: the last sentence (at the end of a
+    story), then the first (a question, then why it is asked: 「CSWってなに？貼り紙で見た」)."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text)]
     kept = [s for s in sentences if len(s) >= MIN_CLAUSE_CHARS]
-    return kept[-1] if len(kept) >= 2 else None
+    return [kept[-1], kept[0]] if len(kept) >= 2 else []

@@ -203,6 +203,10 @@ def test_listed_items_are_split_but_words_holding_mo_or_shi_are_not() -> None:
     pieces = _pieces("母に食べさせてもらっていて、何をしても眠れないし、とても困っています、家賃も払えない")
     assert {"母に食べさせてもらっていて", "何をしても眠れないし", "とても困っています", "家賃も"} <= set(pieces)
     assert not [p for p in pieces if p.endswith("ても") or p.startswith("らって")]
+    # Nor before a word that begins with も (もう, もっと, もの, もらう).
+    pieces = _pieces("お金もない もうまわらない、もっと話したい、子どもも小さい")
+    assert {"お金も", "もうまわらない", "もっと話したい", "子どもも"} <= set(pieces)
+    assert not [p for p in pieces if p.startswith(("う", "っ"))]
 
 
 def test_abuse_of_an_elder_is_one_problem_not_two(assistant: Assistant) -> None:
@@ -283,6 +287,44 @@ def test_a_story_whose_last_sentence_asks_for_its_best_card_gets_that_card(assis
     reply = assistant.reply(ASKED_AT_THE_END)
     assert (reply.status, reply.topic) == ("answer", "disability_consult")
     assert reply.score == assistant.matcher.rank("障害のことを相談できるところを教えて")[0].score
+
+
+# Asked first, explained after: the whole message is declined (its explanation reads as out of scope).
+ASKED_FIRST = "CSWってなに？公民館の貼り紙で見た。"
+
+
+def test_a_message_that_asks_first_and_explains_after_gets_the_card_its_first_sentence_asks_for(
+    assistant: Assistant,
+) -> None:
+    from bot.matching.decision import decide
+
+    assert decide(assistant.matcher.rank(ASKED_FIRST), assistant.matcher.thresholds).status == "no_match"
+    reply = assistant.reply(ASKED_FIRST)
+    assert (reply.status, reply.topic) == ("answer", "csw")
+    assert reply.score == assistant.matcher.rank("CSWってなに？")[0].score
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_the_first_sentence_decides_only_when_it_asks_surely(assistant: Assistant, below: bool) -> None:
+    """The last sentence asks for nothing; the first asks for the whole message's best card, just under
+    or at FIRST_SENTENCE_SURE (the whole message has no out-of-scope rival, so the last sentence's bar
+    would be any answer at all)."""
+    from bot.core.situations import FIRST_SENTENCE_SURE, SituationReader
+
+    score = FIRST_SENTENCE_SURE - 0.01 if below else FIRST_SENTENCE_SURE
+
+    class Stub:
+        name, thresholds = "stub", assistant.matcher.thresholds
+
+        def rank(self, text: str) -> list[Candidate]:
+            return [Candidate("csw", score)] if text == "CSWってなに？" else []
+
+        def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+            raise AssertionError("not used here")
+
+    reader = SituationReader(assistant.data.domains, Stub())
+    asked = reader.asked(ASKED_FIRST, [Candidate("csw", 0.3)], assistant.matcher.thresholds)
+    assert asked is None if below else (asked is not None and asked.best == Candidate("csw", score))
 
 
 def test_a_story_read_as_out_of_scope_first_has_its_last_sentence_left_unranked(assistant: Assistant) -> None:

@@ -38,10 +38,20 @@ def test_above_the_floor_nothing_changes() -> None:
     assert decision.status == "answer" and not decision.unsure
 
 
-def test_the_last_sentence_with_content_of_a_message_of_two_or_more() -> None:
-    from bot.matching.clauses import last_sentence
+def test_the_last_sentence_with_content_of_a_message_of_two_or_more_comes_first() -> None:
+    from bot.matching.clauses import asking_sentences
 
-    assert last_sentence("母が認知症です。どこに相談すればいいですか") == "どこに相談すればいいですか"
-    assert last_sentence("母が認知症です。どこに相談すればいいですか？\nよろ") == "どこに相談すればいいですか？"
-    assert last_sentence("どこに相談すればいいですか") is None
-    assert last_sentence("母です。どこに相談すればいいですか") is None  # the first is too short to count
+    assert asking_sentences("母が認知症です。どこに相談すればいいですか")[0] == "どこに相談すればいいですか"
+    assert asking_sentences("母が認知症です。どこに相談すればいいですか？\nよろ")[0] == "どこに相談すればいいですか？"
+
+
+def test_a_message_asks_in_its_last_sentence_or_its_first() -> None:
+    from bot.matching.clauses import asking_sentences
+
+    assert asking_sentences("CSWってなに？公民館の貼り紙で見た。") == ["公民館の貼り紙で見た。", "CSWってなに？"]
+    assert asking_sentences("母が認知症です。夜も眠れません。どこに相談すればいいですか") == [
+        "どこに相談すればいいですか",
+        "母が認知症です。",
+    ]
+    assert asking_sentences("どこに相談すればいいですか") == []
+    assert asking_sentences("母です。どこに相談すればいいですか") == []
