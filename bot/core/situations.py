@@ -109,7 +109,7 @@ class SituationReader:
             return None
         if oos >= thresholds.out_of_scope_share * first.score:  # read as out of scope as much as ours
             least = thresholds.sure
-        # The last sentence needs what an answer needs; the first, to ask surely.
+        # The last sentence must ask as surely as `least` says; the first, surely in any case.
         bars = (least, max(least, FIRST_SENTENCE_SURE))
         for needed, sentence in zip(bars, asking_sentences(text), strict=False):
             asked = decide(self._matcher.rank(sentence), thresholds)
