@@ -227,10 +227,13 @@ def content_grams(
         found: set[str] = compiled.content_grams(pieces, size, keep_all, japanese_only)
         return found
     text = "".join(p for p, _ in pieces)
-    # content[i]: how many content characters come before position i; a gram touches content when the
-    # count grows across it.
-    content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
-    grams = {text[i : i + size] for i in range(len(text) - size + 1) if keep_all or content[i + size] != content[i]}
+    if keep_all:
+        grams = {text[i : i + size] for i in range(len(text) - size + 1)}
+    else:
+        # content[i]: how many content characters come before position i; a gram touches content when the
+        # count grows across it.
+        content = [0, *accumulate(keep for piece, keep in pieces for _ in piece)]
+        grams = {text[i : i + size] for i in range(len(text) - size + 1) if content[i + size] != content[i]}
     return {g for g in grams if all(map(_is_japanese, g))} if japanese_only else grams
 
 

@@ -327,33 +327,38 @@ def test_the_first_sentence_decides_only_when_it_asks_surely(assistant: Assistan
     assert asked is None if below else (asked is not None and asked.best == Candidate("csw", score))
 
 
+class _Counting:
+    """The matcher, noting each text it ranks (`ranked`) and each batch of pieces (`batches`)."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self.name, self.thresholds = matcher.name, matcher.thresholds
+        self.ranked: list[str] = []
+        self.batches: list[list[str]] = []
+
+    def rank(self, text: str) -> list[Candidate]:
+        self.ranked.append(text)
+        return self._matcher.rank(text)
+
+    def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
+        self.batches.append(list(texts))
+        return self._matcher.best_of_each(texts)  # type: ignore[attr-defined]
+
+
 def test_a_story_read_as_out_of_scope_first_has_its_last_sentence_left_unranked(assistant: Assistant) -> None:
     """With the out-of-scope examples well ahead of every card, no card can be first, so ranking the
     sentence (about 0.4 ms) could change nothing."""
-    from collections.abc import Sequence
-
     from bot.core.situations import SituationReader
-    from bot.matching.decision import OUT_OF_SCOPE, Candidate
+    from bot.matching.decision import OUT_OF_SCOPE
 
-    ranked_texts: list[str] = []
-
-    class Counting:
-        name = "counting"
-        thresholds = assistant.matcher.thresholds
-
-        def rank(self, text: str) -> list[Candidate]:
-            ranked_texts.append(text)
-            return assistant.matcher.rank(text)
-
-        def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
-            raise AssertionError("not used here")
-
-    reader = SituationReader(assistant.data.domains, Counting())
+    counting = _Counting(assistant.matcher)
+    reader = SituationReader(assistant.data.domains, counting)
     thresholds = assistant.matcher.thresholds
     ranked = assistant.matcher.rank(ASKED_AT_THE_END)
     assert reader.asked(ASKED_AT_THE_END, [Candidate(OUT_OF_SCOPE, 0.9), *ranked], thresholds) is None
-    assert ranked_texts == []
-    assert reader.asked(ASKED_AT_THE_END, ranked, thresholds) is not None and len(ranked_texts) == 1
+    assert counting.ranked == []
+    assert reader.asked(ASKED_AT_THE_END, ranked, thresholds) is not None and len(counting.ranked) == 1
+    assert counting.batches == []  # no piece is scored here
 
 
 def test_the_last_sentence_decides_only_for_the_card_the_whole_story_ranks_first(assistant: Assistant) -> None:
@@ -429,24 +434,6 @@ def test_a_guess_becomes_an_answer_when_the_last_sentence_asks_clearly(assistant
 def test_an_out_of_scope_question_at_the_end_of_a_story_is_still_declined(assistant: Assistant) -> None:
     story = "息子が中学生で、毎日部活で帰りが遅いです。駅前の駐輪場の定期はどこで買えますか"
     assert assistant.reply(story).status == "no_match"
-
-
-class _Counting:
-    """The matcher, noting each text it ranks (`ranked`) and each batch of pieces (`batches`)."""
-
-    def __init__(self, matcher: Matcher) -> None:
-        self._matcher = matcher
-        self.name, self.thresholds = matcher.name, matcher.thresholds
-        self.ranked: list[str] = []
-        self.batches: list[list[str]] = []
-
-    def rank(self, text: str) -> list[Candidate]:
-        self.ranked.append(text)
-        return self._matcher.rank(text)
-
-    def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
-        self.batches.append(list(texts))
-        return self._matcher.best_of_each(texts)  # type: ignore[attr-defined]
 
 
 def test_an_answered_storys_pieces_are_scored_one_at_a_time_in_order(assistant: Assistant) -> None:
