@@ -189,6 +189,11 @@ def test_the_project_has_every_evaluation_set() -> None:
     assert all(p.parent == EVAL_DIR for p in found)
 
 
+def test_every_evaluation_set_in_the_project_is_required() -> None:
+    """A set added to eval/ and not listed would let a promotion pass without being checked against it."""
+    assert sorted(p.name for p in EVAL_DIR.glob("*.yaml")) == sorted(EVAL_SETS)
+
+
 def test_refuses_an_out_of_scope_example(data_dir: Path) -> None:
     """Issue 11: 「明日の天気は?」 (an out-of-scope example) was accepted into dementia_consult."""
     before = snapshot(data_dir)
