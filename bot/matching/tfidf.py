@@ -31,6 +31,7 @@ from bot.data.intents import Intents
 from bot.diskcache import cache_dir, prune, write_atomically
 from bot.kernel import ExampleSums, GramTable
 from bot.language.features import GROUP_WEIGHTS, FeatureExtractor
+from bot.language.respelling import Respeller
 from bot.language.synonyms import SynonymRewriter
 from bot.language.text import Analyzer, dictionary_version
 from bot.matching.classifier import BLEND, TopicClassifier, blend_scores, candidates
@@ -38,7 +39,7 @@ from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds
 from bot.matching.near import NearWords
 
 logger = logging.getLogger(__name__)
-INDEX_VERSION = 10  # bump when build_index, the features or the training change, so cached indexes are rebuilt
+INDEX_VERSION = 11  # bump when build_index, the features or the training change, so cached indexes are rebuilt
 SECOND_EXAMPLE_BONUS = 0.15
 # Share of the best-example score in a topic's score; the rest is the topic centroid's cosine.
 EXAMPLE_WEIGHT = 0.6
@@ -95,6 +96,7 @@ class Index:
     centroid_weight: FloatArray
     vocabulary: list[str]
     classifier: TopicClassifier
+    spellings: dict[str, str]  # reading → the examples' word written with a kanji (bot/language/respelling.py)
 
 
 def _packed(lists: list[list[tuple[int, float]]]) -> tuple[npt.NDArray[np.int64], IntArray, FloatArray]:
@@ -109,11 +111,13 @@ def _packed(lists: list[list[tuple[int, float]]]) -> tuple[npt.NDArray[np.int64]
 def build_index(pairs: Iterable[tuple[str, str]], extractor: FeatureExtractor) -> Index:
     topics: list[str] = []
     docs: list[frozenset[str]] = []
+    spelt: list[tuple[str, str | None]] = []  # (reading, word) of every example's words
     for topic, text in pairs:
         feats = extractor.extract(text)
         if feats:
             topics.append(topic)
             docs.append(feats)
+            spelt.extend(extractor.spelt_words(text))
     df: dict[str, int] = defaultdict(int)
     for feats in docs:
         for f in feats:
@@ -140,7 +144,10 @@ def build_index(pairs: Iterable[tuple[str, str]], extractor: FeatureExtractor) -
     # Known content words, for correcting a misspelt word the index has never seen.
     vocabulary = sorted({f[2:] for f in idf if f.startswith("w:") and len(f) > 3})
     classifier = TopicClassifier.train(docs, topics)
-    return _packed_index(topics, idf, math.log(n + 1) + 1.0, postings, centroid_postings, vocabulary, classifier)
+    spellings = Respeller.learn(spelt).spellings
+    return _packed_index(
+        topics, idf, math.log(n + 1) + 1.0, postings, centroid_postings, vocabulary, classifier, spellings
+    )
 
 
 def _packed_index(
@@ -151,6 +158,7 @@ def _packed_index(
     centroid_postings: dict[str, list[tuple[str, float]]],
     vocabulary: list[str],
     classifier: TopicClassifier,
+    spellings: dict[str, str],
 ) -> Index:
     """The index as arrays, from the per-feature lists (their order kept)."""
     names = tuple(sorted(set(topics)))
@@ -174,6 +182,7 @@ def _packed_index(
         centroid_weight,
         vocabulary,
         classifier,
+        spellings,
     )
 
 
@@ -253,6 +262,7 @@ class TfidfMatcher:
         self._reading_grams = GramTable({f[2:]: n + 1 for f, n in features.items() if f[0] == "g"}, width=3)
         self._character_grams = GramTable({f[2:]: n + 1 for f, n in features.items() if f[0] == "c"}, width=2)
         self._near = NearWords(index.vocabulary)  # for misspelt words
+        self._respeller = Respeller(index.spellings)  # for words written in kana
         self._classifier = index.classifier
         # Examples grouped by topic (a topic's best and second-best example are read per group): each
         # example is given its place in topic order, so the scores come out grouped.
@@ -328,7 +338,7 @@ class TfidfMatcher:
     def _query(self, text: str) -> Query | None:
         """The message's known features (their rows), their length-normalised weights, and what else is
         read per feature (see `_row_floats`, `_row_spans`)."""
-        feats, readings, characters = self._extractor.extract_parts(text)
+        feats, readings, characters = self._extractor.extract_parts(text, self._respeller)
         words = self._words
         numbered = list(map(words.get, feats))
         corrections = self._corrections(feats, numbered)
