@@ -40,6 +40,7 @@ EVAL_SETS = (
     "registers_dev_f.yaml",
     "registers_dev_g.yaml",
     "registers_dev_h.yaml",
+    "registers_dev_j.yaml",
     "registers_dev_p.yaml",
     "registers_dev_q.yaml",
     "registers_holdout_r.yaml",
