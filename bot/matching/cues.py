@@ -9,6 +9,9 @@ least CUE_SHARE of the best score, the two swap places and scores. Nothing else 
 A figures card holds the figures of a few subjects only (`in_place_of:`, the cards it stands in for): 「高齢者
 虐待の相談は年に何件」 asks for numbers, but about a subject the CSW figures do not count, so the elder-abuse
 card keeps first place.
+
+The same serves a child's words about a parent: 「ママがどなる」 from a child asks for the child-abuse card,
+which stands in for the DV card (about partners) only.
 """
 
 from __future__ import annotations

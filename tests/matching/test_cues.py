@@ -98,3 +98,12 @@ def test_the_cues_come_from_the_data(assistant: Assistant) -> None:
     places = assistant.data.intents.cue_places
     assert "kenri_yogo_center_card" in places["guardianship_figures"] and "csw" in places["csw_figures"]
     assert {card for cards in places.values() for card in cards} <= set(assistant.data.knowledge.cards)
+
+
+def test_a_child_writing_about_a_parent_gets_the_child_abuse_card_not_the_partners(assistant: Assistant) -> None:
+    """The DV card is about partners; a child's 「ママ」「お父さん」 asks for the child-abuse card (こども家庭センター)."""
+    child = "ママがいつもぼくにだけどなる。たたかれたことはないけど"
+    assert assistant.reply(child).topic == "child_abuse"
+    assert replace(assistant, cues=None).reply(child).topic == "dv"  # without the cue
+    assert assistant.reply("夫がいつも私にだけ怒鳴る。叩かれたことはないけど").topic == "dv"  # a partner: still DV
+    assert "dv" in assistant.data.intents.cue_places["child_abuse"]
