@@ -15,14 +15,14 @@ from bot.core.easy import Furigana
 from bot.core.reply import Composer, Reply
 from bot.core.safety import SafetyLines
 from bot.core.several import several_problems
-from bot.core.situations import SUPPORT_RANK, SituationReader
+from bot.core.situations import DOMAINS_NEAR_OUT_OF_SCOPE, SUPPORT_RANK, SituationReader
 from bot.core.snapshot import cached
 from bot.core.towns import TownFinder, TownMatch, other_municipality
 from bot.data.bundle import AssistantData
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
 from bot.matching.cues import CueWords
-from bot.matching.decision import Candidate, Decision, Matcher, decide
+from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, decide
 from bot.matching.tfidf import main_matcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
@@ -170,8 +170,17 @@ class Assistant:
         # The situations read the first SUPPORT_RANK topics on cards (and never more).
         on_cards = list(islice((c for c in ranked if c.topic in cards), SUPPORT_RANK))
         if decision.status == "no_match":  # split only a story that reads as ours, not as out of scope
-            in_scope = bool(on_cards) and not decision.out_of_scope
-            return self.situations.domains_unmatched(text, on_cards, as_ranked) if in_scope else ()
+            if not on_cards:
+                return ()
+            if not decision.out_of_scope:
+                return self.situations.domains_unmatched(text, on_cards, as_ranked)
+            # Declined because out-of-scope examples come near the best card, though behind it: a story of
+            # several troubles often reads so. Then it must name more domains to be taken as several problems.
+            oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
+            if oos >= on_cards[0].score:
+                return ()
+            found = self.situations.domains_unmatched(text, on_cards, as_ranked)
+            return found if len(found) >= DOMAINS_NEAR_OUT_OF_SCOPE else ()
         return self.situations.domains(text, on_cards, as_ranked)
 
     def _several(

@@ -45,21 +45,47 @@ def test_a_story_no_card_fits_still_gets_the_whole_situation_window(assistant: A
     assert "110" in reply.text and "119" in reply.text
 
 
-def test_a_story_as_close_to_out_of_scope_examples_as_to_any_card_is_not_split(assistant: Assistant) -> None:
+TWO_DOMAINS_STORY = "母は要介護2で家にいます。私はアルバイトを掛け持ちしていて、家賃も滞納しそうです。もう疲れました"
+
+
+def test_a_story_as_close_to_out_of_scope_examples_as_to_any_card_needs_three_domains(assistant: Assistant) -> None:
     """Declined because out-of-scope examples score nearly as high as the best card
-    (Thresholds.out_of_scope_share): the message reads as out of scope, so its pieces are not searched for
-    domains, as when the out-of-scope examples rank first."""
+    (Thresholds.out_of_scope_share): the message reads partly as out of scope, so it is taken as several
+    problems only when its pieces name three domains (DOMAINS_NEAR_OUT_OF_SCOPE), and never when the
+    out-of-scope examples rank first."""
+    from bot.core.situations import DOMAINS_NEAR_OUT_OF_SCOPE
     from bot.matching.decision import OUT_OF_SCOPE, Candidate
 
-    ranked = [c for c in assistant.matcher.rank(STORY_NO_CARD_FITS) if c.topic != OUT_OF_SCOPE]
-    best = ranked[0].score
+    assert DOMAINS_NEAR_OUT_OF_SCOPE == 3
     share = assistant.matcher.thresholds.out_of_scope_share
     assert share < 1.0
-    close = [ranked[0], Candidate(OUT_OF_SCOPE, best * (share + 1.0) / 2), *ranked[1:]]
-    reply = assistant.reply(STORY_NO_CARD_FITS, ranked=close)
-    assert (reply.status, reply.domains) == ("no_match", ())
-    far = [*ranked, Candidate(OUT_OF_SCOPE, best * share / 2)]
-    assert len(assistant.reply(STORY_NO_CARD_FITS, ranked=far).domains) >= 2
+
+    def reply_with_out_of_scope_at(story: str, times_best: float) -> tuple[str, tuple[str, ...]]:
+        ranked = [c for c in assistant.matcher.rank(story) if c.topic != OUT_OF_SCOPE]
+        placed = sorted([*ranked, Candidate(OUT_OF_SCOPE, ranked[0].score * times_best)], key=lambda c: -c.score)
+        reply = assistant.reply(story, ranked=placed)
+        return reply.status, reply.domains
+
+    close = (share + 1.0) / 2  # near the best card, behind it
+    assert len(assistant.reply(STORY_NO_CARD_FITS).domains) >= 3
+    assert len(reply_with_out_of_scope_at(STORY_NO_CARD_FITS, close)[1]) >= 3
+    assert reply_with_out_of_scope_at(STORY_NO_CARD_FITS, 1.05) == ("no_match", ())  # out of scope leads
+    assert len(assistant.reply(TWO_DOMAINS_STORY).domains) == 2  # far from out of scope: two are enough
+    assert reply_with_out_of_scope_at(TWO_DOMAINS_STORY, close) == ("no_match", ())
+    assert len(reply_with_out_of_scope_at(TWO_DOMAINS_STORY, share / 2)[1]) == 2
+
+
+def test_a_real_story_read_partly_as_out_of_scope_that_names_three_problems_is_not_declined(
+    assistant: Assistant,
+) -> None:
+    from bot.matching.decision import decide
+
+    story = "主人はがんで休職中です。下の子の保育園も決まらず、住宅ローンの返済も苦しいです。"
+    alone = decide(assistant.matcher.rank(story), assistant.matcher.thresholds)
+    assert (alone.status, alone.out_of_scope) == ("no_match", True)
+    reply = assistant.reply(story)
+    assert reply.status == "clarify" and set(reply.domains) == {"money", "children", "health"}
+    assert reply.windows[0] == assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
 
 
 def test_a_story_with_one_clear_piece_or_none_is_still_declined(assistant: Assistant) -> None:

@@ -101,7 +101,7 @@ def test_the_cues_come_from_the_data(assistant: Assistant) -> None:
 
 
 def test_a_child_writing_about_a_parent_gets_the_child_abuse_card_not_the_partners(assistant: Assistant) -> None:
-    """The DV card is about partners; a child's 「ママ」「お父さん」 asks for the child-abuse card (こども家庭センター)."""
+    """The DV card is about partners; a child's 「ママ」「お父さん」 asks for the child-abuse card."""
     child = "ママがいつもぼくにだけどなる。たたかれたことはないけど"
     assert assistant.reply(child).topic == "child_abuse"
     assert replace(assistant, cues=None).reply(child).topic == "dv"  # without the cue
