@@ -22,7 +22,7 @@ from bot.data.bundle import AssistantData
 from bot.language.text import analyzer, normalize
 from bot.matching.baselines import Bm25Matcher, FuzzyMatcher
 from bot.matching.cues import CueWords
-from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, decide
+from bot.matching.decision import OUT_OF_SCOPE, Candidate, Decision, Matcher, decide, is_story
 from bot.matching.tfidf import main_matcher, training_pairs
 
 ENGINES = ("main", "bm25", "fuzzy")
@@ -138,12 +138,17 @@ class Assistant:
         as_ranked = ranked
         if self.cues is not None:
             ranked = self.cues.prefer(text, ranked)
-        decision = decide(ranked, self.matcher.thresholds)
+        thresholds = self.matcher.thresholds
+        decision = decide(ranked, thresholds)
         if self.situations is not None and (decision.status == "no_match" or decision.unsure):
-            decision = self.situations.asked(text, ranked, self.matcher.thresholds) or decision
+            decision = self.situations.asked(text, ranked, thresholds) or decision
         domains = self._domains(text, ranked, decision, as_ranked)
         if len(domains) >= 2:
             return self._several(text, ranked, decision, town, domains, composer)
+        if decision.status == "no_match" and is_story(text):
+            # A story of ours that no card fits (not one near the out-of-scope examples): guesses under the
+            # general window, not 「お答えできません」.
+            decision = decide(ranked, thresholds, story=True)
         cards = self.data.knowledge.cards
         if decision.status == "answer" and decision.best is not None:
             answer = composer.answer(query, cards[decision.best.topic], decision.best.score, town)

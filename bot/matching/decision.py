@@ -30,6 +30,13 @@ class Thresholds:
     # Declined when the closest out-of-scope examples score at least this share of the best card's
     # score: a card only a little closer than 「ごみの日」-like messages is no better than them.
     out_of_scope_share: float = 1.0
+    # The guess band's lower edge for a story (STORY_CHARS or longer): its many words spread its scores
+    # thin, so the card it is about scores lower than in a short question about the same thing.
+    story_maybe: float = 1.0
+
+
+# A message this long tells a situation rather than asks one question (one dev-set message in five).
+STORY_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,8 @@ class Matcher(Protocol):
         ...
 
 
-def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) -> Decision:
-    """Turn a ranking into answer / clarify / no_match."""
+def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3, story: bool = False) -> Decision:
+    """Turn a ranking into answer / clarify / no_match; `story`: the ranking is of a story (`is_story`)."""
     # Only the first few in-scope topics are ever read (the best, its close rivals, the alternatives).
     in_scope = list(islice((c for c in ranked if c.topic != OUT_OF_SCOPE), max(max_alternatives, 2)))
     oos = next((c.score for c in ranked if c.topic == OUT_OF_SCOPE), 0.0)
@@ -63,7 +70,8 @@ def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) ->
     if oos >= in_scope[0].score * t.out_of_scope_share:
         return Decision("no_match", tuple(in_scope[:max_alternatives]), out_of_scope=True)
     if in_scope[0].score < t.floor:
-        if in_scope[0].score >= t.maybe and len(in_scope) >= 2:
+        maybe = min(t.maybe, t.story_maybe) if story else t.maybe
+        if in_scope[0].score >= maybe and len(in_scope) >= 2:
             return Decision("clarify", tuple(in_scope[:max_alternatives]), unsure=True)
         return Decision("no_match", tuple(in_scope[:max_alternatives]))
     best = in_scope[0]
@@ -73,3 +81,7 @@ def decide(ranked: list[Candidate], t: Thresholds, max_alternatives: int = 3) ->
     if close and best.score < t.sure:
         return Decision("clarify", (best, *close))
     return Decision("answer", tuple(in_scope[:max_alternatives]))
+
+
+def is_story(text: str) -> bool:
+    return len(text) >= STORY_CHARS

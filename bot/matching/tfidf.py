@@ -52,7 +52,12 @@ UNKNOWN_WORD_WEIGHT = 0.8  # share of the rarest known word's weight given to ea
 # chosen in round 6, were kept (a decision made after seeing holdout figures; README, round 7).
 # Round 8 added out_of_scope_share alone, the others fixed: on the six dev sets 0.7 declines 5 more
 # out-of-scope messages for 1 answer (0.6: 9 for 6; 0.5: 11 for 8); the tuner's mean of rates favours 0.5.
-MAIN_THRESHOLDS = Thresholds(floor=0.34, sure=0.50, margin=0.04, maybe=0.24, out_of_scope_share=0.7)
+# Round 14 added story_maybe alone: the stories of ours that were declined (not near the out-of-scope examples)
+# scored 0.19-0.24 on the dev sets; from 0.19 down, five are guessed at (each guess holding its card or window)
+# and one out-of-scope story is too, and nothing else changes down to 0.14.
+MAIN_THRESHOLDS = Thresholds(
+    floor=0.34, sure=0.50, margin=0.04, maybe=0.24, out_of_scope_share=0.7, story_maybe=0.18
+)
 
 
 def training_pairs(knowledge: Knowledge, intents: Intents) -> list[tuple[str, str]]:

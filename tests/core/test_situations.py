@@ -103,6 +103,33 @@ def test_a_story_with_one_clear_piece_or_none_is_still_declined(assistant: Assis
         assert reply.status == "no_match" and reply.domains == (), story
 
 
+# A story of ours (no out-of-scope example comes near) that no card fits: too thin for the guess band of
+# a short question, so it was declined with 「お答えできません」.
+STORY_OF_OURS = (
+    "主人が倒れてから生活が一変しました。パートを増やしましたが、主人の通院の付き添いもあって、"
+    "思うように働けません。これから先どうしていけばいいのか。"
+)
+
+
+def test_a_story_of_ours_no_card_fits_gets_guesses_and_the_general_window_not_a_decline(
+    assistant: Assistant,
+) -> None:
+    from bot.matching.decision import decide, is_story
+
+    thresholds = assistant.matcher.thresholds
+    ranked = assistant.matcher.rank(STORY_OF_OURS)
+    alone = decide(ranked, thresholds)
+    assert is_story(STORY_OF_OURS) and (alone.status, alone.out_of_scope) == ("no_match", False)
+    assert alone.best is not None and thresholds.story_maybe <= alone.best.score < thresholds.maybe
+    reply = assistant.reply(STORY_OF_OURS)
+    assert reply.status == "clarify" and len(reply.alternatives) >= 2
+    general = assistant.data.knowledge.windows[assistant.data.domains.whole_situation_window]
+    assert general in reply.windows and general.phone and general.phone in reply.text
+    assert "110" in reply.text and "119" in reply.text
+    # The same ranking for a short message is still declined: only a story's scores are spread thin.
+    assert assistant.reply("主人が倒れた", ranked=ranked).status == "no_match"
+
+
 def test_the_pieces_of_an_unmatched_story_name_two_domains_or_none(assistant: Assistant) -> None:
     assert assistant.situations is not None
     cards = assistant.data.knowledge.cards

@@ -1,6 +1,6 @@
 from dataclasses import replace
 
-from bot.matching.decision import OUT_OF_SCOPE, Candidate, Thresholds, decide
+from bot.matching.decision import OUT_OF_SCOPE, STORY_CHARS, Candidate, Thresholds, decide, is_story
 
 T = Thresholds(floor=0.3, sure=0.6, margin=0.05)
 
@@ -44,3 +44,22 @@ def test_a_decline_for_lack_of_any_card_is_not_called_out_of_scope() -> None:
     assert not decide([Candidate("a", 0.2)], T).out_of_scope
     assert not decide([], T).out_of_scope
     assert decide([Candidate(OUT_OF_SCOPE, 0.6), Candidate("a", 0.5)], T).out_of_scope
+
+
+def test_a_story_is_guessed_at_from_a_lower_score_than_a_short_question() -> None:
+    t = Thresholds(floor=0.3, sure=0.6, margin=0.05, maybe=0.24, out_of_scope_share=0.7, story_maybe=0.18)
+    thin = [Candidate("a", 0.2), Candidate("b", 0.17), Candidate(OUT_OF_SCOPE, 0.1)]
+    assert decide(thin, t).status == "no_match"
+    story = decide(thin, t, story=True)
+    assert (story.status, story.unsure) == ("clarify", True)
+    assert [c.topic for c in story.candidates] == ["a", "b"]
+    assert decide([Candidate("a", 0.17), Candidate("b", 0.16)], t, story=True).status == "no_match"  # below it
+    assert decide(thin, replace(t, story_maybe=1.0), story=True).status == "no_match"  # no band by default
+    # A story read as out of scope as much as ours is declined all the same.
+    near = [Candidate("a", 0.2), Candidate(OUT_OF_SCOPE, 0.15), Candidate("b", 0.17)]
+    assert decide(near, t, story=True).status == "no_match" and decide(near, t, story=True).out_of_scope
+    assert decide([Candidate("a", 0.25), Candidate("b", 0.2)], t).unsure  # above `maybe`: as before
+
+
+def test_a_story_is_a_message_of_story_chars_or_more() -> None:
+    assert is_story("あ" * STORY_CHARS) and not is_story("あ" * (STORY_CHARS - 1))
