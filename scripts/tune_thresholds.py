@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import build_assistant
-from bot.matching.decision import Thresholds, decide
+from bot.matching.decision import Thresholds, decide, is_story
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import Case, load_cases, passes
 
@@ -61,13 +61,20 @@ def main() -> None:
         for floor, gap, margin, maybe, oos_share in itertools.product(floors, gaps, margins, maybes, oos_shares):
             if maybe > floor:
                 continue
-            t = Thresholds(floor=floor, sure=floor + gap, margin=margin, maybe=maybe, out_of_scope_share=oos_share)
+            t = Thresholds(
+                floor=floor,
+                sure=floor + gap,
+                margin=margin,
+                maybe=maybe,
+                out_of_scope_share=oos_share,
+                story_maybe=original.story_maybe,  # kept: set alone (bot/matching/tfidf.py)
+            )
             matcher.thresholds = t
             answer_rates, declined_rates, clarified = [], [], 0
             for name, cases in sets.items():
                 rates = {"answer": [0, 0], "no_match": [0, 0]}
                 for index, (case, ranked) in enumerate(zip(cases, rankings[name], strict=True)):
-                    decision = decide(ranked, t)
+                    decision = decide(ranked, t, story=is_story(case.q))
                     key = (name, index, decision.status, tuple(c.topic for c in decision.candidates[:3]))
                     if key not in cache:
                         reply = assistant.reply(case.q, ranked=ranked)
