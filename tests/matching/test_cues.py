@@ -107,3 +107,14 @@ def test_a_child_writing_about_a_parent_gets_the_child_abuse_card_not_the_partne
     assert replace(assistant, cues=None).reply(child).topic == "dv"  # without the cue
     assert assistant.reply("夫がいつも私にだけ怒鳴る。叩かれたことはないけど").topic == "dv"  # a partner: still DV
     assert "dv" in assistant.data.intents.cue_places["child_abuse"]
+
+
+def test_a_childs_words_bring_the_child_abuse_card_forward_from_fourth_place(assistant: Assistant) -> None:
+    """「お酒」 and 「物をなげる」 rank the addiction card and another beside DV's: the child-abuse card comes
+    fourth (CUE_RANK), and still takes DV's place. The crisis check is left aside: this message is one."""
+    child = "お父さんがお酒をのむとどなって、物をなげる。家に帰りたくない。小5です"
+    ranked = assistant.matcher.rank(child)
+    assert [c.topic for c in ranked].index("child_abuse") == 3 and ranked[0].topic == "dv"
+    reply = assistant.matched_reply(child)
+    assert reply.topic == "child_abuse" or reply.alternatives[0][0] == "child_abuse"
+    assert assistant.reply(child).status == "crisis"
