@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import build_assistant
-from bot.matching.decision import Thresholds, decide, is_story
+from bot.matching.decision import decide, is_story
 from bot.matching.tfidf import TfidfMatcher
 from bot.review.evaluation import Case, load_cases, passes
 
@@ -61,13 +61,9 @@ def main() -> None:
         for floor, gap, margin, maybe, oos_share in itertools.product(floors, gaps, margins, maybes, oos_shares):
             if maybe > floor:
                 continue
-            t = Thresholds(
-                floor=floor,
-                sure=floor + gap,
-                margin=margin,
-                maybe=maybe,
-                out_of_scope_share=oos_share,
-                story_maybe=original.story_maybe,  # kept: set alone (bot/matching/tfidf.py)
+            # The fields the grid does not vary (story_maybe, set alone) keep the engine's values.
+            t = replace(
+                original, floor=floor, sure=floor + gap, margin=margin, maybe=maybe, out_of_scope_share=oos_share
             )
             matcher.thresholds = t
             answer_rates, declined_rates, clarified = [], [], 0
