@@ -17,10 +17,22 @@ def cache_dir() -> Path:
     return Path(base) / "kodaira-bot"
 
 
+# Cache files are written in pieces of this size. Linux keeps a file in the page cache in folios as large
+# as the writes that filled it (up to 2 MB from one large write), and a read through a memory map maps
+# the whole folio around it: the index arrays, read at random through a map (bot/core/snapshot.py), then
+# made the process resident in 2 MB steps. In 64 KB pieces, the 425 dev questions leave 50 MB of the
+# assistant's file resident instead of 60.
+WRITE_PIECE = 64 * 1024
+
+
 def write_atomically(path: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(payload)
+    view = memoryview(payload)
+    with tmp.open("wb", buffering=0) as out:
+        at = 0
+        while at < len(view):
+            at += out.write(view[at : at + WRITE_PIECE]) or 0
     os.replace(tmp, path)
 
 

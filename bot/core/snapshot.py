@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import importlib
 import logging
 import mmap
 import os
@@ -58,15 +57,14 @@ def snapshot_key(data_dir: Path, engine: str) -> str:
 
 def _dictionary_stamp() -> str:
     """The Sudachi dictionary in use, by its file's size and time (cheaper than package metadata)."""
-    from bot.language.text import DICTIONARY
+    from bot.language.text import DICTIONARY, dictionary_file
 
+    system = dictionary_file()
     try:
-        package = importlib.import_module(f"sudachidict_{DICTIONARY}")
-        system = Path(str(package.__file__)).parent / "resources" / "system.dic"
-        stat = system.stat()
-        return f"{DICTIONARY}:{stat.st_size}:{stat.st_mtime_ns}"
-    except (ImportError, OSError):
-        return "none"
+        stat = system.stat() if system is not None else None
+    except OSError:
+        stat = None
+    return f"{DICTIONARY}:{stat.st_size}:{stat.st_mtime_ns}" if stat is not None else "none"
 
 
 def cached(data_dir: Path, engine: str, kind: type[T], build: Callable[[], T]) -> T:

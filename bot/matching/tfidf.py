@@ -296,7 +296,10 @@ class TfidfMatcher:
         if same_rows:
             class_spans = np.stack([class_starts[:-1], np.diff(class_starts)], axis=1)
         post_spans = np.stack([post_start[:-1], np.diff(post_start)], axis=1)
-        self._row_spans = np.concatenate([post_spans, class_spans], axis=1)
+        spans = np.concatenate([post_spans, class_spans], axis=1)
+        # Kept in 32 bits while they fit (a million postings): all of it is read at random, so all of it is
+        # resident; a query widens its few rows again.
+        self._row_spans = spans.astype(np.int32) if spans.max(initial=0) < 2**31 else spans
         # The classifier's classes are the index's topics (both sorted); other orders are mapped.
         classes = self._classifier.classes
         self._class_of_topic: npt.NDArray[np.intp] | None = None
@@ -368,7 +371,7 @@ class TfidfMatcher:
         unknown_weight = UNKNOWN_WORD_WEIGHT * GROUP_WEIGHTS["w"] * self._max_idf
         listed = weights.tolist()
         norm = math.sqrt(sum(map(mul, listed, listed)) + len(unknown) * unknown_weight**2)
-        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows].T.copy())
+        return Query(rows, weights / norm, floats[:, 1], self._row_spans[rows].T.astype(np.int64))
 
     def _scored(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None]:
         """Per text, its candidate topics (by number, ascending) and their scores; None without a known

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from bot.data.check import AssistantData
 from bot.diskcache import cache_dir
 from bot.review.evaluation import load_cases
 from tests.conftest import DATA_DIR
+from tests.resident import HAS_SMAPS, resident_kib
 
 QUESTIONS = ["母が認知症かもしれない", "家賃が払えない", "死にたい", "小川町に住んでいます", "明日の天気",
              "介護も借金も子どもの不登校もあってどこに相談すればいいかわからないです", "ｶﾈｶﾞﾅｲ"]
@@ -117,19 +117,8 @@ def test_the_key_follows_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert snapshot.snapshot_key(DATA_DIR, "main") != key
 
 
-def _resident_kib(path: Path) -> int:
-    """This process's resident memory in mappings of `path` (Linux /proc/self/smaps)."""
-    total, inside = 0, False
-    for line in Path("/proc/self/smaps").read_text().splitlines():
-        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
-            inside = line.endswith(str(path))
-        elif inside and line.startswith("Rss:"):
-            total += int(line.split()[1])
-    return total
-
-
 @pytest.mark.slow  # builds the main engine into an empty cache
-@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux /proc")
+@pytest.mark.skipif(not HAS_SMAPS, reason="needs Linux /proc")
 def test_the_pickle_is_not_kept_resident_once_read(cache: Path) -> None:
     """The file's pickle part (about 7 MB) is read once at start; its pages are given back, and the
     arrays after it, memory-mapped from the same file, still read right."""
@@ -139,7 +128,7 @@ def test_the_pickle_is_not_kept_resident_once_read(cache: Path) -> None:
     assert pickle_bytes > 1 << 20
     loaded = snapshot.load(path)
     assert isinstance(loaded, Assistant)
-    assert _resident_kib(path) * 1024 < pickle_bytes / 4
+    assert resident_kib(path) * 1024 < pickle_bytes / 4
     assert loaded.reply("母が認知症かもしれない").topic == "dementia_consult"
 
 

@@ -1,4 +1,7 @@
-from bot.language.text import analyzer, fold_reading, normalize, to_hiragana, to_katakana
+import pytest
+
+from bot.language.text import Analyzer, analyzer, dictionary_file, fold_reading, normalize, to_hiragana, to_katakana
+from tests.resident import HAS_SMAPS, resident_kib
 
 
 def test_normalize_widths_spaces_and_invisible_characters() -> None:
@@ -94,3 +97,14 @@ def test_a_remembered_word_gives_the_token_a_fresh_read_gives() -> None:
     assert [t[0].surface for t in again[:5]] == ["ＡＢＣ", "abc", "ABC", "ｱｲｳ", "カイゴ"]
     assert again[3][0].lemma != again[4][0].lemma
     assert not {"ｱｲｳ", "カイゴ"} & {token.surface for token in shared._words.values()}
+
+
+@pytest.mark.skipif(not HAS_SMAPS, reason="needs Linux /proc")
+def test_loading_the_dictionary_leaves_its_pages_out_of_this_process() -> None:
+    """Sudachi reads every entry of the dictionary while loading it (about 70 MB of the file); those pages
+    are given back, so a process starts without them."""
+    file = dictionary_file()
+    assert file is not None and file.exists()
+    fresh = Analyzer()  # maps the file again and reads it through
+    assert resident_kib(file) < 16 * 1024
+    assert "物忘れ" in fresh.analyse("父の物忘れがひどい").content_lemmas  # and it still reads

@@ -1,0 +1,57 @@
+"""Giving back a process's pages of a file that a library mapped read-only (Linux; elsewhere a no-op).
+
+A clean page of a read-only file mapping is only a view of the page cache: dropped from the process,
+it is mapped again from the cache, unchanged, the next time it is read. Sudachi reads every entry of its
+dictionary once while loading it (sudachi.rs checks each entry's bounds), pages the bot then mostly never
+reads again; giving them back right after the load keeps them out of the process's resident memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+MADV_DONTNEED = 4  # <sys/mman.h> on Linux
+
+
+def _madvise() -> Callable[[int, int, int], int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).madvise
+    except (AttributeError, OSError):  # no C library to ask (not Linux, or a static build)
+        return None
+    function.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    function.restype = ctypes.c_int
+    return function
+
+
+def read_only_mappings(path: Path) -> list[tuple[int, int]]:
+    """(start, end) of every mapping of `path` in this process that cannot be written to."""
+    target = os.path.realpath(path)
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="surrogateescape") as maps:
+            lines = maps.readlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        fields = line.rstrip("\n").split(maxsplit=5)  # the path, the sixth field, may hold spaces
+        if len(fields) == 6 and fields[5] == target and "w" not in fields[1]:
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            out.append((start, end))
+    return out
+
+
+def release_mapped_file(path: Path) -> int:
+    """Drop this process's resident pages of every read-only mapping of `path`; the bytes of the
+    mappings released (0 where /proc or madvise is missing). Only read-only mappings: a writable private
+    mapping's pages may hold changes that dropping them would lose."""
+    madvise = _madvise()
+    if madvise is None:
+        return 0
+    released = 0
+    for start, end in read_only_mappings(path):
+        if madvise(start, end - start, MADV_DONTNEED) == 0:
+            released += end - start
+    return released
