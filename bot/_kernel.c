@@ -38,10 +38,11 @@ static int append_value(PyObject *out, uint32_t value) {
     return failed;
 }
 
-/* example_scores(weights f8[k], starts i8[k], lengths i8[k], post_target i4[], post_weight f8[],
+/* example_scores(weights f8[k], starts i8[k], lengths i8[k], post_target i4[], post_weight f4[],
  *                n_docs, group_start i8[t], summed f8[n_docs + t] (out), first f8[t] (out), second f8[t] (out))
  *
- * summed[target] += weights[i] * post_weight[p] for each feature i and each of its postings p, in order;
+ * summed[target] += weights[i] * post_weight[p] for each feature i and each of its postings p, in order
+ * (the posting's weight widened to double first, as numpy widens it);
  * then per topic group g (examples group_start[g] up to the next group's start), its best example's
  * score and the best of the others (0.0 when none). */
 static PyObject *example_scores(PyObject *self, PyObject *args) {
@@ -52,17 +53,18 @@ static PyObject *example_scores(PyObject *self, PyObject *args) {
     }
     PyObject *result = NULL;
     if (check(&w, 8, "weights") || check(&st, 8, "starts") || check(&ln, 8, "lengths") ||
-        check(&tg, 4, "post_target") || check(&pw, 8, "post_weight") || check(&gs, 8, "group_start") ||
+        check(&tg, 4, "post_target") || check(&pw, 4, "post_weight") || check(&gs, 8, "group_start") ||
         check(&sm, 8, "summed") || check(&fi, 8, "first") || check(&se, 8, "second")) {
         goto done;
     }
     Py_ssize_t k = w.len / 8, n_post = tg.len / 4, n_summed = sm.len / 8, n_groups = gs.len / 8;
-    if (st.len / 8 != k || ln.len / 8 != k || pw.len / 8 != n_post || fi.len / 8 != n_groups ||
+    if (st.len / 8 != k || ln.len / 8 != k || pw.len / 4 != n_post || fi.len / 8 != n_groups ||
         se.len / 8 != n_groups || n_docs < 0 || n_docs > n_summed) {
         PyErr_SetString(PyExc_ValueError, "array lengths do not agree");
         goto done;
     }
-    const double *weight = w.buf, *post_weight = pw.buf;
+    const double *weight = w.buf;
+    const float *post_weight = pw.buf;
     const int64_t *start = st.buf, *length = ln.buf, *group_start = gs.buf;
     const int32_t *target = tg.buf;
     double *summed = sm.buf, *first = fi.buf, *second = se.buf;
@@ -77,7 +79,7 @@ static PyObject *example_scores(PyObject *self, PyObject *args) {
                 bad = 1;
                 break;
             }
-            summed[t] += wi * post_weight[p];
+            summed[t] += wi * (double)post_weight[p];
         }
     }
     for (Py_ssize_t g = 0; g < n_groups && !bad; g++) {

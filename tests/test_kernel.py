@@ -82,15 +82,15 @@ def test_each_kernel_takes_each_topics_best_example_once(use_compiled: bool) -> 
     # Topic 0: examples 0-2 (two share the best score); topic 1: example 3 alone; then two centroids.
     sums = ExampleSums(
         np.array([0, 1, 2, 3, 4, 5], dtype=np.int32),
-        np.array([0.5, 0.2, 0.5, 0.3, 0.7, 0.1]),
+        np.array([0.5, 0.25, 0.5, 0.375, 0.75, 0.125]),  # exact in single precision
         4,
         np.array([0, 3], dtype=np.int64),
         use_compiled=use_compiled,
     )
     first, second, centroid = sums(np.array([2.0]), np.array([0]), np.array([6]))
-    assert first.tolist() == [1.0, 0.6]
+    assert first.tolist() == [1.0, 0.75]
     assert second.tolist() == [1.0, 0.0]  # a tie counts twice; a lone example has no second
-    assert centroid.tolist() == [1.4, 0.2]
+    assert centroid.tolist() == [1.5, 0.25]
 
 
 @both_kernels
@@ -110,7 +110,8 @@ def test_the_compiled_kernel_refuses_what_does_not_fit() -> None:
     run = kernel.compiled.example_scores
     ok = dict(
         w=np.array([1.0]), st=np.array([0], dtype=np.int64), ln=np.array([2], dtype=np.int64),
-        tg=np.array([0, 1], dtype=np.int32), pw=np.array([0.5, 0.5]), gs=np.array([0], dtype=np.int64),
+        tg=np.array([0, 1], dtype=np.int32), pw=np.array([0.5, 0.5], dtype=np.float32),
+        gs=np.array([0], dtype=np.int64),
     )
 
     def call(**changed: np.ndarray) -> None:
@@ -123,9 +124,11 @@ def test_the_compiled_kernel_refuses_what_does_not_fit() -> None:
     with pytest.raises(ValueError, match="outside"):
         call(ln=np.array([3], dtype=np.int64))  # a run past the postings
     with pytest.raises(ValueError, match="agree"):
-        call(pw=np.array([0.5]))  # fewer weights than targets
+        call(pw=np.array([0.5], dtype=np.float32))  # fewer weights than targets
     with pytest.raises(TypeError, match="bytes"):
         call(tg=np.array([0, 1], dtype=np.int64))  # targets of the wrong width
+    with pytest.raises(TypeError, match="bytes"):
+        call(pw=np.array([0.5, 0.5]))  # posting weights in double, not single, precision
     with pytest.raises(ValueError, match="outside"):
         kernel.compiled.class_sums(
             np.array([1.0], dtype=np.float32), np.array([0], dtype=np.int64), np.array([1], dtype=np.int64),
