@@ -166,3 +166,20 @@ def test_the_kind_model_uses_its_own_regularisation(monkeypatch: pytest.MonkeyPa
     default = CrisisModel.train(samples)
     monkeypatch.setattr(crisis_model, "KIND_C", KIND_C / 100)
     assert not np.array_equal(CrisisModel.train(samples)._arrays["kind_weights"], default._arrays["kind_weights"])
+
+
+def test_a_feature_without_kind_weights_adds_nothing_to_the_kind() -> None:
+    """Only features with some kind weight keep a row of kind weights (bot/core/crisis/model.py); a message's
+    other features are left out of the sum, not read from another feature's row."""
+    from bot.language.text import analyzer
+
+    analysis = analyzer().analyse("母が倒れた")
+    lemmas = [t.lemma for t in analysis.tokens if t.pos not in ("補助記号", "空白")]
+    # The message's first word has no kind weights, its second says "medical"; a word it lacks says "dv".
+    vocabulary = {f"l:{lemmas[0]}": 0, f"l:{lemmas[1]}": 1, "l:関係のない語": 2}
+    arrays = {
+        "idf": np.ones(3), "crisis_weights": np.ones(3), "crisis_bias": np.zeros(1),
+        "kind_weights": np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 0.0]]), "kind_bias": np.zeros(2),
+    }
+    model = CrisisModel(["dv", "medical"], vocabulary, arrays)
+    assert model.score(analysis).kind == "medical"
