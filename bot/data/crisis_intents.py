@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.data.fields import CRISIS_KINDS, NOT_CRISIS
+from bot.data.declared import CRISIS_KINDS, NOT_CRISIS
 from bot.data.problems import ProblemLog
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
-"""The building blocks of the declared data: ids, texts, phones, the crisis kinds, and the strict base
-model (unknown keys forbidden) every file's model is made of (bot/data/schema.py, bot/data/municipality.py)."""
+"""The building blocks of the declared data: ids, texts, phones, the crisis kinds (bot/data/declared.py), and
+the strict base model (unknown keys forbidden) every file's model is made of (bot/data/schema.py; the records
+of bot/data/municipality.py name these types through bot/data/declared.py)."""
 
 
 from __future__ import annotations
@@ -19,22 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-# The kinds of danger the crisis check must tell apart; each needs terms, a lead and a hotline.
-CRISIS_KINDS = (
-    "suicide",
-    "self_harm",
-    "overdose",
-    "child_abuse",
-    "sexual_abuse",
-    "dv",
-    "elder_abuse",
-    "violence",
-    "medical",
-    "missing_person",
-    "harm_urge",
-)
-NOT_CRISIS = "none"
-GENERAL_LINE = "general"  # a hotline for any worry (the safety net takes one open 24 hours)
+from bot.data.declared import CRISIS_KINDS, GENERAL_LINE, NOT_CRISIS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 # Japanese phone numbers as residents dial them: 110/119/189, #7119, a 10-digit landline or 0120/0570

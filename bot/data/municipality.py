@@ -3,38 +3,42 @@
 and the ids the code relies on exist.
 
 The sentences themselves are read through `Knowledge.municipality` (the validated `MunicipalityFile`):
-`wording.start.greeting.pick(easy)`, `wording.fallbacks.other_city.fill(easy, city=…)`.
+`wording.start.greeting.pick(easy)`, `wording.fallbacks.other_city.fill(easy, city=…)`. The records are
+plain dataclasses (bot/data/declared.py): answering needs no pydantic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from string import Formatter
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from bot.data.fields import DateText, Id, Strict, Text
+from bot.data.declared import DateText, Id, Record, Text
 from bot.data.problems import ProblemLog, suggest
 
 if TYPE_CHECKING:
     from bot.data.yamlio import Doc, Loc
 
 
-class TownEntry(Strict):
+@dataclass(frozen=True, kw_only=True)
+class TownEntry(Record):
     id: Id
     name: Text
     kana: Text
-    chome: list[int] = []  # [] when the town has no 丁目
+    chome: tuple[int, ...] = ()  # () when the town has no 丁目
     source: Text | None = None
     source_date: DateText | None = None
 
 
-class Say(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Say(Record):
     """One resident-facing sentence: the ordinary text and, optionally, its やさしい日本語 version."""
 
-    text: Text = Field(description="ふつうの日本語の文")
-    easy: Text | None = Field(None, description="やさしい日本語の文（なければ text に読みがなをつけて出します）")
+    text: Text = field(metadata={"description": "ふつうの日本語の文"})
+    easy: Text | None = field(
+        default=None, metadata={"description": "やさしい日本語の文（なければ text に読みがなをつけて出します）"}
+    )
 
     def pick(self, easy: bool = False) -> str:
         """The text for the mode: the easy version in easy mode where one is written."""
@@ -45,34 +49,46 @@ class Say(Strict):
         return self.pick(easy).format(**values)
 
 
-class City(Strict):
-    name: Text = Field(description="市の名前（住民に見せる正式な名前）")
-    short: Text = Field(description="文の中でこの市を指す短い言葉（「市」を除いた名前）")
-    reading: Text = Field(description="市の名前の読み（ひらがな）")
+@dataclass(frozen=True, kw_only=True)
+class City(Record):
+    name: Text = field(metadata={"description": "市の名前（住民に見せる正式な名前）"})
+    short: Text = field(metadata={"description": "文の中でこの市を指す短い言葉（「市」を除いた名前）"})
+    reading: Text = field(metadata={"description": "市の名前の読み（ひらがな）"})
 
 
-class Service(Strict):
-    name: Text = Field(description="サービスの名前（あいさつで名のります）")
-    report_name: Text = Field(description="職員向けの報告書・グラフの題（市の名前のあとに続きます）")
+@dataclass(frozen=True, kw_only=True)
+class Service(Record):
+    name: Text = field(metadata={"description": "サービスの名前（あいさつで名のります）"})
+    report_name: Text = field(metadata={"description": "職員向けの報告書・グラフの題（市の名前のあとに続きます）"})
 
 
-class CodeWindows(Strict):
-    general: list[Id] = Field(min_length=1, description="どこにも当てはまらないときに案内する窓口の id（順に）")
-    town_guide: list[Id] = Field(min_length=1, description="町の担当センターを教えてくれる窓口の id（最初の1つ）")
-    local_centre_kind: Text = Field(description="町ごとに担当が分かれる窓口の kind（地域包括支援センター）")
+@dataclass(frozen=True, kw_only=True)
+class CodeWindows(Record):
+    general: tuple[Id, ...] = field(
+        metadata={"min_length": 1, "description": "どこにも当てはまらないときに案内する窓口の id（順に）"}
+    )
+    town_guide: tuple[Id, ...] = field(
+        metadata={"min_length": 1, "description": "町の担当センターを教えてくれる窓口の id（最初の1つ）"}
+    )
+    local_centre_kind: Text = field(
+        metadata={"description": "町ごとに担当が分かれる窓口の kind（地域包括支援センター）"}
+    )
 
 
-class CodeCards(Strict):
-    town_centre: Id = Field(description="町名だけが送られたときの答えのカード")
-    guardianship: Id = Field(description="メニュー「成年後見制度のしくみ」の答えのカード")
+@dataclass(frozen=True, kw_only=True)
+class CodeCards(Record):
+    town_centre: Id = field(metadata={"description": "町名だけが送られたときの答えのカード"})
+    guardianship: Id = field(metadata={"description": "メニュー「成年後見制度のしくみ」の答えのカード"})
 
 
-class Emergency(Strict):
-    police: Id = Field(description="110 の id（hotlines.yaml）")
-    fire: Id = Field(description="119 の id（hotlines.yaml）")
+@dataclass(frozen=True, kw_only=True)
+class Emergency(Record):
+    police: Id = field(metadata={"description": "110 の id（hotlines.yaml）"})
+    fire: Id = field(metadata={"description": "119 の id（hotlines.yaml）"})
 
 
-class StartWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class StartWording(Record):
     greeting: Say
     help: Say
     privacy: Say
@@ -84,7 +100,8 @@ class StartWording(Strict):
     easy_off: Say
 
 
-class ButtonWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class ButtonWording(Record):
     find: Say
     town: Say
     guardianship: Say
@@ -104,7 +121,8 @@ class ButtonWording(Strict):
     clear_town: Say
 
 
-class PromptWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class PromptWording(Record):
     ask_topic: Say
     ask_town: Say
     category: Say
@@ -118,7 +136,8 @@ class PromptWording(Strict):
     thanks_not_helpful: Say
 
 
-class FallbackWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class FallbackWording(Record):
     no_match: Say
     # Put before the no-match reply to a message with no Japanese in it (English, say): the reply is in
     # Japanese, so it says so, and where the emergency numbers are, in the language the resident used.
@@ -132,7 +151,8 @@ class FallbackWording(Strict):
     other_city: Say
 
 
-class AnswerWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class AnswerWording(Record):
     contacts: Say
     other_contacts: Say
     plan_detail: Say
@@ -144,19 +164,22 @@ class AnswerWording(Strict):
     which_centre: Say
 
 
-class ContactWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class ContactWording(Record):
     first: Say
     no_phone: Say
     ask_below: Say
 
 
-class SeveralWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class SeveralWording(Record):
     lead: Say
     whole: Say
     heading: Say
 
 
-class SafetyWording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class SafetyWording(Record):
     net: Say
     net_maybe: Say
     crisis_call: Say
@@ -170,14 +193,16 @@ MEDIA_KINDS = (
 )
 
 
-class MenuHint(Strict):
+@dataclass(frozen=True, kw_only=True)
+class MenuHint(Record):
     telegram: Say
     line: Say
 
 
-class NoticeWording(Strict):
-    kinds: dict[Literal[MEDIA_KINDS], Text] = Field(  # type: ignore[valid-type]
-        description="届いたものの名前（sticker: スタンプ …）。other はそのほか"
+@dataclass(frozen=True, kw_only=True)
+class NoticeWording(Record):
+    kinds: dict[Literal[MEDIA_KINDS], Text] = field(  # type: ignore[valid-type]
+        metadata={"description": "届いたものの名前（sticker: スタンプ …）。other はそのほか"}
     )
     unreadable: Say
     menu_hint: MenuHint
@@ -190,7 +215,8 @@ class NoticeWording(Strict):
         return self.kinds.get(name) or self.kinds.get("other") or name
 
 
-class Wording(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Wording(Record):
     """Every fixed sentence a resident reads, grouped by purpose."""
 
     start: StartWording
@@ -204,7 +230,8 @@ class Wording(Strict):
     notices: NoticeWording
 
 
-class MunicipalityFile(Strict):
+@dataclass(frozen=True, kw_only=True)
+class MunicipalityFile(Record):
     """The city in data: its name, its towns, the ids the code relies on and every fixed sentence."""
 
     city: City
@@ -213,7 +240,7 @@ class MunicipalityFile(Strict):
     cards: CodeCards
     emergency: Emergency
     kana_source: Text | None = None
-    towns: list[TownEntry] = Field(min_length=1)
+    towns: tuple[TownEntry, ...] = field(metadata={"min_length": 1})
     wording: Wording
 
     def place_names(self) -> tuple[str, ...]:
@@ -254,15 +281,16 @@ REQUIRED_PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 def sentences(wording: Wording) -> Iterator[tuple[str, Loc, Say]]:
     """Every sentence of the wording with its key ("safety.net") and place in the file."""
-    for group_name in Wording.model_fields:
+    for group_field in fields(wording):
+        group_name = group_field.name
         group = getattr(wording, group_name)
-        for key in type(group).model_fields:
+        for key in (f.name for f in fields(group)):
             value = getattr(group, key)
             loc: Loc = ("wording", group_name, key)
             if isinstance(value, Say):
                 yield f"{group_name}.{key}", loc, value
-            elif isinstance(value, Strict):
-                for sub in type(value).model_fields:
+            elif is_dataclass(value):
+                for sub in (f.name for f in fields(value)):
                     say = getattr(value, sub)
                     if isinstance(say, Say):
                         yield f"{group_name}.{key}.{sub}", (*loc, sub), say

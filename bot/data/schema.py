@@ -12,11 +12,9 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
+from bot.data.declared import CRISIS_KINDS, GENERAL_LINE, NOT_CRISIS
 from bot.data.fields import (
-    CRISIS_KINDS,
-    GENERAL_LINE,
     ID_PATTERN,
-    NOT_CRISIS,
     PHONE_PATTERN,
     CorpusLabel,
     CrisisKind,
@@ -339,7 +337,7 @@ class ReadingsFile(Strict):
 
 
 # Every file, by its path under the data folder (a folder ends in "/": each of its *.yaml files).
-FILES: dict[str, type[Strict]] = {
+FILES: dict[str, type[Any]] = {  # a pydantic model, or a record of bot/data/declared.py
     "knowledge/municipality.yaml": MunicipalityFile,
     "knowledge/windows.yaml": WindowsFile,
     "knowledge/hotlines.yaml": HotlinesFile,
@@ -369,9 +367,11 @@ def json_schemas() -> dict[str, str]:
     """Every file's model as JSON Schema text (schema/*.json), for editors: completion and checks as you type."""
     import json
 
+    from bot.data.yamlio import adapter
+
     out = {}
     for data_path, model in FILES.items():
-        schema = model.model_json_schema()
+        schema = adapter(model).json_schema()
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema,

@@ -12,12 +12,11 @@ import pickle
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from bot.data.problems import ProblemLog, suggest
 
@@ -35,7 +34,7 @@ _ID_LINE = re.compile(r"^\s*-?\s*\{?\s*id\s*:\s*([A-Za-z0-9_]+)")
 _ITEM_LINE = re.compile(r"^\s*-\s*\{?\s*(?:topic|kind|canonical)\s*:\s*([^\s#,}]+)")
 
 Loc = tuple[str | int, ...]
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")  # a file's declared shape: a pydantic model, or a record of bot/data/declared.py
 
 
 @dataclass
@@ -171,14 +170,28 @@ def read_yaml(path: Path, log: ProblemLog) -> Any:
     return read_doc(path, log).data
 
 
-@cache
-def field_names(model: type[BaseModel]) -> frozenset[str]:
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}
+
+
+def adapter(model: type[M]) -> TypeAdapter[M]:
+    """The validator of a declared shape, built once per shape."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
+
+
+def field_names(model: type[Any]) -> frozenset[str]:
     """Every key the model and the models inside it know: the candidates for 「もしかして」."""
-    schema = model.model_json_schema()
-    names = set(schema.get("properties", {}))
-    for sub in schema.get("$defs", {}).values():
-        names |= set(sub.get("properties", {}))
-    return frozenset(names)
+    found = _FIELD_NAMES.get(model)
+    if found is None:
+        schema = adapter(model).json_schema()
+        names = set(schema.get("properties", {}))
+        for sub in schema.get("$defs", {}).values():
+            names |= set(sub.get("properties", {}))
+        found = _FIELD_NAMES[model] = frozenset(names)
+    return found
 
 
 _TYPE_CODES = {
@@ -187,6 +200,7 @@ _TYPE_CODES = {
     "dict_type": "not_mapping",
     "model_type": "not_mapping",
     "model_attributes_type": "not_mapping",
+    "dataclass_type": "not_mapping",
     "int_type": "not_number",
     "int_parsing": "not_number",
     "int_from_float": "not_number",
@@ -195,7 +209,7 @@ _TYPE_CODES = {
 }
 
 
-def _report(doc: Doc, model: type[BaseModel], error: Any, log: ProblemLog) -> None:
+def _report(doc: Doc, model: type[Any], error: Any, log: ProblemLog) -> None:
     loc: Loc = tuple(error["loc"])
     kind: str = error["type"]
     ctx = error.get("ctx") or {}
@@ -206,7 +220,7 @@ def _report(doc: Doc, model: type[BaseModel], error: Any, log: ProblemLog) -> No
     def add(code: str, hint: str | None = None, **values: object) -> None:
         log.add(doc.path, entry, code, line=line, hint=hint, **values)
 
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # (a model's word, a record's word)
         add("unknown_key", suggest(key, field_names(model)), key=key)
     elif kind == "missing":
         add("missing_key", key=key)
@@ -237,7 +251,8 @@ def validate(doc: Doc, model: type[M], log: ProblemLog, *, empty: str = "file_em
         log.add(doc.path, "", empty)
         return None
     try:
-        return model.model_validate(doc.data)
+        validated: M = adapter(model).validate_python(doc.data)
+        return validated
     except ValidationError as exc:
         for error in exc.errors():
             _report(doc, model, error, log)

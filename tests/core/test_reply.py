@@ -184,8 +184,8 @@ def test_a_message_without_japanese_is_told_first_that_the_service_answers_in_ja
 def test_the_english_note_follows_the_reply_mode(composer: Composer) -> None:
     # The data write the note in English only; were an easy version written, easy replies would use it.
     fallbacks = composer.say.fallbacks
-    note = fallbacks.not_japanese.model_copy(update={"easy": "Easy note."})
-    said = composer.say.model_copy(update={"fallbacks": fallbacks.model_copy(update={"not_japanese": note})})
+    note = replace(fallbacks.not_japanese, easy="Easy note.")
+    said = replace(composer.say, fallbacks=replace(fallbacks, not_japanese=note))
     with_easy = copy.copy(composer)
     with_easy.say = said
     text = with_easy.no_match("How do I register my dog?", None).text
@@ -319,8 +319,8 @@ def test_an_unsure_list_says_so_and_offers_the_first_general_window(assistant: A
 def _with_general(composer: Composer, general: list[str], at: datetime = NOON) -> Composer:
     """The composer of a city whose municipality.yaml lists other general windows (the data allows any)."""
     municipality = composer.knowledge.municipality
-    windows = municipality.windows.model_copy(update={"general": general})
-    edited = replace(composer.knowledge, municipality_file=municipality.model_copy(update={"windows": windows}))
+    windows = replace(municipality.windows, general=tuple(general))
+    edited = replace(composer.knowledge, municipality_file=replace(municipality, windows=windows))
     return Composer(edited, composer.towns, composer.safety, lambda: at, composer.easy)
 
 

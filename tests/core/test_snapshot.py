@@ -1,6 +1,6 @@
 """The built assistant is cached on disk (bot/core/snapshot.py): keyed by the data and the code, read back
-answering exactly as built, rebuilt when unreadable, and read without the YAML reader, the file models
-or scikit-learn."""
+answering exactly as built, rebuilt when unreadable, and read without the YAML reader, pydantic (the file
+models) or scikit-learn."""
 
 from __future__ import annotations
 
@@ -147,12 +147,13 @@ from bot.core.assistant import build_assistant
 from bot.config import PROJECT_ROOT
 reply = build_assistant(PROJECT_ROOT).reply("母が認知症かもしれない")
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "yaml", "ruamel", "matplotlib",
-        "reportlab") or m in ("bot.data.schema", "bot.data.loader", "bot.data.yamlio", "bot.data.check"))
+        "reportlab", "pydantic", "pydantic_core") or m in ("bot.data.schema", "bot.data.loader", "bot.data.yamlio",
+        "bot.data.check", "bot.data.fields"))
 print(json.dumps({"status": reply.status, "topic": reply.topic, "heavy": heavy}))
 """
 
 
-def test_a_warm_start_imports_no_yaml_reader_file_models_nor_scikit_learn(tmp_path: Path) -> None:
+def test_a_warm_start_imports_no_yaml_reader_nor_pydantic_nor_scikit_learn(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     _trained_models(tmp_path / "kodaira-bot")
     runs = [

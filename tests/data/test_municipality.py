@@ -111,3 +111,14 @@ def test_the_towns_are_read_from_the_municipality_file(data_copy: Path) -> None:
     match = assistant.towns.find("みゆきだいに住んでいます")
     assert match is not None and match.town.name == "御幸台"
     assert assistant.towns.find("御幸町です") is None
+
+
+def test_a_group_written_as_one_value_is_refused_by_name(data_copy: Path) -> None:
+    """The file's records are plain dataclasses validated by pydantic (bot/data/declared.py): a group written
+    as one value instead of keys is named like any other file's."""
+    old = "emergency:\n  police: police_110   # 110 の id（hotlines.yaml）\n"
+    line = _edit(data_copy, old, "emergency: police_110\n")
+    _edit(data_copy, "  fire: fire_119       # 119 の id（hotlines.yaml）\n", "")
+    problem = _only([p for p in check_data(data_copy) if p.file == FILE])
+    assert (problem.code, problem.line) == ("not_mapping", line)
+    assert "emergency" in problem.render()
