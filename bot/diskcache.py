@@ -7,7 +7,10 @@ is treated as missing, so a corrupt cache costs one rebuild, never a crash.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 KEEP = 4  # files of earlier data are rarely read again; keep a few (a staff copy, a rollback), not all
 
@@ -26,14 +29,34 @@ WRITE_PIECE = 64 * 1024
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
+    with _replaced_when_written(path) as out:
+        _write_in_pieces(out, memoryview(payload))
+
+
+def copy_atomically(source: Path, path: Path) -> None:
+    """`source` copied to `path`, read and written in WRITE_PIECE pieces (never held in memory whole)."""
+    with source.open("rb") as given, _replaced_when_written(path) as out:
+        while piece := given.read(WRITE_PIECE):
+            _write_in_pieces(out, memoryview(piece))
+
+
+def _write_in_pieces(out: BinaryIO, view: memoryview) -> None:
+    at = 0
+    while at < len(view):
+        at += out.write(view[at : at + WRITE_PIECE]) or 0
+
+
+@contextmanager
+def _replaced_when_written(path: Path) -> Iterator[BinaryIO]:
+    """An unbuffered file that takes `path`'s place once fully written (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    view = memoryview(payload)
-    with tmp.open("wb", buffering=0) as out:
-        at = 0
-        while at < len(view):
-            at += out.write(view[at : at + WRITE_PIECE]) or 0
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb", buffering=0) as out:
+            yield out
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def package_version(name: str) -> str | None:
@@ -46,8 +69,8 @@ def package_version(name: str) -> str | None:
         return None
 
 
-def prune(path: Path, pattern: str) -> None:
-    """Remove all but the KEEP newest files matching `pattern` next to `path`."""
+def prune(path: Path, pattern: str, keep: int = KEEP) -> None:
+    """Remove all but the `keep` newest files matching `pattern` next to `path`."""
     cached = sorted(path.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in cached[KEEP:]:
+    for stale in cached[keep:]:
         stale.unlink(missing_ok=True)

@@ -1,9 +1,15 @@
-"""Giving back a process's pages of a file that a library mapped read-only (Linux; elsewhere a no-op).
+"""Files that a library maps read-only: copied for sparse reading, and their pages given back (Linux).
 
 A clean page of a read-only file mapping is only a view of the page cache: dropped from the process,
 it is mapped again from the cache, unchanged, the next time it is read. Sudachi reads every entry of its
 dictionary once while loading it (sudachi.rs checks each entry's bounds), pages the bot then mostly never
 reads again; giving them back right after the load keeps them out of the process's resident memory.
+
+How much one read makes resident depends on how the file entered the page cache: Linux keeps it in
+folios as large as the writes that filled it and maps a whole folio when one of its pages is read. The
+dictionary as pip installed it sat in 1 MB folios on this machine (Linux 6.18): each word looked up made
+1 MB of it resident, 177 MB after the 425 dev questions. A copy written in 64 KB pieces
+(`copy_for_mapping`) is read in 64 KB steps: 108 MB.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import ctypes
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from bot.diskcache import cache_dir, copy_atomically, prune
 
 MADV_DONTNEED = 4  # <sys/mman.h> on Linux
 
@@ -55,3 +63,24 @@ def release_mapped_file(path: Path) -> int:
         if madvise(start, end - start, MADV_DONTNEED) == 0:
             released += end - start
     return released
+
+
+def copy_for_mapping(original: Path, prefix: str) -> Path:
+    """A copy of `original` in the cache folder, written in small pieces, for a library to map instead of
+    it; the original itself when no copy can be kept there (a folder that cannot be written, a full disk).
+
+    The copy is named by the original's size and time, so a reinstalled file is copied again; it is made
+    once (about 0.3 s for the 200 MB dictionary) and only the newest is kept."""
+    try:
+        stat = original.stat()
+        copy = (cache_dir() / f"{prefix}-{stat.st_size}-{stat.st_mtime_ns}{original.suffix}").absolute()
+        try:
+            if copy.stat().st_size == stat.st_size:
+                return copy
+        except FileNotFoundError:
+            pass
+        copy_atomically(original, copy)
+        prune(copy, f"{prefix}-*{original.suffix}", keep=1)
+        return copy
+    except OSError:
+        return original

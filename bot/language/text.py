@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sudachipy import Dictionary, SplitMode
+from sudachipy.errors import SudachiError
 
 from bot.diskcache import package_version
-from bot.mapped import release_mapped_file
+from bot.mapped import copy_for_mapping, release_mapped_file
 
 # The Sudachi dictionary package (sudachidict_<name>, pinned in pyproject.toml). Every cache of analysed
 # text is keyed by it (dictionary_version; bot/core/snapshot.py). "small" was measured in round 6: a third
@@ -193,13 +194,12 @@ class Analyzer:
     gets its own tokenizer over the one dictionary (a tokenizer is cheap; the dictionary is not)."""
 
     def __init__(self) -> None:
-        self._dictionary: Any = Dictionary(dict=DICTIONARY)
+        self._dictionary, self.dictionary_path = _open_dictionary()
         # Loading read every entry of the dictionary once (a check of each entry's bounds): about 70 MB of
         # its pages, which a question mostly never reads again. Given back, only the pages residents' words
-        # read come back (after the 425 dev questions about 110 MB of the file is resident, not 150).
-        file = dictionary_file()
-        if file is not None:
-            release_mapped_file(file)
+        # read come back.
+        if self.dictionary_path is not None:
+            release_mapped_file(self.dictionary_path)
         self._local = threading.local()
         # One message is read by the crisis check, the town finder and the matcher; analyses are
         # immutable, so they share one result instead of tokenizing the same text several times.
@@ -283,6 +283,22 @@ def dictionary_file() -> Path | None:
     except ImportError:
         return None
     return Path(str(package.__file__)).parent / "resources" / "system.dic"
+
+
+def _open_dictionary() -> tuple[Any, Path | None]:
+    """The Sudachi dictionary, read from its copy in the cache folder (bot/mapped.py: a word looked up
+    makes 64 KB of it resident, not 1 MB), and the file it maps (None: the package is missing, and Sudachi
+    says so). A copy Sudachi refuses to load is removed and the installed file is used."""
+    installed = dictionary_file()
+    if installed is None:
+        return Dictionary(dict=DICTIONARY), None
+    mapped = copy_for_mapping(installed, f"sudachi-{DICTIONARY}")
+    if mapped != installed:
+        try:
+            return Dictionary(dict=str(mapped)), mapped
+        except SudachiError:
+            mapped.unlink(missing_ok=True)
+    return Dictionary(dict=str(installed)), installed
 
 
 def dictionary_version() -> str:

@@ -1,6 +1,18 @@
+from pathlib import Path
+
 import pytest
 
-from bot.language.text import Analyzer, analyzer, dictionary_file, fold_reading, normalize, to_hiragana, to_katakana
+from bot.language.text import (
+    DICTIONARY,
+    Analyzer,
+    analyzer,
+    dictionary_file,
+    fold_reading,
+    normalize,
+    to_hiragana,
+    to_katakana,
+)
+from bot.mapped import read_only_mappings
 from tests.resident import HAS_SMAPS, resident_kib
 
 
@@ -100,11 +112,35 @@ def test_a_remembered_word_gives_the_token_a_fresh_read_gives() -> None:
 
 
 @pytest.mark.skipif(not HAS_SMAPS, reason="needs Linux /proc")
-def test_loading_the_dictionary_leaves_its_pages_out_of_this_process() -> None:
+def test_loading_the_dictionary_leaves_its_pages_out_of_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Sudachi reads every entry of the dictionary while loading it (about 70 MB of the file); those pages
-    are given back, so a process starts without them."""
-    file = dictionary_file()
-    assert file is not None and file.exists()
-    fresh = Analyzer()  # maps the file again and reads it through
-    assert resident_kib(file) < 16 * 1024
+    are given back, so a process starts without them. It maps its copy in the cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    installed = dictionary_file()
+    assert installed is not None and installed.exists()
+    fresh = Analyzer()  # copies the file, maps it and reads it through
+    mapped = fresh.dictionary_path
+    assert mapped is not None and mapped.parent == tmp_path / "kodaira-bot"
+    assert mapped.stat().st_size == installed.stat().st_size
+    assert read_only_mappings(mapped)
+    assert resident_kib(mapped) < 16 * 1024
     assert "物忘れ" in fresh.analyse("父の物忘れがひどい").content_lemmas  # and it still reads
+
+
+def test_a_copy_sudachi_cannot_load_is_removed_and_the_installed_dictionary_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    installed = dictionary_file()
+    assert installed is not None
+    stat = installed.stat()
+    damaged = tmp_path / "kodaira-bot" / f"sudachi-{DICTIONARY}-{stat.st_size}-{stat.st_mtime_ns}.dic"
+    damaged.parent.mkdir()
+    with damaged.open("wb") as out:  # the right size, so it is taken for a copy; zeros, so Sudachi refuses it
+        out.truncate(stat.st_size)
+    fresh = Analyzer()
+    assert fresh.dictionary_path == installed
+    assert not damaged.exists()
+    assert "物忘れ" in fresh.analyse("父の物忘れがひどい").content_lemmas
