@@ -55,8 +55,9 @@ def _replaced_when_written(path: Path) -> Iterator[BinaryIO]:
         with tmp.open("wb", buffering=0) as out:
             yield out
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def package_version(name: str) -> str | None:

@@ -65,17 +65,21 @@ def release_mapped_file(path: Path) -> int:
     return released
 
 
-def copy_for_mapping(original: Path, prefix: str) -> Path:
-    """A copy of `original` in the cache folder, written in small pieces, for a library to map instead of
-    it; the original itself when no copy can be kept there (a folder that cannot be written, a full disk).
+def copy_path(original: Path, prefix: str) -> Path:
+    """Where `copy_for_mapping` keeps its copy of `original`: named by the original's size and time, so a
+    reinstalled file is copied again. Absolute, as Sudachi takes a dictionary file only by such a path."""
+    stat = original.stat()
+    return (cache_dir() / f"{prefix}-{stat.st_size}-{stat.st_mtime_ns}{original.suffix}").absolute()
 
-    The copy is named by the original's size and time, so a reinstalled file is copied again; it is made
-    once (about 0.3 s for the 200 MB dictionary) and only the newest is kept."""
+
+def copy_for_mapping(original: Path, prefix: str) -> Path:
+    """A copy of `original` in the cache folder (`copy_path`), written in small pieces, for a library to map
+    instead of it; the original itself when no copy can be kept there (a folder that cannot be written, a
+    full disk). Made once (about 0.3 s for the 200 MB dictionary); only the newest is kept."""
     try:
-        stat = original.stat()
-        copy = (cache_dir() / f"{prefix}-{stat.st_size}-{stat.st_mtime_ns}{original.suffix}").absolute()
+        copy = copy_path(original, prefix)
         try:
-            if copy.stat().st_size == stat.st_size:
+            if copy.stat().st_size == original.stat().st_size:
                 return copy
         except FileNotFoundError:
             pass

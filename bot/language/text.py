@@ -26,6 +26,7 @@ from bot.mapped import copy_for_mapping, release_mapped_file
 # text is keyed by it (dictionary_version; bot/core/snapshot.py). "small" was measured in round 6: a third
 # less memory, but it moved answers on the dev sets (README, "Speed (issue 10, round 6)").
 DICTIONARY = "core"
+DICTIONARY_COPY = f"sudachi-{DICTIONARY}"  # the name of its copy in the cache folder (bot/mapped.py)
 
 # Characters that carry no meaning for matching: controls, zero-width and bidi marks, variation
 # selectors. They are removed before anything else looks at the text.
@@ -292,7 +293,7 @@ def _open_dictionary() -> tuple[Any, Path | None]:
     installed = dictionary_file()
     if installed is None:
         return Dictionary(dict=DICTIONARY), None
-    mapped = copy_for_mapping(installed, f"sudachi-{DICTIONARY}")
+    mapped = copy_for_mapping(installed, DICTIONARY_COPY)
     if mapped != installed:
         try:
             return Dictionary(dict=str(mapped)), mapped

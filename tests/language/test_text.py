@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.language.text import (
-    DICTIONARY,
+    DICTIONARY_COPY,
     Analyzer,
     analyzer,
     dictionary_file,
@@ -12,7 +12,7 @@ from bot.language.text import (
     to_hiragana,
     to_katakana,
 )
-from bot.mapped import read_only_mappings
+from bot.mapped import copy_path, read_only_mappings
 from tests.resident import HAS_SMAPS, resident_kib
 
 
@@ -135,11 +135,10 @@ def test_a_copy_sudachi_cannot_load_is_removed_and_the_installed_dictionary_used
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     installed = dictionary_file()
     assert installed is not None
-    stat = installed.stat()
-    damaged = tmp_path / "kodaira-bot" / f"sudachi-{DICTIONARY}-{stat.st_size}-{stat.st_mtime_ns}.dic"
+    damaged = copy_path(installed, DICTIONARY_COPY)
     damaged.parent.mkdir()
     with damaged.open("wb") as out:  # the right size, so it is taken for a copy; zeros, so Sudachi refuses it
-        out.truncate(stat.st_size)
+        out.truncate(installed.stat().st_size)
     fresh = Analyzer()
     assert fresh.dictionary_path == installed
     assert not damaged.exists()
