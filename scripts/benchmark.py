@@ -231,25 +231,8 @@ def crisis_figures() -> dict[str, Any]:
     negatives = [c for c in cases if c.kind == "not_crisis"]
 
     def check_ms(questions: list[str]) -> dict[str, float]:
-        """All timings, and each question's best of the rounds: the check's own cost, without the
-        pauses a shared machine adds (another process, the garbage collector)."""
-        timings = []
-        best: dict[str, float] = {}
-        for _ in range(LATENCY_ROUNDS):
-            for q in questions:
-                analyzer().clear_cache()
-                analyzer().analyse(q)
-                started = time.perf_counter()
-                assistant.assess(q)
-                elapsed = (time.perf_counter() - started) * 1000
-                timings.append(elapsed)
-                best[q] = min(best.get(q, elapsed), elapsed)
-        fastest = list(best.values())
-        return {
-            "median": round(statistics.median(timings), 3),
-            "p99": round(quantile(timings, 0.99), 3),
-            "best_of_rounds_p99": round(quantile(fastest, 0.99), 3),
-        }
+        """The check alone: each message is analysed (untimed) before it is assessed."""
+        return latency(assistant.assess, questions, before=analyzer().analyse)
 
     return {
         "holdout_files": [p.name for p in CRISIS_HOLDOUT],
@@ -264,16 +247,29 @@ def crisis_figures() -> dict[str, Any]:
     }
 
 
-def latency(call: Callable[[str], object], questions: list[str]) -> dict[str, float]:
-    """Median and p99 milliseconds of `call` over every question, LATENCY_ROUNDS times."""
+def latency(
+    call: Callable[[str], object], questions: list[str], before: Callable[[str], object] | None = None
+) -> dict[str, float]:
+    """Median and p99 milliseconds of `call` over every question, LATENCY_ROUNDS times; and the p99 of each
+    question's best round: the code's own cost, without the pauses a shared machine adds (another process,
+    the garbage collector). `before` runs untimed before each call."""
     timings = []
+    best: dict[str, float] = {}
     for _ in range(LATENCY_ROUNDS):
         for q in questions:
             analyzer().clear_cache()  # each timed call tokenizes afresh, as a new message would
+            if before is not None:
+                before(q)
             started = time.perf_counter()
             call(q)
-            timings.append((time.perf_counter() - started) * 1000)
-    return {"median": round(statistics.median(timings), 3), "p99": round(quantile(timings, 0.99), 3)}
+            elapsed = (time.perf_counter() - started) * 1000
+            timings.append(elapsed)
+            best[q] = min(best.get(q, elapsed), elapsed)
+    return {
+        "median": round(statistics.median(timings), 3),
+        "p99": round(quantile(timings, 0.99), 3),
+        "best_of_rounds_p99": round(quantile(list(best.values()), 0.99), 3),
+    }
 
 
 COLD_START = """
@@ -509,6 +505,11 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"| {low:.2f}–{min(high, 1.0):.2f} | " + " | ".join(cells) + " |")
     floor = acc["sudachi_only"]["latency_ms"]
     lines.append(f"| sudachi only | – | – | – | – | – | – | {floor['median']:.2f} | {floor['p99']:.2f} |")
+    lines.append(
+        f"p99 of each dev question's best of {LATENCY_ROUNDS} rounds: "
+        + ", ".join(f"{e} {acc[e]['latency_ms']['best_of_rounds_p99']:.2f} ms" for e in ENGINES)
+        + f", sudachi only {floor['best_of_rounds_p99']:.2f} ms"
+    )
     categories = sorted({c for engine in ENGINES for name in FAQ_SETS for c in acc[engine][name]["per_category"]})
     lines += ["", "| city FAQ category | " + " | ".join(f"{e} {n}" for e in ENGINES for n in FAQ_SETS) + " |"]
     lines.append("|---|" + "---|" * (len(ENGINES) * len(FAQ_SETS)))
