@@ -51,7 +51,7 @@ class ExampleSums:
     def __init__(
         self,
         post_target: npt.NDArray[np.int32],
-        post_weight: Floats,
+        post_weight: Floats | npt.NDArray[np.float32],
         n_docs: int,
         group_start: npt.NDArray[np.int64],
         use_compiled: bool = True,

@@ -8,7 +8,8 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.core.assistant import Assistant, build_assistant
-from bot.data.check import AssistantData, load_data
+from bot.data.bundle import AssistantData
+from bot.data.check import load_data
 
 DATA_DIR = PROJECT_ROOT
 FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"

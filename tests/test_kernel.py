@@ -42,7 +42,7 @@ def test_a_compiler_at_install_builds_the_kernel() -> None:
     if shutil.which(compiler) is None:
         pytest.skip("no C compiler here")
     assert kernel.compiled is not None
-    assert Path(kernel.compiled.__file__).parent == Path(kernel.__file__).parent
+    assert Path(str(kernel.compiled.__file__)).parent == Path(kernel.__file__).parent
 
 
 @needs_compiled

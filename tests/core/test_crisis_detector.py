@@ -21,7 +21,7 @@ from bot.core.crisis.detector import (
     training_samples,
 )
 from bot.core.crisis.model import VIEWS, CrisisModel, Score, features, training_key, views
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.data.intents import Intents
 from bot.diskcache import KEEP, cache_dir
@@ -222,8 +222,9 @@ def test_the_fast_scorer_gives_the_trained_models_probability_and_kind(assistant
     assert assistant.crisis is not None
     model = assistant.crisis.model
     # The model keeps its vocabulary per view, by bare feature, with indexes counted from 1.
-    vocabulary = {f"{view}:{bare}": at - 1 for view, found in zip(VIEWS, model._by_view, strict=True)
-                  for bare, at in found.items()}
+    chars, readings, lemmas, bigrams = model._by_view
+    listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
+    vocabulary = {f"{view}:{bare}": at - 1 for view, items in zip(VIEWS, listed, strict=True) for bare, at in items}
     arrays = model._arrays
     for text in ("もう死にたい", "夫に毎日殴られている", "介護保険の申請はどこですか", "i want to die"):
         analysis = analyzer().analyse(text)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.crisis.examples import crisis_examples, rules_digest
-from bot.data.check import AssistantData, check_data
+from bot.data.bundle import AssistantData
+from bot.data.check import check_data
 from bot.data.crisis_intents import CrisisPattern
 from bot.diskcache import KEEP, cache_dir
 from bot.language.text import analyzer

@@ -70,8 +70,10 @@ def test_training_gives_the_documented_models() -> None:
 
     model = CrisisModel.train(samples)
     assert model.kinds == ("dv", "medical", "suicide")  # the SVM's classes, sorted; not the ordinary label
-    assert {f"{view}:{bare}": at - 1 for view, found in zip(VIEWS, model._by_view, strict=True)
-            for bare, at in found.items()} == vocabulary
+    chars, readings, lemmas, bigrams = model._by_view
+    listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
+    read_back = {f"{view}:{bare}": at - 1 for view, items in zip(VIEWS, listed, strict=True) for bare, at in items}
+    assert read_back == vocabulary
     expected = {
         "idf": tfidf.idf_,
         "crisis_weights": binary.coef_[0],

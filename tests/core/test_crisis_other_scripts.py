@@ -11,7 +11,7 @@ import pytest
 from bot.core.assistant import Assistant
 from bot.core.crisis.detector import CrisisAssessment, Evidence, Thresholds, training_samples
 from bot.core.crisis.model import Score
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 from bot.language.romaji import to_kana
 
 
@@ -45,6 +45,7 @@ def test_half_width_crises_are_found_by_the_rules_in_their_hiragana_reading(
     """Sudachi reads a run of half-width katakana as one unknown word, where no term or signal is found;
     its hiragana copy splits into words the rules know. With the model undecided (a score between the
     hint and the crisis thresholds), the rules alone give the crisis reply."""
+    assert assistant.crisis is not None
     evidence = assistant.crisis.evidence(text)
     assert evidence is not None and evidence.other_letters is not None
     assert kind not in evidence.rule_kinds and kind in evidence.other_letters.rule_kinds

@@ -7,7 +7,8 @@ import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.easy import Furigana, kanji_words, kanji_words_with_reading
-from bot.data.check import AssistantData, check_data
+from bot.data.bundle import AssistantData
+from bot.data.check import check_data
 from bot.language.text import analyzer
 
 

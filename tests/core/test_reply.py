@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.contacts import window_lines
-from bot.core.reply import Composer, Reply, short_source
+from bot.core.contacts import short_source, window_lines
+from bot.core.reply import Composer, Reply
 from bot.core.towns import TownMatch
 from bot.data import Card, Window
 

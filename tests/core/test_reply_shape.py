@@ -54,7 +54,7 @@ def test_no_self_check_result_repeats_a_sentence(assistant: Assistant) -> None:
     check = assistant.data.knowledge.self_check
     assert check is not None
     dialogue = Dialogue(assistant, "console")
-    paths = {}
+    paths: dict[str, list[int]] = {}
     # Walk every answer path of the decision tree to each result.
     stack: list[tuple[str, list[int]]] = [(check.start, [])]
     while stack:

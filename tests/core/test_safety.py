@@ -100,7 +100,7 @@ def test_removing_an_emergency_line_is_an_error(data_copy: Path) -> None:
 def test_a_kind_without_a_line_is_an_error(data_copy: Path) -> None:
     def strip(d: dict[str, list[dict[str, object]]]) -> None:
         for item in d["hotlines"]:
-            item["crisis"] = [k for k in item.get("crisis") or [] if k != "medical"]  # type: ignore[union-attr]
+            item["crisis"] = [k for k in item.get("crisis") or [] if k != "medical"]  # type: ignore[attr-defined]
 
     _edit(data_copy / "knowledge" / "hotlines.yaml", strip)
     assert any(p.entry == "medical" for p in check_data(data_copy))

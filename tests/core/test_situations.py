@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.assistant import Assistant
+from bot.core.situations import PieceMatcher
 from bot.data.check import check_data
-from bot.matching.decision import Candidate, Matcher
+from bot.matching.decision import Candidate
+from bot.matching.tfidf import TfidfMatcher
 
 SEVERAL = "母の物忘れがひどくなって介護が大変なうえに、カードの借金も返せなくて、中学生の息子は学校に行っていません"
 
@@ -217,7 +219,7 @@ def test_a_card_about_a_combination_answers_its_story_whole(assistant: Assistant
     supported += [c for c in ranked[1:] if c.topic != "multiple_debt"]
     assert len(assistant.situations.domains(story, supported)) == 1
     uncombined = replace(assistant.data.domains, combined_cards=frozenset())
-    assert len(SituationReader(uncombined, assistant.matcher).domains(story, supported)) >= 2
+    assert len(SituationReader(uncombined, _piece_matcher(assistant)).domains(story, supported)) >= 2
 
 
 # The issue's own example: three problems, then "where do I go?", which the card 「どこに相談すればいいか
@@ -243,7 +245,7 @@ def test_asking_where_to_go_about_several_problems_names_each_domain(assistant: 
     assert {"elderly_care", "money"} <= set(reply.domains) and reply.windows[0] == whole
     assert "地域包括支援センター" in reply.text  # the care domain's window after the whole-situation one
     plain = replace(assistant.data.domains, asking_cards=frozenset())
-    assert SituationReader(plain, assistant.matcher).domains(message, ranked) == ()
+    assert SituationReader(plain, _piece_matcher(assistant)).domains(message, ranked) == ()
 
 
 def test_listed_items_are_split_but_words_holding_mo_or_shi_are_not() -> None:
@@ -276,12 +278,9 @@ def test_a_story_of_one_domain_ranks_no_piece_and_finds_what_ranking_every_piece
     from collections.abc import Sequence
 
     from bot.core.situations import SituationReader
-    from bot.matching.decision import Candidate
-    from bot.matching.tfidf import TfidfMatcher
 
     assert assistant.situations is not None
-    matcher = assistant.matcher
-    assert isinstance(matcher, TfidfMatcher)
+    matcher = _piece_matcher(assistant)
     calls: list[str] = []
 
     class Counting:
@@ -380,10 +379,16 @@ def test_the_first_sentence_decides_only_when_it_asks_surely(assistant: Assistan
     assert asked is None if below else (asked is not None and asked.best == Candidate("csw", score))
 
 
+def _piece_matcher(assistant: Assistant) -> PieceMatcher:
+    """The product's matcher, which also scores a story's pieces in one batch."""
+    assert isinstance(assistant.matcher, TfidfMatcher)
+    return assistant.matcher
+
+
 class _Counting:
     """The matcher, noting each text it ranks (`ranked`) and each batch of pieces (`batches`)."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: PieceMatcher) -> None:
         self._matcher = matcher
         self.name, self.thresholds = matcher.name, matcher.thresholds
         self.ranked: list[str] = []
@@ -395,7 +400,7 @@ class _Counting:
 
     def best_of_each(self, texts: Sequence[str]) -> list[Candidate | None]:
         self.batches.append(list(texts))
-        return self._matcher.best_of_each(texts)  # type: ignore[attr-defined]
+        return self._matcher.best_of_each(texts)
 
 
 def test_a_story_read_as_out_of_scope_first_has_its_last_sentence_left_unranked(assistant: Assistant) -> None:
@@ -404,7 +409,7 @@ def test_a_story_read_as_out_of_scope_first_has_its_last_sentence_left_unranked(
     from bot.core.situations import SituationReader
     from bot.matching.decision import OUT_OF_SCOPE
 
-    counting = _Counting(assistant.matcher)
+    counting = _Counting(_piece_matcher(assistant))
     reader = SituationReader(assistant.data.domains, counting)
     thresholds = assistant.matcher.thresholds
     ranked = assistant.matcher.rank(ASKED_AT_THE_END)
@@ -493,7 +498,7 @@ def test_an_answered_storys_pieces_are_scored_one_at_a_time_in_order(assistant: 
     """Pieces are scored in the message's order, and none once every possible domain is seen."""
     from bot.core.situations import SituationReader, _pieces
 
-    matcher = assistant.matcher
+    matcher = _piece_matcher(assistant)
     counting = _Counting(matcher)
     reader = SituationReader(assistant.data.domains, counting)
     story = SEVERAL + "。毎日とても疲れています。夜もあまり眠れません。どうしたらいいのか分かりません。"
@@ -516,9 +521,9 @@ def test_a_message_of_one_clause_is_not_ranked_again_as_its_own_first_piece(
 
     assert _pieces(SEVERAL)[0] == SEVERAL  # one clause: the message is its own first piece
     ranked = assistant.matcher.rank(SEVERAL)
-    counting = _Counting(assistant.matcher)
+    counting = _Counting(_piece_matcher(assistant))
     reader = SituationReader(assistant.data.domains, counting)
-    plain = SituationReader(assistant.data.domains, assistant.matcher)  # type: ignore[arg-type]
+    plain = SituationReader(assistant.data.domains, _piece_matcher(assistant))
     some = [SEVERAL, "カードの借金も返せなくて"]
     assert reader._best_of_each(some, SEVERAL, ranked) == assistant.matcher.best_of_each(some)  # type: ignore[attr-defined]
     assert counting.batches == [some[1:]]

@@ -15,7 +15,7 @@ import pytest
 
 from bot.core import snapshot
 from bot.core.assistant import Assistant, build_assistant
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 from bot.diskcache import cache_dir
 from bot.review.evaluation import load_cases
 from tests.conftest import DATA_DIR

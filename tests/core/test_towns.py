@@ -1,7 +1,7 @@
 import pytest
 
 from bot.core.towns import TownFinder
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 
 
 @pytest.fixture(scope="module")

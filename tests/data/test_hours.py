@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.data.check import AssistantData, check_data
+from bot.data.bundle import AssistantData
+from bot.data.check import check_data
 from bot.data.hours import read_hours
 from tests.conftest import FACTS_DIR
 

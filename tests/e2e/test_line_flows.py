@@ -112,7 +112,10 @@ async def test_groups_answer_only_an_at_mention_of_the_bot(line_bot: LineHarness
 @pytest.mark.parametrize("kind", ["unfollow", "join", "unsend", "memberJoined"])
 async def test_events_that_need_no_answer_get_none(line_bot: LineHarness, kind: str) -> None:
     source = user_source(USER) if kind in ("unfollow", "unsend") else group_source(GROUP, None)
-    extra = {"unsend": {"messageId": "1"}, "memberJoined": {"joined": {"members": [user_source("Ux")]}}}
+    extra: dict[str, dict[str, object]] = {
+        "unsend": {"messageId": "1"},
+        "memberJoined": {"joined": {"members": [user_source("Ux")]}},
+    }
     token = line_bot.double.reply_token() if kind in ("join", "memberJoined") else None
     assert await line_bot.send(event(kind, source, token, **extra.get(kind, {}))) == []
 

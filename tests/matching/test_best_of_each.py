@@ -7,7 +7,7 @@ import numpy as np
 
 from bot.core.assistant import Assistant
 from bot.core.situations import _pieces
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 from bot.matching.decision import Candidate
 from bot.matching.tfidf import TfidfMatcher
 

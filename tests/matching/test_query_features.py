@@ -5,7 +5,7 @@ feature order."""
 from __future__ import annotations
 
 from bot.core.assistant import Assistant
-from bot.data.check import AssistantData
+from bot.data.bundle import AssistantData
 from bot.language.synonyms import SynonymRewriter
 from bot.matching.tfidf import TfidfMatcher, cached_index, training_pairs
 from tests.test_kernel import _messages

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.core.events import LogEvent
 from bot.review.monthly import last_month, load_month, month_bounds
 from bot.review.pdf import render_pdf
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
-from tests.review.test_review_cli import Settings, review, settings  # noqa: F401  (fixture)
+from tests.review.test_review_cli import review, settings  # noqa: F401  (fixture)
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 UNMATCHED = ["図書館の開館時間", "図書館は何時まで", "図書館の休館日", "田中さんの電話番号を知りたい",
@@ -125,6 +126,7 @@ def test_the_reports_are_headed_with_the_city_and_service_from_the_data(
     from bot.review.pdf import title
     from bot.review.plot import render_png
     from bot.review.reports import load_titles
+    from bot.review.stats import WeekStats
 
     project = load_titles(Path(__file__).resolve().parents[2])
     municipality = data_copy / "knowledge" / "municipality.yaml"
@@ -133,7 +135,7 @@ def test_the_reports_are_headed_with_the_city_and_service_from_the_data(
     edited = load_titles(data_copy)
 
     def month(titles: dict[str, str]) -> MonthData:
-        return MonthData(2026, 11, [], None, [], [], titles)  # type: ignore[arg-type]  (only the titles are read)
+        return MonthData(2026, 11, [], WeekStats(date(2026, 11, 2)), [], [], titles)  # only the titles are read
 
     assert title(month(project)) == "小平市 福祉相談アシスタント 月次報告"
     assert title(month(edited)) == "東大和市 福祉相談アシスタント 月次報告"
@@ -142,7 +144,7 @@ def test_the_reports_are_headed_with_the_city_and_service_from_the_data(
 
     def spy(self: matplotlib.figure.Figure, t: str, **kwargs: object) -> object:
         headings.append(t)
-        return original(self, t, **kwargs)  # type: ignore[arg-type]
+        return original(self, t, **kwargs)
 
     monkeypatch.setattr(matplotlib.figure.Figure, "suptitle", spy)
     render_png([], edited)

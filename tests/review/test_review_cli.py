@@ -18,7 +18,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.events import LogEvent
 from bot.data.intents import load_intents
 from bot.data.problems import ProblemLog
-from bot.review.cli import add_review_parser, run_review
+from bot.review.cli import Promoter, add_review_parser, run_review
 from bot.review.promote import HOW_TO_APPLY, promote_example
 from bot.storage.records import to_record
 from bot.storage.sqlite import SqliteLogStore
@@ -48,12 +48,12 @@ def seed(settings: Settings, at: datetime = NOW - timedelta(days=1)) -> None:
     asyncio.run(write())
 
 
-def review(settings: Settings, *argv: str, **kwargs: object) -> int:
+def review(settings: Settings, *argv: str, promoter: Promoter = promote_example) -> int:
     parser = argparse.ArgumentParser(prog="kodaira-bot")
     add_review_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["review", *argv])
-    assert args.func is run_review  # how bot/cli.py dispatches
-    return run_review(args, settings, clock=lambda: NOW, **kwargs)  # type: ignore[arg-type]
+    assert args.func == run_review  # how bot/cli.py dispatches
+    return run_review(args, settings, clock=lambda: NOW, promoter=promoter)
 
 
 def texts(settings: Settings) -> list[tuple[str | None, str]]:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.storage.masking import ADDRESS, EMAIL, MAX_INPUT_CHARS, NAME, PHONE, POSTAL, URL
+from bot.storage.masking import ADDRESS, EMAIL, MAX_INPUT_CHARS, PHONE, POSTAL, URL
+from bot.storage.names import NAME
 from tests.wording import mask
 
 TABLE = [
