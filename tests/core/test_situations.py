@@ -525,7 +525,7 @@ def test_a_message_of_one_clause_is_not_ranked_again_as_its_own_first_piece(
     reader = SituationReader(assistant.data.domains, counting)
     plain = SituationReader(assistant.data.domains, _piece_matcher(assistant))
     some = [SEVERAL, "カードの借金も返せなくて"]
-    assert reader._best_of_each(some, SEVERAL, ranked) == assistant.matcher.best_of_each(some)  # type: ignore[attr-defined]
+    assert reader._best_of_each(some, SEVERAL, ranked) == _piece_matcher(assistant).best_of_each(some)
     assert counting.batches == [some[1:]]
     assert len(reader.domains(SEVERAL, ranked, ranked)) >= 2
     assert reader.domains(SEVERAL, ranked, ranked) == plain.domains(SEVERAL, ranked)
