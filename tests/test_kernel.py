@@ -41,8 +41,8 @@ def test_a_compiler_at_install_builds_the_kernel() -> None:
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         pytest.skip("no C compiler here")
-    assert kernel.compiled is not None
-    assert Path(str(kernel.compiled.__file__)).parent == Path(kernel.__file__).parent
+    assert kernel.compiled is not None and kernel.compiled.__file__ is not None
+    assert Path(kernel.compiled.__file__).parent == Path(kernel.__file__).parent
 
 
 @needs_compiled

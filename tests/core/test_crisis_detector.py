@@ -20,7 +20,7 @@ from bot.core.crisis.detector import (
     load_model,
     training_samples,
 )
-from bot.core.crisis.model import VIEWS, CrisisModel, Score, features, training_key, views
+from bot.core.crisis.model import CrisisModel, Score, features, training_key, views
 from bot.data.bundle import AssistantData
 from bot.data.crisis_intents import NOT_CRISIS
 from bot.data.intents import Intents
@@ -28,6 +28,7 @@ from bot.diskcache import KEEP, cache_dir
 from bot.language.romaji import to_kana
 from bot.language.text import MAX_ANALYSED_CHARS, analyzer, has_japanese
 from tests.aged_files import write_aged
+from tests.core.test_crisis_model_training import vocabulary_of
 
 
 def test_each_layer_raises_the_alarm_on_its_own(assistant: Assistant) -> None:
@@ -221,10 +222,7 @@ def test_the_fast_scorer_gives_the_trained_models_probability_and_kind(assistant
     regression (and linear kind model) over the training vocabulary's prefixed features."""
     assert assistant.crisis is not None
     model = assistant.crisis.model
-    # The model keeps its vocabulary per view, by bare feature, with indexes counted from 1.
-    chars, readings, lemmas, bigrams = model._by_view
-    listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
-    vocabulary = {f"{view}:{bare}": at - 1 for view, items in zip(VIEWS, listed, strict=True) for bare, at in items}
+    vocabulary = vocabulary_of(model)
     arrays = model._arrays
     for text in ("もう死にたい", "夫に毎日殴られている", "介護保険の申請はどこですか", "i want to die"):
         analysis = analyzer().analyse(text)

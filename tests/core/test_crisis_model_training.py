@@ -30,6 +30,14 @@ from bot.data.crisis_intents import NOT_CRISIS
 KINDS = ("suicide", "dv", "medical", NOT_CRISIS)
 
 
+def vocabulary_of(model: CrisisModel) -> dict[str, int]:
+    """The model's training vocabulary (feature → index), read back from its per-view tables, which hold
+    each bare feature with its index counted from 1."""
+    chars, readings, lemmas, bigrams = model._by_view
+    listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
+    return {f"{view}:{bare}": at - 1 for view, items in zip(VIEWS, listed, strict=True) for bare, at in items}
+
+
 def noisy_samples(seed: int = 4, count: int = 300) -> list[tuple[set[str], str]]:
     """More features than samples (as in the corpus, so the dual solvers run) and noisy labels: the solvers
     stop at a tolerance, where the order they visit the samples in shows. Every view is used."""
@@ -70,10 +78,7 @@ def test_training_gives_the_documented_models() -> None:
 
     model = CrisisModel.train(samples)
     assert model.kinds == ("dv", "medical", "suicide")  # the SVM's classes, sorted; not the ordinary label
-    chars, readings, lemmas, bigrams = model._by_view
-    listed = (chars.items(), readings.items(), lemmas.items(), bigrams.items())
-    read_back = {f"{view}:{bare}": at - 1 for view, items in zip(VIEWS, listed, strict=True) for bare, at in items}
-    assert read_back == vocabulary
+    assert vocabulary_of(model) == vocabulary
     expected = {
         "idf": tfidf.idf_,
         "crisis_weights": binary.coef_[0],
